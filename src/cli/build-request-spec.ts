@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import { Secret } from '../redact/secret.js';
+import { METHOD_TOKEN, RequestSpecSchema, type AuthSpec, type BodySpec, type FormField, type RequestSpec } from '../spec/request-spec.js';
+import { appendQuery, normaliseUrl } from './parse-url.js';
+import { hasHeader, parseHeaderFlags, parseHeadersJson } from './parse-headers.js';
+import { fileNameOf, readDataArg, readFileArg } from './read-data.js';
+import type { RawRequestOptions } from './request-options.js';
+import { durationFlag, integerFlag, parseFlags } from './zod-flags.js';
+
+const ScalarFlagsSchema = z.object({
+  timeout: durationFlag('--timeout'),
+  connectTimeout: durationFlag('--connect-timeout').optional(),
+  maxRedirects: integerFlag('--max-redirects', 0, 1000),
+  method: z
+    .string()
+    .refine((m) => METHOD_TOKEN.test(m), { message: '-X/--method: invalid method (use a token such as GET, POST, PATCH)' })
+    .optional(),
+});
+
+/**
+ * argv values → a validated RequestSpec. Everything that can be wrong is found here, before any
+ * request: bad URL, method, headers, durations, missing files, unset auth variables.
+ */
+export async function buildRequestSpec(raw: RawRequestOptions, io: Io): Promise<RequestSpec> {
+  if (raw.url === undefined || raw.url === '') {
+    throw new UsageError('no URL given', {
+      hint: 'give it as the first argument or with --url (note: --api-key and --bearer take an optional value; write --bearer=TOKEN or put the URL first)',
+    });
+  }
+  const flags = parseFlags(ScalarFlagsSchema, {
+    timeout: raw.timeout,
+    connectTimeout: raw.connectTimeout,
+    maxRedirects: raw.maxRedirects,
+    method: raw.method,
+  });
+  if (raw.method !== undefined && !METHOD_TOKEN.test(raw.method)) throw new UsageError(`-X/--method: invalid method ${JSON.stringify(raw.method)}`);
+  const url = appendQuery(normaliseUrl(raw.url, raw.url.includes('://') ? 'URL' : 'URL'), raw.query);
+  const headers = [...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)), ...parseHeaderFlags(raw.header)];
+  const auth = buildAuth(raw, io.env);
+  const body = await buildBody(raw, io);
+  if (body.kind === 'bytes' && !hasHeader(headers, 'content-type')) {
+    headers.push(['Content-Type', looksLikeJson(body.data) ? 'application/json' : 'text/plain; charset=utf-8']);
+  }
+  const method = (flags.method ?? (body.kind === 'none' ? 'GET' : 'POST')).toUpperCase();
+  const ca = raw.cacert === undefined ? null : (await readFileArg(raw.cacert, io, '--cacert')).toString('utf8');
+  if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`--cacert: ${JSON.stringify(raw.cacert)} is not a PEM certificate file`, { hint: 'give a PEM file that contains -----BEGIN CERTIFICATE-----' });
+  }
+  return RequestSpecSchema.parse({
+    url,
+    method,
+    headers,
+    body,
+    auth,
+    timeoutMs: flags.timeout,
+    connectTimeoutMs: flags.connectTimeout ?? null,
+    followRedirects: raw.location,
+    maxRedirects: flags.maxRedirects,
+    insecure: raw.insecure,
+    ca,
+  });
+}
+
+function buildAuth(raw: RawRequestOptions, env: Io['env']): AuthSpec {
+  const given = [raw.apiKey !== undefined, raw.bearer !== undefined, raw.basic !== undefined].filter(Boolean).length;
+  if (given > 1) throw new UsageError('choose one of --api-key, --bearer and --basic', { hint: 'each request carries one credential' });
+  if (raw.apiKey !== undefined) {
+    const key = raw.apiKey === true ? fromEnv(env, 'API_KEY', '--api-key') : raw.apiKey;
+    if (key === '') throw new UsageError('--api-key: the key is empty');
+    if (raw.apiKeyHeader.trim() === '' || /[\r\n:]/.test(raw.apiKeyHeader)) throw new UsageError(`--api-key-header: invalid header name ${JSON.stringify(raw.apiKeyHeader)}`);
+    return { kind: 'api-key', key: new Secret(key), header: raw.apiKeyHeader, query: raw.apiKeyQuery ?? null };
+  }
+  if (raw.apiKeyQuery !== undefined) throw new UsageError('--api-key-query needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
+  if (raw.bearer !== undefined) {
+    const token = raw.bearer === true ? fromEnv(env, 'ACCESS_TOKEN', '--bearer') : raw.bearer;
+    if (token === '') throw new UsageError('--bearer: the token is empty');
+    return { kind: 'bearer', token: new Secret(token) };
+  }
+  if (raw.basic !== undefined) {
+    const colon = raw.basic.indexOf(':');
+    const user = colon === -1 ? raw.basic : raw.basic.slice(0, colon);
+    if (user === '') throw new UsageError('--basic: the user name is empty', { hint: 'write --basic user:password' });
+    const password = colon === -1 ? fromEnv(env, 'API_PASSWORD', '--basic') : raw.basic.slice(colon + 1);
+    return { kind: 'basic', user, password: new Secret(password) };
+  }
+  return { kind: 'none' };
+}
+
+function fromEnv(env: Io['env'], name: string, flag: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new UsageError(`${flag}: no value given and the environment variable ${name} is not set`, {
+      hint: `set ${name}, or give the value: ${flag}=VALUE`,
+    });
+  }
+  return value;
+}
+
+async function buildBody(raw: RawRequestOptions, io: Io): Promise<BodySpec> {
+  if (raw.data !== undefined && raw.form.length > 0) throw new UsageError('-d/--data and -F/--form cannot be used together', { hint: 'send either a body or a multipart form' });
+  if (raw.data !== undefined) return { kind: 'bytes', data: await readDataArg(raw.data, io) };
+  if (raw.form.length === 0) return { kind: 'none' };
+  const fields: FormField[] = [];
+  for (const entry of raw.form) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new UsageError(`-F/--form: expected name=value or name=@file, got ${JSON.stringify(entry)}`);
+    const name = entry.slice(0, eq);
+    const value = entry.slice(eq + 1);
+    if (value.startsWith('@')) {
+      const path = value.slice(1);
+      fields.push({ kind: 'file', name, fileName: fileNameOf(path), data: await readFileArg(path, io, '-F/--form') });
+    } else {
+      fields.push({ kind: 'text', name, value });
+    }
+  }
+  return { kind: 'form', fields };
+}
+
+function looksLikeJson(data: Uint8Array): boolean {
+  const text = Buffer.from(data).toString('utf8').trim();
+  if (text === '') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

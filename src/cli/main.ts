@@ -1,0 +1,82 @@
+import { Command, CommanderError } from 'commander';
+import { ApitestError, ExitCode, UsageError } from '../errors.js';
+import { processIo, type Io } from '../io.js';
+import { formatErrorLine, formatInternalError } from './report-error.js';
+import { addOutputOptions, addRequestOptions } from './request-options.js';
+import { addRetryOptions } from './retry-options.js';
+import { VERSION } from './version.js';
+
+const EXAMPLES = `
+Examples:
+  $ apitest https://api.example.com/users
+  $ apitest localhost:3000/users --json | jq .response.status
+  $ apitest -X POST localhost:3000/users -d '{"name":"Ann"}'
+  $ apitest localhost:3000/search -q term=api -q page=2 -H 'Accept: application/json'
+  $ apitest localhost:3000/me --bearer "$TOKEN"        (or --bearer with $ACCESS_TOKEN set)
+  $ apitest localhost:3000/files -F file=@report.pdf -F note=hello
+  $ apitest localhost:3000/big -o big.bin
+  $ apitest localhost:3000/flaky --retry 3 --retry-delay 200ms
+  $ apitest demo-server --port 3000
+
+Exit codes: 0 ok, 1 expectation failed, 2 usage error, 3 connection/TLS failed, 4 timed out, 5 status >= 400.
+Docs: docs/cli.md`;
+
+/**
+ * Parses argv, runs the command, and turns any error into an exit code — the one catch-all.
+ * Returns the exit code; bin/apitest.js sets process.exitCode (never process.exit, so pipes flush).
+ */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  let debug = argv.includes('--debug');
+  const program = new Command()
+    .name('apitest')
+    .description('Test an HTTP endpoint: status, headers, rate limits, timings by phase, body.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`apitest: ${s}`),
+    })
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions()
+    .argument('[url]', 'the URL to request (http:// is assumed without a scheme)')
+    .addHelpText('after', EXAMPLES);
+  addRequestOptions(program);
+  addRetryOptions(program);
+  addOutputOptions(program);
+  program.action(async (url: string | undefined, opts: Record<string, unknown>) => {
+    if (url !== undefined && opts.url !== undefined) throw new UsageError('the URL is given twice (argument and --url)', { hint: 'give it once' });
+    const { runRequestCommand } = await import('./commands/request.js');
+    const raw = { ...opts, url: (opts.url as string | undefined) ?? url } as unknown as Parameters<typeof runRequestCommand>[0];
+    exitCode = await runRequestCommand(raw, io);
+  });
+
+  program
+    .command('demo-server')
+    .description('start the sample API on 127.0.0.1 (the target of the README demo and the tests)')
+    .option('--port <n>', 'port to listen on (0: any free port)', '3000')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .action(async (opts: { port: string; host: string }) => {
+      const { runDemoServerCommand } = await import('./commands/demo-server.js');
+      exitCode = await runDemoServerCommand(opts, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Ok;
+      return ExitCode.Usage;
+    }
+    if (error instanceof ApitestError) {
+      io.stderr.write(formatErrorLine(error, null, debug));
+      return error.exitCode;
+    }
+    debug ||= io.env.APITEST_DEBUG === '1';
+    io.stderr.write(formatInternalError(error, debug));
+    return 70;
+  }
+}

@@ -1,0 +1,49 @@
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import { colorLevel, type ColorLevel } from '../render/theme.js';
+import type { RawOutputOptions } from './request-options.js';
+
+export type OutputFormat = 'table' | 'json' | 'body';
+
+/** How to print, decided once from flags, env and TTY state. */
+export interface OutputView {
+  format: OutputFormat;
+  color: ColorLevel;
+  /** Colours for stderr (verbose, warnings, errors). */
+  errColor: ColorLevel;
+  verbose: boolean;
+  showSecrets: boolean;
+  fail: boolean;
+  debug: boolean;
+  outputFile: string | null;
+  /** Cut long bodies on a TTY. */
+  maxBodyLines: number | null;
+  columns: number | null;
+  placeholderTimings: boolean;
+  spinner: boolean;
+}
+
+const TTY_BODY_LINES = 200;
+
+export function decideOutputView(raw: RawOutputOptions, io: Io): OutputView {
+  if (raw.json === true && raw.format !== undefined && raw.format !== 'json') {
+    throw new UsageError(`--json and --format ${raw.format} disagree`, { hint: 'give one of them' });
+  }
+  const format: OutputFormat = raw.json === true ? 'json' : ((raw.format as OutputFormat | undefined) ?? 'table');
+  const stdoutTTY = io.stdout.isTTY === true;
+  const stderrTTY = io.stderr.isTTY === true;
+  return {
+    format,
+    color: colorLevel({ flag: raw.color, isTTY: stdoutTTY, env: io.env }),
+    errColor: colorLevel({ flag: raw.color, isTTY: stderrTTY, env: io.env }),
+    verbose: raw.verbose,
+    showSecrets: raw.showSecrets,
+    fail: raw.fail,
+    debug: raw.debug,
+    outputFile: raw.output ?? null,
+    maxBodyLines: stdoutTTY ? TTY_BODY_LINES : null,
+    columns: stdoutTTY ? (io.stdout.columns ?? 100) : null,
+    placeholderTimings: io.env.APITEST_PLACEHOLDER_TIMINGS === '1',
+    spinner: stderrTTY && (io.env.CI === undefined || io.env.CI === '') && !raw.verbose,
+  };
+}

@@ -1,0 +1,62 @@
+import type { Limiter } from '../ratelimit/token-bucket.js';
+import type { ServerGate } from '../ratelimit/server-gate.js';
+import type { RetryPolicy } from '../retry/backoff.js';
+import { decideRetry, type AttemptOutcome, type RetryDecision } from '../retry/decide-retry.js';
+import type { RequestSpec } from '../spec/request-spec.js';
+import type { Clock } from '../util/clock.js';
+import { performAttempt, type AttemptDeps } from './perform-attempt.js';
+import type { Attempt, Exchange } from './types.js';
+
+export interface EngineDeps extends AttemptDeps {
+  clock: Clock;
+  random: () => number;
+  /** Client-side pacing of request starts (`--rate`), shared by the whole run. */
+  limiter: Limiter | null;
+  /** Server rate-limit awareness (runs of more than one request). */
+  gate: ServerGate | null;
+  /** Told before each retry is slept. */
+  onRetry?: (info: { attempt: number; delayMs: number; decision: RetryDecision & { retry: true } }) => void;
+}
+
+export interface ExecutedExchange extends Exchange {
+  /** Set when the server asked (Retry-After) to wait longer than --retry-max-delay: the run fails at once. */
+  retryAfterTooLong: number | null;
+}
+
+/**
+ * Runs one request with retries. Order per attempt: sleep the retry delay → wait for the server's
+ * rate-limit reset (gate) → take a token from the client-side limiter → send (following redirects) →
+ * tell the gate what the response said → decide whether to retry (pure `decideRetry`).
+ */
+export async function executeRequest(spec: RequestSpec, policy: RetryPolicy, deps: EngineDeps): Promise<ExecutedExchange> {
+  const attempts: Attempt[] = [];
+  const hasIdempotencyKey = spec.headers.some(([n]) => n.toLowerCase() === 'idempotency-key');
+  let delayMs = 0;
+  for (;;) {
+    if (delayMs > 0) await deps.clock.sleep(delayMs);
+    if (deps.gate) await deps.gate.beforeRequest(spec.url);
+    if (deps.limiter) await deps.limiter.acquire();
+    const attempt = await performAttempt(spec, deps, delayMs);
+    attempts.push(attempt);
+    if (attempt.outcome.kind === 'response' && deps.gate) deps.gate.observe(attempt.outcome.response.headers);
+    const decision = decideRetry(
+      { retriesSoFar: attempts.length - 1, method: spec.method, hasIdempotencyKey, outcome: outcomeOf(attempt), nowMs: deps.clock.now() },
+      policy,
+      deps.random,
+    );
+    if (!decision.retry) {
+      return { spec, attempts, retryAfterTooLong: decision.reason === 'retry-after-too-long' ? decision.waitSeconds : null };
+    }
+    deps.onRetry?.({ attempt: attempts.length, delayMs: decision.delayMs, decision });
+    delayMs = decision.delayMs;
+  }
+}
+
+function outcomeOf(attempt: Attempt): AttemptOutcome {
+  if (attempt.outcome.kind === 'response') {
+    return { kind: 'response', status: attempt.outcome.response.status, headers: attempt.outcome.response.headers };
+  }
+  const { error } = attempt.outcome;
+  const errorKind = error.kind === 'tls' || error.kind === 'timeout' || error.kind === 'connection' ? error.kind : 'usage';
+  return { kind: 'failure', errorKind, code: error.code };
+}

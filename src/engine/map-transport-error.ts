@@ -1,0 +1,72 @@
+import { ConnectionError, TimeoutError, TlsError, type ApitestError } from '../errors.js';
+
+export interface RawTransportError {
+  name?: string | undefined;
+  code?: string | undefined;
+  message: string;
+  /** got's timeout event: 'request', 'connect', 'lookup', ... */
+  event?: string | undefined;
+}
+
+const TLS_CODE = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|ERR_TLS_|ERR_SSL_|EPROTO$|HOSTNAME_MISMATCH)/;
+
+/**
+ * Turns a low-level network error into the typed error the CLI reports. Pure.
+ * Order: timeouts first (got's TimeoutError and ETIMEDOUT), then TLS, then connection errors by code.
+ */
+export function mapTransportError(err: RawTransportError, url: string, timeouts: { totalMs: number; connectMs: number | null }): ApitestError {
+  const code = err.code ?? 'ERROR';
+  const where = describeTarget(url);
+  if (err.name === 'TimeoutError' || code === 'ETIMEDOUT') {
+    const isConnect = err.event === 'connect' || err.event === 'lookup' || err.event === 'socket';
+    const limit = isConnect && timeouts.connectMs !== null ? timeouts.connectMs : timeouts.totalMs;
+    const what = isConnect ? 'connecting to' : 'waiting for';
+    return new TimeoutError(`timed out after ${formatMs(limit)} ${what} ${where}`, {
+      code: 'ETIMEDOUT',
+      hint: isConnect ? 'raise --connect-timeout, or check that the host is reachable' : 'raise --timeout, or check why the server is slow',
+      cause: err,
+    });
+  }
+  if (TLS_CODE.test(code)) {
+    return new TlsError(`TLS error with ${where}: ${err.message} (${code})`, {
+      code,
+      hint: 'give the server\'s CA with --cacert, or skip verification with -k/--insecure (unsafe)',
+      cause: err,
+    });
+  }
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConnectionError(`could not resolve host ${hostOf(url)} (${code})`, { code, hint: 'check the host name in the URL', cause: err });
+    case 'ECONNREFUSED':
+      return new ConnectionError(`connection refused by ${where} (ECONNREFUSED)`, { code, hint: 'is the server running and listening on that port?', cause: err });
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new ConnectionError(`connection reset by ${where} (${code}): the server closed the connection before answering`, { code, hint: 'the server crashed or dropped the request; --retry may help', cause: err });
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return new ConnectionError(`network unreachable for ${where} (${code})`, { code, hint: 'check the network and the host', cause: err });
+    default:
+      return new ConnectionError(`request to ${where} failed: ${err.message}${code === 'ERROR' ? '' : ` (${code})`}`, { code, cause: err });
+  }
+}
+
+function describeTarget(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}

@@ -1,0 +1,105 @@
+import type { Writable } from 'node:stream';
+import { applyAuth, authHeaderNames } from '../auth/apply-auth.js';
+import { ConnectionError } from '../errors.js';
+import type { RequestSpec } from '../spec/request-spec.js';
+import { isRedirect, redirectMethod, sameOrigin, withoutHeaders } from './redirect.js';
+import type { BodyTarget, ResponseHead, SendOptions, Transport, WireRequest } from './transport.js';
+import type { Attempt, Redirect, SentRequest } from './types.js';
+
+/** Headers that never follow a request to another origin, besides the auth spec's own. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+
+export interface AttemptDeps {
+  transport: Transport;
+  /** Opens the stream the final response body is written to (`-o`); absent: kept in memory. */
+  openBodySink?: () => Writable;
+  /** Told of each request as it went out, and of each response head (for `--verbose`). */
+  onRequest?: (sent: SentRequest) => void;
+  onResponse?: (head: ResponseHead) => void;
+}
+
+/**
+ * One attempt: applies auth, sends, and follows redirects when the spec asks to.
+ * Order per hop: send → if a followed redirect, discard its body, compute the next method/URL,
+ * drop credentials when the next hop leaves the original origin → repeat; otherwise the response is final.
+ */
+export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delayMs: number): Promise<Attempt> {
+  const applied = applyAuth(spec.auth, spec.url, spec.headers);
+  const origin = applied.url;
+  const credentialNames = new Set([...CREDENTIAL_HEADERS, ...authHeaderNames(spec.auth)]);
+  const options: SendOptions = {
+    timeoutMs: spec.timeoutMs,
+    connectTimeoutMs: spec.connectTimeoutMs,
+    insecure: spec.insecure,
+    ca: spec.ca,
+  };
+  const redirects: Redirect[] = [];
+  let wire: WireRequest = { method: spec.method, url: applied.url, headers: applied.headers, body: bodyOf(spec) };
+
+  for (;;) {
+    const willFollow = (status: number, location: string | string[] | undefined): boolean =>
+      spec.followRedirects && isRedirect(status, location);
+    const chooseTarget = (head: { status: number; headers: Readonly<Record<string, string | string[] | undefined>> }): BodyTarget => {
+      if (willFollow(head.status, head.headers.location)) return { kind: 'discard' };
+      return deps.openBodySink ? { kind: 'stream', stream: deps.openBodySink() } : { kind: 'memory' };
+    };
+    const result = await deps.transport.send(wire, options, chooseTarget);
+    if (result.sent && deps.onRequest) deps.onRequest(result.sent);
+    if (result.kind === 'response' && deps.onResponse) deps.onResponse(result.head);
+    if (result.kind === 'failure') {
+      return { delayMs, request: result.sent, outcome: { kind: 'failure', error: result.error }, redirects, timings: result.timings };
+    }
+    const location = result.head.headers.location;
+    if (!willFollow(result.head.status, location)) {
+      return {
+        delayMs,
+        request: result.sent,
+        outcome: {
+          kind: 'response',
+          response: {
+            ...result.head,
+            body: result.body,
+            size: result.size,
+            bodyFile: result.body === null ? 'stream' : null,
+          },
+        },
+        redirects,
+        timings: result.timings,
+      };
+    }
+    if (redirects.length >= spec.maxRedirects) {
+      const error = new ConnectionError(`too many redirects: stopped after ${spec.maxRedirects} (last to ${String(location)})`, {
+        code: 'ERR_TOO_MANY_REDIRECTS',
+        hint: 'raise --max-redirects, or drop -L to see the redirect itself',
+      });
+      return { delayMs, request: result.sent, outcome: { kind: 'failure', error }, redirects, timings: result.timings };
+    }
+    const next = new URL(Array.isArray(location) ? (location[0] ?? '') : String(location), wire.url);
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      const error = new ConnectionError(`redirect to an unsupported URL: ${next.toString()}`, { code: 'ERR_UNSUPPORTED_REDIRECT' });
+      return { delayMs, request: result.sent, outcome: { kind: 'failure', error }, redirects, timings: result.timings };
+    }
+    redirects.push({ status: result.head.status, url: next.toString() });
+    const { method, keepBody } = redirectMethod(result.head.status, wire.method);
+    let headers = sameOrigin(origin, next.toString()) ? applied.headers : withoutHeaders(applied.headers, credentialNames);
+    if (!keepBody) headers = withoutHeaders(headers, new Set(['content-type', 'content-length']));
+    wire = { method, url: next.toString(), headers, body: keepBody ? wire.body : null };
+  }
+}
+
+function bodyOf(spec: RequestSpec): Uint8Array | FormData | null {
+  switch (spec.body.kind) {
+    case 'none':
+      return null;
+    case 'bytes':
+      return spec.body.data;
+    case 'form': {
+      const form = new FormData();
+      for (const field of spec.body.fields) {
+        if (field.kind === 'text') form.append(field.name, field.value);
+        else form.append(field.name, new Blob([field.data]), field.fileName);
+      }
+      return form;
+    }
+  }
+}

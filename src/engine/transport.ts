@@ -1,0 +1,205 @@
+/**
+ * The only module that imports got: sends ONE HTTP request (no redirects, no retries) and
+ * returns what happened as a value. Bodies are counted as received (compressed) and decoded here.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { PassThrough, Writable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import got, { type Request as GotRequest } from 'got';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { mapTransportError } from './map-transport-error.js';
+import { EMPTY_TIMINGS, type ResponseHeaders, type SentRequest, type Timings } from './types.js';
+import type { ApitestError } from '../errors.js';
+
+export interface WireRequest {
+  method: string;
+  url: string;
+  headers: ReadonlyArray<readonly [string, string]>;
+  body: Uint8Array | FormData | null;
+}
+
+export interface SendOptions {
+  timeoutMs: number;
+  connectTimeoutMs: number | null;
+  insecure: boolean;
+  ca: string | null;
+}
+
+export interface ResponseHead {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  headers: ResponseHeaders;
+  rawHeaders: ReadonlyArray<readonly [string, string]>;
+}
+
+/** Where a response body goes: kept in memory, thrown away (a redirect), or written to a stream (`-o`). */
+export type BodyTarget = { kind: 'memory' } | { kind: 'discard' } | { kind: 'stream'; stream: Writable };
+
+export type SendResult =
+  | { kind: 'response'; head: ResponseHead; body: Uint8Array | null; size: number; sent: SentRequest | null; timings: Timings }
+  | { kind: 'failure'; error: ApitestError; sent: SentRequest | null; timings: Timings };
+
+export interface Transport {
+  send(request: WireRequest, options: SendOptions, chooseTarget: (head: ResponseHead) => BodyTarget): Promise<SendResult>;
+  close(): void;
+}
+
+export const USER_AGENT = `apitest/${typeof __APITEST_VERSION__ === 'string' ? __APITEST_VERSION__ : 'dev'}`;
+
+/** A transport with keep-alive agents, shared by every request of one run. */
+export function createGotTransport(): Transport {
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  return {
+    send: (request, options, chooseTarget) => sendOnce(request, options, chooseTarget, agents),
+    close: () => {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+async function sendOnce(
+  request: WireRequest,
+  options: SendOptions,
+  chooseTarget: (head: ResponseHead) => BodyTarget,
+  agents: { http: HttpAgent; https: HttpsAgent },
+): Promise<SendResult> {
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT, 'accept-encoding': 'gzip, deflate, br' };
+  for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
+
+  const stream: GotRequest = got.stream(request.url, {
+    method: request.method as 'GET',
+    headers,
+    ...(request.body === null ? {} : { body: request.body instanceof Uint8Array ? Buffer.from(request.body) : request.body }),
+    allowGetBody: request.body !== null,
+    followRedirect: false,
+    throwHttpErrors: false,
+    decompress: false,
+    retry: { limit: 0 },
+    timeout: { request: options.timeoutMs, ...(options.connectTimeoutMs === null ? {} : { connect: options.connectTimeoutMs }) },
+    https: { rejectUnauthorized: !options.insecure, ...(options.ca === null ? {} : { certificateAuthority: options.ca }) },
+    agent: agents,
+    http2: false,
+  });
+
+  let sent: SentRequest | null = null;
+  stream.once('request', (req: ClientRequest) => {
+    sent = describeSent(req, request);
+  });
+
+  try {
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      stream.once('response', resolve);
+      stream.once('error', reject);
+    });
+    const head = describeHead(response);
+    const target = chooseTarget(head);
+    let size = 0;
+    const counter = new PassThrough();
+    counter.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+    });
+    const decoder = decoderFor(head.headers['content-encoding']);
+    const chunks: Buffer[] = [];
+    const sink =
+      target.kind === 'stream'
+        ? target.stream
+        : new Writable({
+            write(chunk: Buffer, _enc, done) {
+              if (target.kind === 'memory') chunks.push(chunk);
+              done();
+            },
+          });
+    if (decoder) await pipeline(stream, counter, decoder, sink);
+    else await pipeline(stream, counter, sink);
+    return {
+      kind: 'response',
+      head,
+      body: target.kind === 'memory' ? Buffer.concat(chunks) : null,
+      size,
+      sent,
+      timings: timingsOf(stream),
+    };
+  } catch (error) {
+    const raw = error as { name?: string; code?: string; message?: string; event?: string };
+    return {
+      kind: 'failure',
+      error: mapTransportError(
+        { name: raw.name, code: raw.code, message: raw.message ?? String(error), event: raw.event },
+        request.url,
+        { totalMs: options.timeoutMs, connectMs: options.connectTimeoutMs },
+      ),
+      sent,
+      timings: timingsOf(stream),
+    };
+  } finally {
+    stream.destroy();
+  }
+}
+
+function decoderFor(encoding: string | string[] | undefined): Transform | null {
+  const value = (Array.isArray(encoding) ? encoding[0] : encoding)?.trim().toLowerCase();
+  switch (value) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return null;
+  }
+}
+
+function describeHead(response: IncomingMessage): ResponseHead {
+  const raw: Array<readonly [string, string]> = [];
+  for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
+    raw.push([response.rawHeaders[i] ?? '', response.rawHeaders[i + 1] ?? '']);
+  }
+  return {
+    status: response.statusCode ?? 0,
+    statusText: response.statusMessage ?? '',
+    httpVersion: response.httpVersion,
+    headers: response.headers,
+    rawHeaders: raw,
+  };
+}
+
+function describeSent(req: ClientRequest, request: WireRequest): SentRequest {
+  const headers: Array<readonly [string, string]> = [['Host', req.host + portSuffix(request.url)]];
+  for (const name of req.getRawHeaderNames()) {
+    const value = req.getHeader(name);
+    if (value === undefined) continue;
+    headers.push([name, Array.isArray(value) ? value.join(', ') : String(value)]);
+  }
+  return {
+    method: req.method,
+    url: request.url,
+    httpVersion: '1.1',
+    headers,
+    body: request.body instanceof Uint8Array ? request.body : null,
+  };
+}
+
+function portSuffix(url: string): string {
+  const port = new URL(url).port;
+  return port === '' ? '' : `:${port}`;
+}
+
+function timingsOf(stream: GotRequest): Timings {
+  const phases = stream.timings?.phases;
+  if (!phases) return EMPTY_TIMINGS;
+  const pick = (v: number | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    dns: pick(phases.dns),
+    tcp: pick(phases.tcp),
+    tls: pick(phases.tls),
+    firstByte: pick(phases.firstByte),
+    download: pick(phases.download),
+    total: pick(phases.total),
+  };
+}

@@ -1,0 +1,66 @@
+import type { ApitestError } from '../errors.js';
+import type { RequestSpec } from '../spec/request-spec.js';
+
+/** Milliseconds per phase; null for a phase that did not happen (no TLS on http, no DNS on a reused socket). */
+export interface Timings {
+  dns: number | null;
+  tcp: number | null;
+  tls: number | null;
+  firstByte: number | null;
+  download: number | null;
+  total: number | null;
+}
+
+export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** What went on the wire: the request line and the headers as sent (after auth). */
+export interface SentRequest {
+  method: string;
+  url: string;
+  httpVersion: string;
+  headers: ReadonlyArray<readonly [string, string]>;
+  /** The request body as sent, when it is a plain byte body (not multipart). */
+  body: Uint8Array | null;
+}
+
+export interface ResponseData {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  /** Lower-case names, as Node gives them. */
+  headers: ResponseHeaders;
+  /** Raw name/value pairs, in order, as received. */
+  rawHeaders: ReadonlyArray<readonly [string, string]>;
+  /** The (decoded) body, or null when it was streamed to a file. */
+  body: Uint8Array | null;
+  /** Bytes of the body as received on the wire. */
+  size: number;
+  /** Where the body was written (`-o`), if it was. */
+  bodyFile: string | null;
+}
+
+export interface Redirect {
+  status: number;
+  url: string;
+}
+
+/** One HTTP exchange over the network, following redirects when asked to. */
+export type Outcome =
+  | { kind: 'response'; response: ResponseData }
+  | { kind: 'failure'; error: ApitestError };
+
+export interface Attempt {
+  /** Wait before this attempt started (0 for the first). */
+  delayMs: number;
+  request: SentRequest | null;
+  outcome: Outcome;
+  redirects: Redirect[];
+  timings: Timings;
+}
+
+export interface Exchange {
+  spec: RequestSpec;
+  attempts: Attempt[];
+}
+
+export const EMPTY_TIMINGS: Timings = { dns: null, tcp: null, tls: null, firstByte: null, download: null, total: null };

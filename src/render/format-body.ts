@@ -1,0 +1,29 @@
+import type { ChalkInstance } from 'chalk';
+import type { ResponseInfo } from '../spec/json-document.js';
+import { colorJson } from './json-colors.js';
+
+export interface BodyDisplay {
+  /** Cut long bodies (on a TTY) to this many lines; null: never cut. */
+  maxLines: number | null;
+}
+
+/** The response body as shown in the human report. Pure. */
+export function formatBody(response: ResponseInfo, display: BodyDisplay, c: ChalkInstance): string {
+  if (response.bodyFile !== undefined) return c.dim(`[body written to ${response.bodyFile}: ${response.size} bytes]`);
+  if (response.body === null || response.body === '') return c.dim('[empty body]');
+  if (response.bodyEncoding === 'base64') {
+    const bytes = Buffer.from(String(response.body), 'base64').length;
+    return c.dim(`[binary body: ${bytes} bytes; save it with -o FILE, or see it as base64 with --json]`);
+  }
+  const isJson = typeof response.body !== 'string' || isJsonContentType(response.headers['content-type']);
+  const text = isJson ? colorJson(response.body, c) : String(response.body);
+  if (display.maxLines === null) return text;
+  const lines = text.split('\n');
+  if (lines.length <= display.maxLines) return text;
+  return `${lines.slice(0, display.maxLines).join('\n')}\n${c.dim(`… body cut at ${display.maxLines} of ${lines.length} lines; see all with --format body, or save it with -o FILE`)}`;
+}
+
+function isJsonContentType(value: string | string[] | undefined): boolean {
+  const type = Array.isArray(value) ? value[0] : value;
+  return type !== undefined && /json/i.test(type);
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * The `--json` document of a single request, version 1. The code builds documents of this type and the
+ * published JSON Schema (docs/json-output.schema.json) is generated from this schema, so the two cannot drift.
+ */
+const NullableMs = z.number().nonnegative().nullable();
+
+export const TimingsSchema = z
+  .object({ dns: NullableMs, tcp: NullableMs, tls: NullableMs, firstByte: NullableMs, download: NullableMs, total: NullableMs })
+  .describe('Milliseconds per phase; null for a phase that did not happen (no TLS on http, no DNS/TCP on a reused connection).');
+
+export const ErrorInfoSchema = z.object({
+  kind: z.enum(['usage', 'connection', 'tls', 'timeout', 'http', 'expectation']),
+  code: z.string().describe('A stable machine word: an errno such as ECONNREFUSED, HTTP_404, ETIMEDOUT, EUSAGE.'),
+  message: z.string(),
+});
+
+export const RateLimitSchema = z.object({
+  limit: z.number().nullable(),
+  remaining: z.number().nullable(),
+  resetSeconds: z.number().nullable(),
+  resetAt: z.string().nullable().describe('ISO 8601'),
+  retryAfterSeconds: z.number().nullable(),
+  source: z.enum(['x-ratelimit', 'ratelimit', 'ratelimit-structured', 'retry-after']).describe('Which header family the values came from.'),
+});
+
+export const HeaderValueSchema = z.union([z.string(), z.array(z.string())]);
+
+export const ResponseInfoSchema = z.object({
+  status: z.number().int(),
+  statusText: z.string(),
+  httpVersion: z.string(),
+  headers: z.record(z.string(), HeaderValueSchema).describe('Lower-case names; repeated headers such as set-cookie are arrays.'),
+  body: z.unknown().describe('Parsed JSON for a JSON content type, text for text, base64 for other content (see bodyEncoding); null when written to a file or empty.'),
+  bodyEncoding: z.literal('base64').optional(),
+  bodyFile: z.string().optional().describe('Where the body was written with -o.'),
+  size: z.number().int().nonnegative().describe('Bytes of the body as received (before decompression).'),
+});
+
+export const AttemptInfoSchema = z.object({
+  status: z.number().int().nullable(),
+  error: z.object({ kind: z.string(), code: z.string() }).nullable(),
+  delayMs: z.number().nonnegative().describe('Wait before this attempt (0 for the first).'),
+});
+
+export const SingleRequestDocumentSchema = z.object({
+  schemaVersion: z.literal(1),
+  ok: z.boolean(),
+  request: z.object({
+    method: z.string(),
+    url: z.string().describe('The final URL, with query.'),
+    headers: z.record(z.string(), z.string()),
+  }),
+  response: ResponseInfoSchema.nullable(),
+  timings: TimingsSchema,
+  rateLimit: RateLimitSchema.nullable(),
+  redirects: z.array(z.object({ status: z.number().int(), url: z.string() })),
+  attempts: z.array(AttemptInfoSchema).describe('One entry per attempt (retries with --retry).'),
+  error: ErrorInfoSchema.nullable(),
+});
+export type SingleRequestDocument = z.infer<typeof SingleRequestDocumentSchema>;
+export type ResponseInfo = z.infer<typeof ResponseInfoSchema>;

@@ -1,0 +1,35 @@
+import { describe, expect, test } from '@jest/globals';
+import { headerValue, headerValues, type HeaderMap } from '../../src/util/header-map.js';
+
+const headers: HeaderMap = {
+  'content-type': 'application/json',
+  link: ['<a>; rel=next', '<b>; rel=last'],
+  'X-Odd-Case': 'kept',
+  empty: [],
+  missing: undefined,
+};
+
+describe('headerValue', () => {
+  test.each([
+    ['content-type', 'application/json'],
+    ['Content-Type', 'application/json'],
+    ['link', '<a>; rel=next'],
+    ['x-odd-case', 'kept'],
+    ['empty', undefined],
+    ['missing', undefined],
+    ['nope', undefined],
+  ])('%s -> %j', (name, value) => {
+    expect(headerValue(headers, name)).toBe(value);
+  });
+});
+
+describe('headerValues', () => {
+  test.each([
+    ['LINK', ['<a>; rel=next', '<b>; rel=last']],
+    ['content-type', ['application/json']],
+    ['missing', []],
+    ['nope', []],
+  ])('%s -> %j', (name, values) => {
+    expect(headerValues(headers, name)).toEqual(values);
+  });
+});
