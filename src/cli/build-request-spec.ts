@@ -15,7 +15,9 @@ const ScalarFlagsSchema = z.object({
   maxRedirects: integerFlag('--max-redirects', 0, 1000),
   method: z
     .string()
-    .refine((m) => METHOD_TOKEN.test(m), { message: '-X/--method: invalid method (use a token such as GET, POST, PATCH)' })
+    .superRefine((m, ctx) => {
+      if (!METHOD_TOKEN.test(m)) ctx.addIssue({ code: 'custom', message: `-X/--method: invalid method ${JSON.stringify(m)} (use a token such as GET, POST, PATCH)` });
+    })
     .optional(),
 });
 
@@ -23,7 +25,16 @@ const ScalarFlagsSchema = z.object({
  * argv values → a validated RequestSpec. Everything that can be wrong is found here, before any
  * request: bad URL, method, headers, durations, missing files, unset auth variables.
  */
-export async function buildRequestSpec(raw: RawRequestOptions, io: Io): Promise<RequestSpec> {
+export interface PreparedParts {
+  /** A body already read (e.g. the exact bytes `webhook send` signed); replaces -d/-F. */
+  body?: Uint8Array;
+  /** Headers added after the user's (e.g. signature headers). */
+  headers?: ReadonlyArray<readonly [string, string]>;
+  /** More values to mask in every output (e.g. a webhook secret). */
+  secrets?: readonly string[];
+}
+
+export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared: PreparedParts = {}): Promise<RequestSpec> {
   if (raw.url === undefined || raw.url === '') {
     throw new UsageError('no URL given', {
       hint: 'give it as the first argument or with --url (note: --api-key and --bearer take an optional value; write --bearer=TOKEN or put the URL first)',
@@ -35,11 +46,14 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io): Promise<
     maxRedirects: raw.maxRedirects,
     method: raw.method,
   });
-  if (raw.method !== undefined && !METHOD_TOKEN.test(raw.method)) throw new UsageError(`-X/--method: invalid method ${JSON.stringify(raw.method)}`);
   const url = appendQuery(normaliseUrl(raw.url, raw.url.includes('://') ? 'URL' : 'URL'), raw.query);
-  const headers = [...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)), ...parseHeaderFlags(raw.header)];
+  const headers: Array<[string, string]> = [
+    ...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)),
+    ...parseHeaderFlags(raw.header),
+    ...(prepared.headers ?? []).map(([n, v]): [string, string] => [n, v]),
+  ];
   const auth = buildAuth(raw, io.env);
-  const body = await buildBody(raw, io);
+  const body: BodySpec = prepared.body === undefined ? await buildBody(raw, io) : { kind: 'bytes', data: prepared.body };
   if (body.kind === 'bytes' && !hasHeader(headers, 'content-type')) {
     headers.push(['Content-Type', looksLikeJson(body.data) ? 'application/json' : 'text/plain; charset=utf-8']);
   }

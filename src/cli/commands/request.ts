@@ -14,7 +14,7 @@ import type { SingleRequestDocument } from '../../spec/json-document.js';
 import type { RequestSpec } from '../../spec/request-spec.js';
 import { systemClock } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
-import { buildRequestSpec } from '../build-request-spec.js';
+import { buildRequestSpec, type PreparedParts } from '../build-request-spec.js';
 import { prepareOutputFile, type AtomicOutput } from '../output-file.js';
 import { decideOutputView, type OutputView } from '../output-view.js';
 import { formatErrorLine } from '../report-error.js';
@@ -25,20 +25,20 @@ import { startSpinner } from '../spinner.js';
 export type RawSingleOptions = RawRequestOptions & RawOutputOptions & RawRetryOptions;
 
 /** `apitest [options] <url>`: one request (with retries), reported as a table, JSON or the bare body. */
-export async function runRequestCommand(raw: RawSingleOptions, io: Io): Promise<number> {
+export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared: PreparedParts = {}): Promise<number> {
   const view = decideOutputView(raw, io);
   let spec: RequestSpec;
   let retry: RetrySettings;
   let output: AtomicOutput | null;
   try {
-    spec = await buildRequestSpec(raw, io);
+    spec = await buildRequestSpec(raw, io, prepared);
     retry = parseRetrySettings(raw);
     output = view.outputFile === null ? null : await prepareOutputFile(view.outputFile, io.cwd);
   } catch (error) {
     if (error instanceof UsageError && view.format === 'json') io.stdout.write(`${JSON.stringify(usageDocument(raw, error), null, 2)}\n`);
     throw error;
   }
-  const redactor = redactorFor(spec, view.showSecrets);
+  const redactor = redactorFor(spec, view.showSecrets, prepared.secrets);
   const errTheme = createTheme(view.errColor);
   if (spec.insecure) io.stderr.write(errTheme.c.yellow('apitest: warning: -k/--insecure: TLS certificates are not verified\n'));
 
@@ -121,10 +121,10 @@ async function writeReport(doc: SingleRequestDocument, body: Uint8Array | null, 
   }
 }
 
-export function redactorFor(spec: RequestSpec, show: boolean): Redactor {
+export function redactorFor(spec: RequestSpec, show: boolean, extraSecrets: readonly string[] = []): Redactor {
   return createRedactor({
     show,
-    secrets: authSecrets(spec.auth),
+    secrets: [...authSecrets(spec.auth), ...extraSecrets],
     headers: authHeaderNames(spec.auth),
     queryParams: spec.auth.kind === 'api-key' && spec.auth.query !== null ? [spec.auth.query] : [],
   });
