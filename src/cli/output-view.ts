@@ -3,6 +3,8 @@ import type { Io } from '../io.js';
 import { colorLevel, type ColorLevel } from '../render/theme.js';
 import type { RawOutputOptions } from './request-options.js';
 
+type RawViewOptions = RawOutputOptions & { ndjson?: boolean };
+
 export type OutputFormat = 'table' | 'json' | 'body';
 
 /** How to print, decided once from flags, env and TTY state. */
@@ -21,11 +23,13 @@ export interface OutputView {
   columns: number | null;
   placeholderTimings: boolean;
   spinner: boolean;
+  /** `--ndjson` (paginated runs): one item per line. */
+  ndjson: boolean;
 }
 
 const TTY_BODY_LINES = 200;
 
-export function decideOutputView(raw: RawOutputOptions, io: Io): OutputView {
+export function decideOutputView(raw: RawViewOptions, io: Io): OutputView {
   if (raw.json === true && raw.format !== undefined && raw.format !== 'json') {
     throw new UsageError(`--json and --format ${raw.format} disagree`, { hint: 'give one of them' });
   }
@@ -45,5 +49,6 @@ export function decideOutputView(raw: RawOutputOptions, io: Io): OutputView {
     columns: stdoutTTY ? (io.stdout.columns ?? 100) : null,
     placeholderTimings: io.env.APITEST_PLACEHOLDER_TIMINGS === '1',
     spinner: stderrTTY && (io.env.CI === undefined || io.env.CI === '') && !raw.verbose,
+    ndjson: raw.ndjson === true,
   };
 }

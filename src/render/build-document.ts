@@ -70,7 +70,8 @@ export function buildDocument(exchange: Exchange, options: DocumentOptions): Sin
   };
 }
 
-function roundTimings(t: Timings | undefined): Timings {
+/** Timings rounded to 0.01 ms, for documents. */
+export function roundTimings(t: Timings | undefined): Timings {
   const src = t ?? EMPTY_TIMINGS;
   const r = (v: number | null): number | null => (v === null ? null : Math.round(v * 100) / 100);
   return { dns: r(src.dns), tcp: r(src.tcp), tls: r(src.tls), firstByte: r(src.firstByte), download: r(src.download), total: r(src.total) };

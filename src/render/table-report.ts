@@ -54,8 +54,25 @@ export function renderTableReport(doc: SingleRequestDocument, view: TableView, t
   const ms = (v: number | null): string => (v === null ? '-' : view.placeholderTimings ? '~' : `${v.toFixed(1)} ms`);
   parts.push(section(c.bold('Timings'), simpleTable(['DNS', 'TCP', 'TLS', 'First byte', 'Download', 'Total'], [[ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.firstByte), ms(t.download), ms(t.total)]], theme, view.columns)));
   if (response) parts.push(section(c.bold('Body'), formatBody(response, view, c)));
+  if (doc.expectations && doc.expectations.length > 0) parts.push(section(c.bold('Expectations'), renderExpectations(doc.expectations, theme)));
   if (doc.error) parts.push(c.red(`error (${doc.error.kind}): ${doc.error.message}`));
   return `${parts.join('\n\n')}\n`;
+}
+
+/** One line per check: a mark, the expression, and for a failure what was expected and what came. */
+export function renderExpectations(checks: NonNullable<SingleRequestDocument['expectations']>, theme: Theme): string {
+  const { c } = theme;
+  const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');
+  return checks
+    .map((check) =>
+      check.ok
+        ? `${c.green('✔')} ${check.expression}`
+        : `${c.red('✘')} ${check.expression}
+    expected: ${show(check.expected)}
+    actual:   ${show(check.actual)}${check.message ? `
+    ${c.dim(check.message)}` : ''}`,
+    )
+    .join('\n');
 }
 
 export function statusColor(status: number, theme: Theme): (text: string) => string {

@@ -44,6 +44,25 @@ export const AttemptInfoSchema = z.object({
   delayMs: z.number().nonnegative().describe('Wait before this attempt (0 for the first).'),
 });
 
+export const ExpectationResultSchema = z.object({
+  expression: z.string(),
+  ok: z.boolean(),
+  expected: z.unknown(),
+  actual: z.unknown(),
+  message: z.string().optional(),
+});
+
+export const PageInfoSchema = z.object({
+  url: z.string(),
+  status: z.number().int().nullable(),
+  items: z.number().int().nonnegative().describe('The number of items on that page.'),
+  timings: TimingsSchema,
+});
+
+export const StopReasonSchema = z
+  .enum(['last-page', 'empty-page', 'has-more-false', 'short-page', 'loop', 'max-pages', 'max-items', 'error'])
+  .describe('Why the walk stopped.');
+
 export const SingleRequestDocumentSchema = z.object({
   schemaVersion: z.literal(1),
   ok: z.boolean(),
@@ -58,6 +77,15 @@ export const SingleRequestDocumentSchema = z.object({
   redirects: z.array(z.object({ status: z.number().int(), url: z.string() })),
   attempts: z.array(AttemptInfoSchema).describe('One entry per attempt (retries with --retry).'),
   error: ErrorInfoSchema.nullable(),
+  expectations: z.array(ExpectationResultSchema).optional().describe('With --expect, --expect-status or --schema: one entry per check (per page with --paginate).'),
+  rateLimitWaits: z
+    .array(z.object({ beforeUrl: z.string(), waitMs: z.number().nonnegative() }))
+    .optional()
+    .describe('Runs of several requests: waits because a response said no requests remain.'),
+  paginationStyle: z.enum(['link', 'page', 'offset', 'cursor', 'none']).optional().describe('With --paginate: the style used (what auto detected; none: a plain list).'),
+  pages: z.array(PageInfoSchema).optional(),
+  items: z.array(z.unknown()).optional().describe('With --paginate: every item of every page, in order.'),
+  stopReason: StopReasonSchema.optional(),
 });
 export type SingleRequestDocument = z.infer<typeof SingleRequestDocumentSchema>;
 export type ResponseInfo = z.infer<typeof ResponseInfoSchema>;

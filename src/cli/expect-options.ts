@@ -1,0 +1,47 @@
+import { evaluateExpectation, type CheckResult } from '../expect/evaluate.js';
+import type { Expectation } from '../expect/expression.js';
+import { compileJsonSchema, loadJsonSchemaFile, type SchemaCheck } from '../expect/json-schema.js';
+import { parseExpectStatus } from '../expect/matcher.js';
+import { parseExpectation } from '../expect/parse-expression.js';
+import type { ResponseFacts } from '../expect/subject-context.js';
+import type { ResponseData, Timings } from '../engine/types.js';
+import { viewBody } from '../render/body-view.js';
+import type { RawExpectOptions } from './expect-flags.js';
+import { resolve } from 'node:path';
+
+/** Expectations of one request, compiled before anything is sent. */
+export interface ExpectPlan {
+  expectations: Expectation[];
+  schema: SchemaCheck | null;
+  /** A status expectation replaces the default "status >= 400 fails" rule. */
+  checksStatus: boolean;
+}
+
+/** Parses and compiles the flags: a bad expression, status list or schema file is a usage error (exit 2). */
+export function planExpectations(raw: RawExpectOptions, cwd: string): ExpectPlan | null {
+  const expectations = raw.expect.map(parseExpectation);
+  if (raw.expectStatus !== undefined) expectations.unshift(parseExpectStatus(raw.expectStatus));
+  const schema = raw.schema === undefined ? null : compileJsonSchema(loadJsonSchemaFile(resolve(cwd, raw.schema)), raw.schema);
+  if (expectations.length === 0 && schema === null) return null;
+  return { expectations, schema, checksStatus: expectations.some((e) => e.subject.kind === 'status') };
+}
+
+export function responseFacts(response: ResponseData, timings: Timings): ResponseFacts {
+  const view = viewBody(response.body, response.headers);
+  const bodyText = response.body === null ? '' : Buffer.from(response.body).toString('utf8');
+  return {
+    status: response.status,
+    headers: response.headers,
+    bodyText,
+    json: view.kind === 'json' ? view.value : undefined,
+    durationMs: timings.total ?? 0,
+    sizeBytes: response.size,
+  };
+}
+
+/** Checks every expectation against one response. Pure. */
+export function checkResponse(plan: ExpectPlan, facts: ResponseFacts): CheckResult[] {
+  const results = plan.expectations.map((e) => evaluateExpectation(e, facts));
+  if (plan.schema) results.push(plan.schema(facts.json));
+  return results;
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { compileJsonPath } from '../expect/jsonpath.js';
+import type { PaginateOptions, PaginationStyle } from '../paginate/paginate-options.js';
+import { integerFlag, parseFlags } from './zod-flags.js';
+import { PAGINATION_STYLES, type RawPaginateOptions } from './paginate-flags.js';
+
+const Schema = z.object({
+  startPage: integerFlag('--start-page', 0),
+  pageSize: integerFlag('--page-size', 1).optional(),
+  maxPages: integerFlag('--max-pages', 1),
+  maxItems: integerFlag('--max-items', 1).optional(),
+});
+
+/** null: not a paginated run. Errors name the flag; JSONPaths are compiled here, before any request. */
+export function parsePaginateOptions(raw: RawPaginateOptions): PaginateOptions | null {
+  if (raw.paginate === undefined) {
+    if (raw.ndjson === true) throw new UsageError('--ndjson needs --paginate', { hint: 'add --paginate to stream the items of a collection' });
+    return null;
+  }
+  const style = raw.paginate === true ? 'auto' : raw.paginate;
+  if (!PAGINATION_STYLES.includes(style)) {
+    throw new UsageError(`--paginate: unknown style ${JSON.stringify(style)}`, { hint: `use one of ${PAGINATION_STYLES.join(', ')} (or put the URL before --paginate)` });
+  }
+  const flags = parseFlags(Schema, raw);
+  for (const [flag, name] of [['--page-param', raw.pageParam], ['--page-size-param', raw.pageSizeParam], ['--offset-param', raw.offsetParam], ['--limit-param', raw.limitParam], ['--cursor-param', raw.cursorParam]] as const) {
+    if (name.trim() === '') throw new UsageError(`${flag}: empty parameter name`);
+  }
+  return {
+    style: style as PaginationStyle,
+    pageParam: raw.pageParam,
+    startPage: flags.startPage,
+    pageSize: flags.pageSize ?? null,
+    pageSizeParam: raw.pageSizeParam,
+    offsetParam: raw.offsetParam,
+    limitParam: raw.limitParam,
+    cursorPath: raw.cursorPath === undefined ? null : compileJsonPath(raw.cursorPath),
+    cursorParam: raw.cursorParam,
+    itemsPath: raw.itemsPath === undefined ? null : compileJsonPath(raw.itemsPath),
+    hasMorePath: raw.hasMorePath === undefined ? null : compileJsonPath(raw.hasMorePath),
+    maxPages: flags.maxPages,
+    maxItems: flags.maxItems ?? null,
+  };
+}

@@ -1,0 +1,23 @@
+import type { CompiledPath } from '../expect/jsonpath.js';
+
+export type PaginationStyle = 'auto' | 'link' | 'page' | 'offset' | 'cursor';
+/** The style actually used: what `auto` detected (`none`: a plain list, one page). */
+export type ResolvedStyle = Exclude<PaginationStyle, 'auto'> | 'none';
+
+export type StopReason = 'last-page' | 'empty-page' | 'has-more-false' | 'short-page' | 'loop' | 'max-pages' | 'max-items' | 'error';
+
+export interface PaginateOptions {
+  style: PaginationStyle;
+  pageParam: string;
+  startPage: number;
+  pageSize: number | null;
+  pageSizeParam: string;
+  offsetParam: string;
+  limitParam: string;
+  cursorPath: CompiledPath | null;
+  cursorParam: string;
+  itemsPath: CompiledPath | null;
+  hasMorePath: CompiledPath | null;
+  maxPages: number;
+  maxItems: number | null;
+}

@@ -1,0 +1,86 @@
+import { executeRequest, type EngineDeps, type ExecutedExchange } from '../engine/execute.js';
+import type { Timings } from '../engine/types.js';
+import { viewBody } from '../render/body-view.js';
+import type { RetryPolicy } from '../retry/backoff.js';
+import type { RequestSpec } from '../spec/request-spec.js';
+import { detectStyle, firstPageUrl, nextPage, positionOf, type PageFacts } from './next-page.js';
+import type { PaginateOptions, ResolvedStyle, StopReason } from './paginate-options.js';
+import { extractItems } from './read-body.js';
+
+export interface PageRecord {
+  url: string;
+  status: number | null;
+  /** Number of items on that page (after a --max-items cut). */
+  items: number;
+  timings: Timings;
+}
+
+export interface PaginatedRun {
+  style: ResolvedStyle;
+  pages: PageRecord[];
+  itemCount: number;
+  stopReason: StopReason;
+  /** The exchange of the last page fetched (the one that failed, if one did). */
+  lastExchange: ExecutedExchange;
+}
+
+export interface PaginateHooks {
+  /** Items of each page, as pages arrive (the caller keeps or streams them). */
+  onItems(items: unknown[]): void;
+  onPage?(page: PageRecord, index: number): void;
+  /** Every page's exchange, e.g. to check expectations per page. */
+  onExchange?(exchange: ExecutedExchange): void;
+}
+
+/**
+ * Walks a collection. Each page goes through `executeRequest` (retry, rate limiter, server gate).
+ * Order per page: fetch → a failure or status >= 400 ends the walk (`error`) → detect the style on the
+ * first page (auto) → take the items (cut at --max-items) → `nextPage` decides the next URL or the stop reason.
+ */
+export async function runPaginated(
+  spec: RequestSpec,
+  options: PaginateOptions,
+  policy: RetryPolicy,
+  deps: EngineDeps,
+  hooks: PaginateHooks,
+): Promise<PaginatedRun> {
+  const baseUrl = firstPageUrl(spec.url, options);
+  const seen = new Set<string>([baseUrl]);
+  const pages: PageRecord[] = [];
+  let style: ResolvedStyle | null = options.style === 'auto' ? null : options.style;
+  let url = baseUrl;
+  let itemsFetched = 0;
+  let pageSize = options.pageSize;
+  for (;;) {
+    const exchange = await executeRequest({ ...spec, url }, policy, deps);
+    hooks.onExchange?.(exchange);
+    const last = exchange.attempts[exchange.attempts.length - 1];
+    if (!last) throw new Error('an exchange has at least one attempt');
+    const response = last.outcome.kind === 'response' ? last.outcome.response : null;
+    if (response === null || response.status >= 400 || exchange.retryAfterTooLong !== null) {
+      const record = { url, status: response?.status ?? null, items: 0, timings: last.timings };
+      pages.push(record);
+      hooks.onPage?.(record, pages.length - 1);
+      return { style: style ?? 'none', pages, itemCount: itemsFetched, stopReason: 'error', lastExchange: exchange };
+    }
+    const view = viewBody(response.body, response.headers);
+    const facts: PageFacts = { url: last.request?.url ?? url, headers: response.headers, body: view.kind === 'json' ? view.value : undefined };
+    style ??= detectStyle(facts, options);
+    let items = extractItems(facts.body, options.itemsPath) ?? [];
+    if (options.maxItems !== null && itemsFetched + items.length > options.maxItems) items = items.slice(0, options.maxItems - itemsFetched);
+    itemsFetched += items.length;
+    pageSize ??= items.length > 0 ? items.length : null;
+    if (items.length > 0) hooks.onItems(items);
+    const record = { url, status: response.status, items: items.length, timings: last.timings };
+    pages.push(record);
+    hooks.onPage?.(record, pages.length - 1);
+    const step = nextPage(
+      { style, baseUrl, position: positionOf(url, style, options), pagesFetched: pages.length, itemsFetched, seen, pageSize },
+      facts,
+      options,
+    );
+    if (step.kind === 'stop') return { style, pages, itemCount: itemsFetched, stopReason: step.reason, lastExchange: exchange };
+    seen.add(step.key);
+    url = step.url;
+  }
+}
