@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { Secret } from '../redact/secret.js';
@@ -11,14 +11,13 @@ import { durationFlag, integerFlag, parseFlags } from './zod-flags.js';
 
 const ScalarFlagsSchema = z.object({
   timeout: durationFlag('--timeout'),
-  connectTimeout: durationFlag('--connect-timeout').optional(),
+  connectTimeout: z.optional(durationFlag('--connect-timeout')),
   maxRedirects: integerFlag('--max-redirects', 0, 1000),
-  method: z
-    .string()
-    .superRefine((m, ctx) => {
-      if (!METHOD_TOKEN.test(m)) ctx.addIssue({ code: 'custom', message: `-X/--method: invalid method ${JSON.stringify(m)} (use a token such as GET, POST, PATCH)` });
-    })
-    .optional(),
+  method: z.optional(
+    z.string().check(
+      z.refine((m) => METHOD_TOKEN.test(m), { error: (issue) => `-X/--method: invalid method ${JSON.stringify(issue.input)} (use a token such as GET, POST, PATCH)` }),
+    ),
+  ),
 });
 
 /**
@@ -36,6 +35,13 @@ export interface PreparedParts {
 
 export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared: PreparedParts = {}): Promise<RequestSpec> {
   if (raw.url === undefined || raw.url === '') {
+    const swallowed = [['--bearer', raw.bearer], ['--api-key', raw.apiKey]].find(([, v]) => typeof v === 'string' && looksLikeUrl(v));
+    if (swallowed) {
+      // The value is not shown: it may be a real credential.
+      throw new UsageError(`no URL given: ${swallowed[0]} took the argument after it (it looks like a URL) as its value`, {
+        hint: `put the URL first (apitest URL ${swallowed[0]}), or write ${swallowed[0]}=VALUE`,
+      });
+    }
     throw new UsageError('no URL given', {
       hint: 'give it as the first argument or with --url (note: --api-key and --bearer take an optional value; write --bearer=TOKEN or put the URL first)',
     });
@@ -46,7 +52,7 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
     maxRedirects: raw.maxRedirects,
     method: raw.method,
   });
-  const url = appendQuery(normaliseUrl(raw.url, raw.url.includes('://') ? 'URL' : 'URL'), raw.query);
+  const url = appendQuery(normaliseUrl(raw.url, 'URL'), raw.query);
   const headers: Array<[string, string]> = [
     ...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)),
     ...parseHeaderFlags(raw.header),
@@ -62,7 +68,7 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
   if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`--cacert: ${JSON.stringify(raw.cacert)} is not a PEM certificate file`, { hint: 'give a PEM file that contains -----BEGIN CERTIFICATE-----' });
   }
-  return RequestSpecSchema.parse({
+  return z.parse(RequestSpecSchema, {
     url,
     method,
     headers,
@@ -81,14 +87,14 @@ function buildAuth(raw: RawRequestOptions, env: Io['env']): AuthSpec {
   const given = [raw.apiKey !== undefined, raw.bearer !== undefined, raw.basic !== undefined].filter(Boolean).length;
   if (given > 1) throw new UsageError('choose one of --api-key, --bearer and --basic', { hint: 'each request carries one credential' });
   if (raw.apiKey !== undefined) {
-    const key = raw.apiKey === true ? fromEnv(env, 'API_KEY', '--api-key') : raw.apiKey;
+    const key = raw.apiKey === true ? fromEnv(env, 'API_KEY', '--api-key', '--api-key=KEY') : raw.apiKey;
     if (key === '') throw new UsageError('--api-key: the key is empty');
     if (raw.apiKeyHeader.trim() === '' || /[\r\n:]/.test(raw.apiKeyHeader)) throw new UsageError(`--api-key-header: invalid header name ${JSON.stringify(raw.apiKeyHeader)}`);
     return { kind: 'api-key', key: new Secret(key), header: raw.apiKeyHeader, query: raw.apiKeyQuery ?? null };
   }
   if (raw.apiKeyQuery !== undefined) throw new UsageError('--api-key-query needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
   if (raw.bearer !== undefined) {
-    const token = raw.bearer === true ? fromEnv(env, 'ACCESS_TOKEN', '--bearer') : raw.bearer;
+    const token = raw.bearer === true ? fromEnv(env, 'ACCESS_TOKEN', '--bearer', '--bearer=TOKEN') : raw.bearer;
     if (token === '') throw new UsageError('--bearer: the token is empty');
     return { kind: 'bearer', token: new Secret(token) };
   }
@@ -96,20 +102,25 @@ function buildAuth(raw: RawRequestOptions, env: Io['env']): AuthSpec {
     const colon = raw.basic.indexOf(':');
     const user = colon === -1 ? raw.basic : raw.basic.slice(0, colon);
     if (user === '') throw new UsageError('--basic: the user name is empty', { hint: 'write --basic user:password' });
-    const password = colon === -1 ? fromEnv(env, 'API_PASSWORD', '--basic') : raw.basic.slice(colon + 1);
+    const password = colon === -1 ? fromEnv(env, 'API_PASSWORD', '--basic', '--basic user:password') : raw.basic.slice(colon + 1);
     return { kind: 'basic', user, password: new Secret(password) };
   }
   return { kind: 'none' };
 }
 
-function fromEnv(env: Io['env'], name: string, flag: string): string {
+function fromEnv(env: Io['env'], name: string, flag: string, example: string): string {
   const value = env[name];
   if (value === undefined || value === '') {
     throw new UsageError(`${flag}: no value given and the environment variable ${name} is not set`, {
-      hint: `set ${name}, or give the value: ${flag}=VALUE`,
+      hint: `set ${name}, or give the value: ${example}`,
     });
   }
   return value;
+}
+
+/** What a URL swallowed by an optional-value flag (`--bearer localhost:3000/x`) looks like. */
+function looksLikeUrl(value: string): boolean {
+  return /^(https?:\/\/|:\d|localhost\b|\d{1,3}(\.\d{1,3}){3}\b)/i.test(value) || /^[\w.-]+(:\d+)?\/[^\s]*$/.test(value);
 }
 
 async function buildBody(raw: RawRequestOptions, io: Io): Promise<BodySpec> {

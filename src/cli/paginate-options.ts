@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UsageError } from '../errors.js';
 import { compileJsonPath } from '../expect/jsonpath.js';
 import type { PaginateOptions, PaginationStyle } from '../paginate/paginate-options.js';
@@ -7,9 +7,9 @@ import { PAGINATION_STYLES, type RawPaginateOptions } from './paginate-flags.js'
 
 const Schema = z.object({
   startPage: integerFlag('--start-page', 0),
-  pageSize: integerFlag('--page-size', 1).optional(),
+  pageSize: z.optional(integerFlag('--page-size', 1)),
   maxPages: integerFlag('--max-pages', 1),
-  maxItems: integerFlag('--max-items', 1).optional(),
+  maxItems: z.optional(integerFlag('--max-items', 1)),
 });
 
 /** null: not a paginated run. Errors name the flag; JSONPaths are compiled here, before any request. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UsageError } from '../errors.js';
 import { parseRate } from '../ratelimit/parse-rate.js';
 import { DEFAULT_RETRY_ON, type RetryPolicy } from '../retry/backoff.js';

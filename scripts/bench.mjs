@@ -1,0 +1,134 @@
+// `npm run bench`: whole-process figures on loopback against the demo API (started with the real binary).
+// Every loop is bounded; the demo server is stopped at the end. Exits 1 when a target is missed.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'apitest.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const results = [];
+
+function run(cmd, args, { timeoutMs = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d.length < 100_000 ? d : ''));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function record(name, value, target, ok) {
+  results.push({ name, value, target, ok });
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: ${value}  (target: ${target})`);
+}
+
+/** Alternates two commands RUNS times each (after 3 warm-ups each) and returns their medians. */
+async function compare(a, b) {
+  for (let i = 0; i < 3; i += 1) {
+    await run(...a);
+    await run(...b);
+  }
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const ra = await run(...a);
+    const rb = await run(...b);
+    if (ra.code !== 0 || rb.code !== 0) throw new Error(`benchmark command failed: ${ra.stderr || rb.stderr}`);
+    ta.push(ra.ms);
+    tb.push(rb.ms);
+  }
+  return { a: median(ta), b: median(tb) };
+}
+
+async function peakRssKb(args) {
+  const r = await run('/usr/bin/time', ['-v', process.execPath, bin, ...args], { timeoutMs: 300_000 });
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  if (r.code !== 0 || !m) throw new Error(`peak memory run failed (${r.code}): ${r.stderr.slice(-500)}`);
+  return Number(m[1]);
+}
+
+async function startDemo() {
+  const child = spawn(process.execPath, [bin, 'demo-server', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('demo server did not start in 10 s')), 10_000);
+    child.stdout.on('data', (d) => {
+      const m = /listening on (http:\/\/\S+)/.exec(String(d));
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+const demo = await startDemo();
+const work = await mkdtemp(join(tmpdir(), 'apitest-bench-'));
+try {
+  console.log(`apitest bench: ${RUNS} runs each, alternated, medians; demo API at ${demo.url}\n`);
+
+  // 1. A single request, whole process: apitest --json vs a bare node:http script.
+  const single = await compare(['node', [bin, '--json', `${demo.url}/users/1`]], ['node', [join(root, 'scripts/bench/bare-get.mjs'), `${demo.url}/users/1`]]);
+  const ratio = single.a / single.b;
+  console.log(`single GET: apitest --json ${single.a.toFixed(1)} ms, bare node:http ${single.b.toFixed(1)} ms`);
+  record('single request wall-time ratio', `${ratio.toFixed(2)}x`, '<= 1.5x (goal 1.2x)', ratio <= 1.5);
+  const version = await compare(['node', [bin, '--version']], ['node', ['-e', '0']]);
+  console.log(`--version ${version.a.toFixed(1)} ms, bare node -e 0 ${version.b.toFixed(1)} ms\n`);
+
+  // 2. -o keeps memory flat: peak RSS for a 10 MiB and a 1 GiB body streamed to a file.
+  if (existsSync('/usr/bin/time')) {
+    const small = await peakRssKb([`${demo.url}/bytes/10485760`, '-o', join(work, 'small.bin'), '--json']);
+    const large = await peakRssKb([`${demo.url}/bytes/1073741824`, '-o', join(work, 'large.bin'), '--json', '--timeout', '5m']);
+    console.log(`-o peak RSS: 10 MiB body ${(small / 1024).toFixed(1)} MB, 1 GiB body ${(large / 1024).toFixed(1)} MB`);
+    record('-o 1 GiB peak vs 10 MiB peak', `${((large / small - 1) * 100).toFixed(1)}%`, 'within 20%', large <= small * 1.2);
+    record('-o 1 GiB peak', `${(large / 1024).toFixed(1)} MB`, '< 150 MB', large < 150 * 1024);
+    await rm(join(work, 'large.bin'), { force: true });
+  } else {
+    console.log('skipped -o memory: /usr/bin/time is not installed (apt-get install time)');
+  }
+
+  // 3. Suites: a 100-step suite vs the same 100 GETs in a bare keep-alive script; 1,000 steps with flat memory.
+  const suite = (n) =>
+    `name: bench\nbaseUrl: "${demo.url}"\nsteps:\n` +
+    Array.from({ length: n }, (_, i) => `  - name: get ${i + 1}\n    url: /users/1\n    expect:\n      status: 200\n      jsonpath: { "$.id": 1 }\n`).join('');
+  await writeFile(join(work, 'suite-100.yaml'), suite(100));
+  await writeFile(join(work, 'suite-1000.yaml'), suite(1000));
+  const probe = await run('node', [bin, 'run', join(work, 'suite-100.yaml')]);
+  if (probe.code === 0) {
+    const suiteTimes = await compare(['node', [bin, 'run', join(work, 'suite-100.yaml')]], ['node', [join(root, 'scripts/bench/bare-sequence.mjs'), demo.url, '100']]);
+    const suiteRatio = suiteTimes.a / suiteTimes.b;
+    console.log(`100-step suite: apitest run ${suiteTimes.a.toFixed(1)} ms, bare keep-alive script ${suiteTimes.b.toFixed(1)} ms`);
+    record('100-step suite wall-time ratio', `${suiteRatio.toFixed(2)}x`, '<= 2x', suiteRatio <= 2);
+    if (existsSync('/usr/bin/time')) {
+      const p100 = await peakRssKb(['run', join(work, 'suite-100.yaml'), '--reporter', 'json:' + join(work, 'r100.json')]);
+      const p1000 = await peakRssKb(['run', join(work, 'suite-1000.yaml'), '--reporter', 'json:' + join(work, 'r1000.json')]);
+      console.log(`suite peak RSS: 100 steps ${(p100 / 1024).toFixed(1)} MB, 1,000 steps ${(p1000 / 1024).toFixed(1)} MB`);
+      record('1,000-step suite peak vs 100-step peak', `${((p1000 / p100 - 1) * 100).toFixed(1)}%`, 'within 25% (flat)', p1000 <= p100 * 1.25);
+    }
+  } else {
+    console.log(`skipped suite case: apitest run failed (${probe.code}): ${probe.stderr.split('\n')[0]}`);
+  }
+} finally {
+  demo.stop();
+  await rm(work, { recursive: true, force: true });
+}
+const failed = results.filter((r) => !r.ok);
+console.log(`\n${results.length - failed.length} of ${results.length} targets met`);
+process.exitCode = failed.length === 0 ? 0 : 1;
