@@ -138,6 +138,9 @@ async function runWalk(plan: Plan, options: PaginateOptions, deps: EngineDeps, i
     },
   });
   spinner?.stop();
+  if (run.stopReason === 'loop') {
+    io.stderr.write(createTheme(view.errColor).c.yellow(`apitest: warning: pagination loop: the next page after ${redactor.url(run.pages[run.pages.length - 1]?.url ?? '')} was seen before; stopped\n`));
+  }
   const error = decideError(run.lastExchange, plan, plan.expect ? checks : null);
   const summary = `${run.pages.length} page${run.pages.length === 1 ? '' : 's'}, ${run.itemCount} item${run.itemCount === 1 ? '' : 's'} in ${formatDuration(io.now() - started)}; style ${run.style}${options.style === 'auto' ? ' (detected)' : ''}; stopped: ${run.stopReason}`;
   if (ndjson) {
