@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is bundled into dist/ by `npm run build` (run by `npm install` through `prepare`).
-import { main } from '../dist/apitest.js';
+// Thin launcher: runs the CLI bundled into dist/ by `npm run build` (which `npm install` runs through `prepare`).
+import { fileURLToPath } from 'node:url';
+import { loadBundle } from './code-cache.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const { exports: cli, saveCache } = loadBundle(fileURLToPath(new URL('../dist/apitest.cjs', import.meta.url)));
+process.exitCode = await cli.main(process.argv.slice(2));
+saveCache();

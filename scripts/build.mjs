@@ -1,5 +1,7 @@
-// Bundles the CLI into dist/ with esbuild: one entry plus lazily loaded chunks (code splitting), so
-// `--version` does not load got and a single request does not load the suite runner or webhook server.
+// Builds the CLI: src/ → dist/apitest.cjs, one CommonJS bundle made by esbuild, loaded by bin/apitest.js
+// through a V8 code cache (see bin/code-cache.js). Lazily imported modules (the table renderer, the suite
+// runner, the webhook server, ajv, yaml, ...) are wrapped by esbuild and evaluated only when first used, so
+// `--version` and a single request do not run code they do not need.
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -17,23 +19,37 @@ const stubGotExtras = {
   },
 };
 
+/**
+ * @sindresorhus/is (a got dependency) builds two Intl.ListFormat objects at load time, ~15 ms of ICU set-up on
+ * every run, only to word a validation error. They are made lazy here (same behaviour, built on first use).
+ */
+const lazyListFormat = {
+  name: 'lazy-intl-listformat',
+  setup(b) {
+    b.onLoad({ filter: /@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const eager = /const (\w+) = new Intl\.ListFormat\(([^)]*)\);/g;
+      const patched = source.replace(eager, (_m, name, params) => `let ${name}$; const ${name} = { format: (list) => (${name}$ ??= new Intl.ListFormat(${params})).format(list) };`);
+      if (patched === source) console.warn('build: @sindresorhus/is no longer builds Intl.ListFormat eagerly; the lazy patch did nothing');
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
+
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { apitest: 'src/cli/main.ts' },
-  outdir: 'dist',
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/apitest.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   sourcemap: false,
   legalComments: 'none',
-  chunkNames: 'chunks/[name]-[hash]',
-  define: { __APITEST_VERSION__: JSON.stringify(pkg.version) },
-  // Some CommonJS dependencies (cli-table3, got's http2-wrapper) call require(): give ESM a real one.
-  banner: { js: "import{createRequire as __apitestCreateRequire}from'node:module';const require=__apitestCreateRequire(import.meta.url);" },
-  plugins: [stubGotExtras],
+  define: { __APITEST_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__apitestImportMetaUrl' },
+  banner: { js: "const __apitestImportMetaUrl=require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [stubGotExtras, lazyListFormat],
   logLevel: 'warning',
 });
