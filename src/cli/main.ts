@@ -4,6 +4,10 @@ import { processIo, type Io } from '../io.js';
 import { formatErrorLine, formatInternalError } from './report-error.js';
 import { addOutputOptions, addRequestOptions } from './request-options.js';
 import { addRetryOptions } from './retry-options.js';
+import { addExpectOptions } from './expect-flags.js';
+import { addPaginateOptions, PAGINATION_STYLES } from './paginate-flags.js';
+import { registerRunCommand } from './run-command.js';
+import { registerWebhookCommand } from './webhook-command.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -16,6 +20,8 @@ Examples:
   $ apitest localhost:3000/files -F file=@report.pdf -F note=hello
   $ apitest localhost:3000/big -o big.bin
   $ apitest localhost:3000/flaky --retry 3 --retry-delay 200ms
+  $ apitest run fixtures/suites --reporter junit:report.xml
+  $ apitest webhook send localhost:3000/hook --scheme github --secret "$SECRET" -d @event.json
   $ apitest demo-server --port 3000
 
 Exit codes: 0 ok, 1 expectation failed, 2 usage error, 3 connection/TLS failed, 4 timed out, 5 status >= 400.
@@ -45,9 +51,16 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .addHelpText('after', EXAMPLES);
   addRequestOptions(program);
   addRetryOptions(program);
+  addPaginateOptions(program);
+  addExpectOptions(program);
   addOutputOptions(program);
   program.action(async (url: string | undefined, opts: Record<string, unknown>) => {
     if (url !== undefined && opts.url !== undefined) throw new UsageError('the URL is given twice (argument and --url)', { hint: 'give it once' });
+    // `--paginate URL`: the optional style value took the URL; styles are a closed set, so give it back.
+    if (typeof opts.paginate === 'string' && !PAGINATION_STYLES.includes(opts.paginate) && url === undefined && opts.url === undefined) {
+      url = opts.paginate;
+      opts.paginate = true;
+    }
     const { runRequestCommand } = await import('./commands/request.js');
     const raw = { ...opts, url: (opts.url as string | undefined) ?? url } as unknown as Parameters<typeof runRequestCommand>[0];
     exitCode = await runRequestCommand(raw, io);
@@ -62,6 +75,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       const { runDemoServerCommand } = await import('./commands/demo-server.js');
       exitCode = await runDemoServerCommand(opts, io);
     });
+
+  registerRunCommand(program, io, (code) => {
+    exitCode = code;
+  });
+
+  registerWebhookCommand(program, io, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

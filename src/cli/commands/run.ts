@@ -1,0 +1,217 @@
+/**
+ * `apitest run <suites...>`. Order: options → env file → collect and shard the files → load and validate
+ * every file (all problems reported, exit 2, nothing sent) → one transport, one limiter, one server gate
+ * for the whole run → run the files (table streamed per file, in file order) → the other reporters
+ * (stdout, or files written atomically) → exit 0 (all passed) or 1 (a step failed).
+ */
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { createGotTransport } from '../../engine/transport.js';
+import type { EngineDeps } from '../../engine/execute.js';
+import { UsageError } from '../../errors.js';
+import type { Io } from '../../io.js';
+import { parseRate } from '../../ratelimit/parse-rate.js';
+import { createServerGate } from '../../ratelimit/server-gate.js';
+import { createTokenBucket } from '../../ratelimit/token-bucket.js';
+import { renderJsonReport } from '../../render/reporters/json.js';
+import { renderJunitReport } from '../../render/reporters/junit.js';
+import { renderTableFile, renderTableReport, renderTableSummary } from '../../render/reporters/table.js';
+import { renderTapReport } from '../../render/reporters/tap.js';
+import { colorLevel, createTheme, type Theme } from '../../render/theme.js';
+import { summarize, type FileReport, type SuiteReport } from '../../spec/suite-report.js';
+import { collectSuiteFiles } from '../../suite/collect-files.js';
+import type { SchemaCache } from '../../suite/compile-expect.js';
+import type { CompiledSuite } from '../../suite/compile-suite.js';
+import { loadEnvFile, mergeEnv } from '../../suite/env-file.js';
+import { VARIABLE_NAME } from '../../suite/interpolate.js';
+import { loadSuite } from '../../suite/load-suite.js';
+import { formatProblem } from '../../suite/locate-issue.js';
+import { runFiles } from '../../suite/run-files.js';
+import { createSecretRegistry } from '../../suite/secrets.js';
+import { parseShard, selectShard, type Shard } from '../../suite/shard.js';
+import { checkWritable, writeFileAtomic } from '../../suite/write-atomic.js';
+import { systemClock } from '../../util/clock.js';
+import { formatDuration } from '../../util/duration.js';
+import type { RawRunOptions } from '../run-command.js';
+import { integerFlag, parseFlags } from '../zod-flags.js';
+
+const REPORTERS = ['table', 'json', 'junit', 'tap'] as const;
+type ReporterName = (typeof REPORTERS)[number];
+interface ReporterTarget {
+  name: ReporterName;
+  /** Absolute path, or null for stdout. */
+  file: string | null;
+}
+
+interface RunOptions {
+  reporters: ReporterTarget[];
+  concurrency: number;
+  burst: number;
+  shard: Shard | null;
+  filter: RegExp | null;
+  vars: Map<string, string>;
+  rate: { count: number; perMs: number } | null;
+}
+
+/** How long the server gate waits at most for a rate-limit reset. */
+const MAX_GATE_WAIT_MS = 30_000;
+
+export async function runRunCommand(args: readonly string[], raw: RawRunOptions, io: Io): Promise<number> {
+  const options = await parseRunOptions(raw, io);
+  const env = mergeEnv(raw.envFile === undefined ? {} : await loadEnvFile(raw.envFile, io.cwd), io.env);
+  const files = await collectSuiteFiles(args, io.cwd);
+  const byDisplay = new Map(files.map((f) => [f.display, f]));
+  const selected = selectShard([...byDisplay.keys()], options.shard).map((d) => byDisplay.get(d)).filter((f) => f !== undefined);
+
+  const schemaCache: SchemaCache = new Map();
+  const loaded = await Promise.all(selected.map((f) => loadSuite(f.display, f.absolute, { cliVars: options.vars, env, filter: options.filter, schemaCache })));
+  const problems = loaded.flatMap((r) => (r.ok ? [] : r.problems));
+  if (problems.length > 0) {
+    const bad = new Set(problems.map((p) => p.file)).size;
+    io.stderr.write(`${problems.map(formatProblem).join('\n')}\n`);
+    io.stderr.write(`apitest: error: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${bad} suite file${bad === 1 ? '' : 's'}; no request was sent\n`);
+    return 2;
+  }
+  const suites = loaded.flatMap((r) => (r.ok ? [r.suite] : []));
+
+  const theme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env: io.env }));
+  const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env: io.env }));
+  const secrets = createSecretRegistry(raw.showSecrets, suites.flatMap((s) => s.secrets));
+  const view = { placeholderTimings: io.env.APITEST_PLACEHOLDER_TIMINGS === '1' };
+  const tableOnStdout = options.reporters.some((r) => r.name === 'table' && r.file === null);
+  const rate = options.rate ?? strictestRate(suites);
+
+  const transport = createGotTransport();
+  const engine: EngineDeps = {
+    transport,
+    clock: systemClock,
+    random: Math.random,
+    limiter: rate ? createTokenBucket(rate, options.burst, systemClock) : null,
+    gate: raw.respectRateLimit
+      ? createServerGate(systemClock, MAX_GATE_WAIT_MS, (wait) => {
+          io.stderr.write(errTheme.c.dim(`apitest: rate limit: waiting ${formatDuration(wait.waitMs)} before ${secrets.redactor().url(wait.beforeUrl)} (the server said no requests remain)\n`));
+        })
+      : null,
+  };
+  const printer = orderedPrinter((file, first) => {
+    if (tableOnStdout) io.stdout.write(secrets.redactor().text(`${first ? '' : '\n'}${renderTableFile(file, view, theme)}`));
+  });
+  const started = performance.now();
+  let reports: FileReport[];
+  try {
+    reports = await runFiles(
+      suites,
+      { concurrency: options.concurrency, cliVars: options.vars, env, bail: { enabled: raw.bail, stopped: false } },
+      { engine, secrets, elapsed: () => performance.now() },
+      printer,
+    );
+  } finally {
+    transport.close();
+  }
+  const summary = summarize(reports, Math.round((performance.now() - started) * 100) / 100);
+  const report: SuiteReport = { schemaVersion: 1, ok: summary.failed === 0, summary, files: reports };
+  if (tableOnStdout) io.stdout.write(renderTableSummary(summary, theme));
+
+  const redactor = secrets.redactor();
+  for (const target of options.reporters) {
+    if (target.name === 'table' && target.file === null) continue;
+    const text = redactor.text(render(target.name, report, view, target.file === null ? theme : createTheme(0)));
+    if (target.file === null) io.stdout.write(text);
+    else await writeFileAtomic(target.file, text);
+  }
+  return summary.failed > 0 ? 1 : 0;
+}
+
+function render(name: ReporterName, report: SuiteReport, view: { placeholderTimings: boolean }, theme: Theme): string {
+  switch (name) {
+    case 'table':
+      return renderTableReport(report.files, report.summary, view, theme);
+    case 'json':
+      return renderJsonReport(report);
+    case 'junit':
+      return renderJunitReport(report);
+    case 'tap':
+      return renderTapReport(report);
+  }
+}
+
+/** Calls `print` for each file in file order, as soon as the files before it are done. */
+function orderedPrinter(print: (file: FileReport, first: boolean) => void): (file: FileReport, index: number) => void {
+  const done = new Map<number, FileReport>();
+  let next = 0;
+  return (file, index) => {
+    done.set(index, file);
+    for (let ready = done.get(next); ready !== undefined; ready = done.get(next)) {
+      done.delete(next);
+      print(ready, next === 0);
+      next++;
+    }
+  };
+}
+
+/** Without --rate: the strictest `defaults.rate` of the suites in the run (fewest requests per millisecond). */
+function strictestRate(suites: readonly CompiledSuite[]): { count: number; perMs: number } | null {
+  let best: { count: number; perMs: number } | null = null;
+  for (const suite of suites) {
+    if (suite.rate && (best === null || suite.rate.count / suite.rate.perMs < best.count / best.perMs)) best = suite.rate;
+  }
+  return best;
+}
+
+const FlagsSchema = z.object({
+  concurrency: integerFlag('--concurrency', 1, 256),
+  burst: integerFlag('--burst', 1, 10000),
+});
+
+async function parseRunOptions(raw: RawRunOptions, io: Io): Promise<RunOptions> {
+  const flags = parseFlags(FlagsSchema, raw);
+  const reporters = await parseReporters(raw.reporter, io);
+  let filter: RegExp | null = null;
+  if (raw.filter !== undefined) {
+    try {
+      filter = new RegExp(raw.filter);
+    } catch (error) {
+      throw new UsageError(`--filter: invalid regular expression ${JSON.stringify(raw.filter)}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const vars = new Map<string, string>();
+  for (const entry of raw.var) {
+    const eq = entry.indexOf('=');
+    const name = eq === -1 ? entry : entry.slice(0, eq);
+    if (eq === -1 || !VARIABLE_NAME.test(name)) throw new UsageError(`--var: expected name=value, got ${JSON.stringify(entry)}`, { hint: 'e.g. --var userName=Ann' });
+    vars.set(name, entry.slice(eq + 1));
+  }
+  let rate: RunOptions['rate'] = null;
+  if (raw.rate !== undefined) {
+    rate = parseRate(raw.rate) ?? null;
+    if (rate === null) throw new UsageError(`--rate: invalid rate ${JSON.stringify(raw.rate)}`, { hint: 'write it as N/s, N/m or N/h, e.g. 10/s or 600/m' });
+  }
+  return { reporters, concurrency: flags.concurrency, burst: flags.burst, shard: raw.shard === undefined ? null : parseShard(raw.shard), filter, vars, rate };
+}
+
+/** `name` (stdout) or `name:file`; at most one reporter on stdout; default: table on stdout. */
+async function parseReporters(values: readonly string[], io: Io): Promise<ReporterTarget[]> {
+  if (values.length === 0) return [{ name: 'table', file: null }];
+  const out: ReporterTarget[] = [];
+  const files = new Set<string>();
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    const name = colon === -1 ? value : value.slice(0, colon);
+    const path = colon === -1 ? null : value.slice(colon + 1);
+    if (!(REPORTERS as readonly string[]).includes(name)) {
+      throw new UsageError(`--reporter: unknown reporter ${JSON.stringify(name)}`, { hint: `use ${REPORTERS.join(', ')}, optionally with :file` });
+    }
+    if (path === '') throw new UsageError(`--reporter ${value}: the file name is empty`);
+    const file = path === null ? null : await checkWritable(path, io.cwd, `--reporter ${name}`);
+    if (file !== null) {
+      if (files.has(file)) throw new UsageError(`--reporter: two reporters write ${JSON.stringify(path)}`);
+      files.add(file);
+    }
+    out.push({ name: name as ReporterName, file });
+  }
+  const onStdout = out.filter((r) => r.file === null);
+  if (onStdout.length > 1) {
+    throw new UsageError(`--reporter: ${onStdout.map((r) => r.name).join(' and ')} both write to stdout`, { hint: 'send all but one to a file, e.g. --reporter junit:report.xml' });
+  }
+  return out;
+}

@@ -1,0 +1,196 @@
+import * as z from 'zod/mini';
+import { ExitCode, UsageError } from '../../errors.js';
+import type { Io } from '../../io.js';
+import type { Redactor } from '../../redact/redactor.js';
+import { colorLevel, createTheme, type Theme } from '../../render/theme.js';
+import { parseByteSize } from '../../util/byte-size.js';
+import { startWebhookListener, type DeliveryEvent, type Listener } from '../../webhook/listener.js';
+import { DEFAULT_TOLERANCE_MS } from '../../webhook/schemes.js';
+import { normaliseUrl } from '../parse-url.js';
+import { durationFlag, integerFlag, parseFlags } from '../zod-flags.js';
+import { checkedFlag, parseTolerance, parseWebhookSettings, redactError, webhookRedactor, type RawSchemeOptions } from './webhook-shared.js';
+
+export const DEFAULT_LISTEN_PORT = '9000';
+/** After the last of --max-events, time for its answer to flush before the sockets are closed. */
+const CLOSE_GRACE_MS = 200;
+
+export interface RawWebhookListenOptions extends RawSchemeOptions {
+  port: string;
+  host: string;
+  path: string;
+  forward?: string;
+  forwardTimeout: string;
+  maxEvents?: string;
+  maxBody: string;
+  tolerance?: string;
+  json?: boolean;
+  color: boolean;
+}
+
+const ListenFlagsSchema = z.object({
+  port: integerFlag('--port', 0, 65535),
+  maxEvents: z.optional(integerFlag('--max-events', 1)),
+  forwardTimeout: durationFlag('--forward-timeout'),
+  maxBody: checkedFlag((value) => {
+    const bytes = parseByteSize(value);
+    return bytes === undefined || bytes <= 0 ? { problem: `--max-body: invalid size ${JSON.stringify(value)} (use 512kb, 1mb, or a number of bytes)` } : { value: bytes };
+  }),
+  path: checkedFlag((p) =>
+    p.startsWith('/') && !/[\s?#]/.test(p) ? { value: p } : { problem: `--path: expected a path such as / or /webhooks (no spaces, query or fragment), got ${JSON.stringify(p)}` },
+  ),
+  host: checkedFlag((h) => (h.trim() !== '' && !/\s/.test(h) ? { value: h.trim() } : { problem: `--host: expected an address such as 127.0.0.1, got ${JSON.stringify(h)}` })),
+});
+
+/**
+ * `apitest webhook listen`: a local receiver. One row (or NDJSON line with --json) per delivery on
+ * stdout; the "listening on" line and warnings on stderr. Runs until SIGINT/SIGTERM (exit 0) or
+ * until --max-events deliveries (exit 0 when all were verified, 1 otherwise).
+ */
+export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: Io): Promise<number> {
+  const settings = parseWebhookSettings(raw, io.env);
+  const redactor = webhookRedactor(settings);
+  try {
+    const flags = parseFlags(ListenFlagsSchema, {
+      port: raw.port,
+      maxEvents: raw.maxEvents,
+      forwardTimeout: raw.forwardTimeout,
+      maxBody: raw.maxBody,
+      path: raw.path,
+      host: raw.host,
+    });
+    const toleranceMs = raw.tolerance === undefined ? DEFAULT_TOLERANCE_MS : parseTolerance(raw.tolerance);
+    const forward = raw.forward === undefined ? undefined : normaliseUrl(raw.forward, '--forward');
+    const theme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env: io.env }));
+    const printer = raw.json === true ? (e: DeliveryEvent) => `${JSON.stringify(eventDocument(e, forward !== undefined))}\n` : (e: DeliveryEvent) => renderEventRow(e, forward !== undefined, theme);
+
+    let listener: Listener;
+    let seen = 0;
+    let allVerified = true;
+    const maxEvents = flags.maxEvents ?? null;
+    let reachedMax: () => void = () => undefined;
+    const maxReached = new Promise<void>((resolve) => {
+      reachedMax = resolve;
+    });
+    try {
+      listener = await startWebhookListener(
+        {
+          host: flags.host,
+          port: flags.port,
+          path: flags.path,
+          maxBodyBytes: flags.maxBody,
+          forwardTimeoutMs: flags.forwardTimeout,
+          ...(forward === undefined ? {} : { forward }),
+          verify: (body, headers) =>
+            settings.scheme.verify({
+              body,
+              headers,
+              secret: settings.secret,
+              nowMs: io.now(),
+              toleranceMs,
+              ...(settings.hmac === undefined ? {} : { hmac: settings.hmac }),
+            }),
+        },
+        (event) => {
+          if (maxEvents !== null && seen >= maxEvents) return; // late arrivals after the last counted one
+          seen += 1;
+          if (!event.verified) allVerified = false;
+          io.stdout.write(redactor.text(printer(event)));
+          if (maxEvents !== null && seen >= maxEvents) reachedMax();
+        },
+      );
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(`webhook listen: cannot listen on ${flags.host}:${flags.port}: ${code ?? (error as Error).message}`, {
+        hint: code === 'EADDRINUSE' ? 'the port is taken; choose another with --port, or 0 for any free port' : 'check --host and --port',
+      });
+    }
+
+    io.stderr.write(redactor.text(startBanner(listener.url, settings.schemeName, forward, maxEvents)));
+    if (!isLoopback(flags.host)) {
+      io.stderr.write(`apitest: warning: listening on ${flags.host}: other machines can reach this receiver\n`);
+    }
+
+    const signal = onInterrupt();
+    const why = await Promise.race([maxReached.then(() => 'max' as const), signal.promise]);
+    signal.dispose();
+    if (why === 'max') await new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS));
+    await listener.close();
+    if (why === 'signal') return ExitCode.Ok;
+    return allVerified ? ExitCode.Ok : ExitCode.Expectation;
+  } catch (error) {
+    throw redactError(error, redactor);
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM; `dispose` stops listening for them. */
+function onInterrupt(): { promise: Promise<'signal'>; dispose: () => void } {
+  let stop: () => void = () => undefined;
+  const promise = new Promise<'signal'>((resolve) => {
+    stop = () => resolve('signal');
+  });
+  const handler = (): void => stop();
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    promise,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+function startBanner(url: string, scheme: string, forward: string | undefined, maxEvents: number | null): string {
+  const parts = [`scheme ${scheme}`];
+  if (forward !== undefined) parts.push(`forwarding to ${forward}`);
+  if (maxEvents !== null) parts.push(`exits after ${maxEvents} deliver${maxEvents === 1 ? 'y' : 'ies'}`);
+  return `apitest: listening on ${url} (${parts.join(', ')}; Ctrl-C to stop)\n`;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+/** The NDJSON line of one delivery. `forwardStatus` is present only with --forward. */
+export interface DeliveryDocument {
+  time: string;
+  method: string;
+  path: string;
+  event: string | null;
+  size: number;
+  verified: boolean;
+  reason: string | null;
+  /** What the listener answered (200, 401, 404, 405, 413; 499 when the sender went away). */
+  status: number;
+  forwardStatus?: number | null;
+  forwardError?: string;
+}
+
+export function eventDocument(e: DeliveryEvent, forwarding: boolean): DeliveryDocument {
+  const doc: DeliveryDocument = {
+    time: e.time,
+    method: e.method,
+    path: e.path,
+    event: e.event,
+    size: e.size,
+    verified: e.verified,
+    reason: e.reason,
+    status: e.status,
+  };
+  if (forwarding && e.verified) doc.forwardStatus = e.forwardStatus ?? null;
+  if (forwarding && e.forwardError !== undefined) doc.forwardError = e.forwardError;
+  return doc;
+}
+
+/** `14:03:07  POST  /hook  push  1234 B  200 verified  → app 202` */
+export function renderEventRow(e: DeliveryEvent, forwarding: boolean, theme: Theme): string {
+  const { c } = theme;
+  const time = e.time.length >= 19 ? e.time.slice(11, 19) : e.time;
+  const result = e.verified ? c.green(`${e.status} verified`) : c.red(`${e.status} rejected: ${e.reason ?? 'unknown reason'}`);
+  let forward = '';
+  if (forwarding && e.verified) {
+    const status = e.forwardStatus ?? null;
+    forward = status === null ? c.red(`  → app failed: ${e.forwardError ?? 'no answer'}`) : `  → app ${status >= 400 ? c.yellow(String(status)) : String(status)}`;
+  }
+  return `${time}  ${e.method.padEnd(6)} ${e.path.padEnd(12)} ${(e.event ?? '-').padEnd(16)} ${`${e.size} B`.padStart(9)}  ${result}${forward}\n`;
+}

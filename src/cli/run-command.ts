@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import type { Io } from '../io.js';
+import { collect } from './collect.js';
+
+/** The raw option values of `apitest run` (validated in commands/run.ts). */
+export interface RawRunOptions {
+  reporter: string[];
+  bail: boolean;
+  filter?: string;
+  concurrency: string;
+  shard?: string;
+  var: string[];
+  envFile?: string;
+  rate?: string;
+  burst: string;
+  respectRateLimit: boolean;
+  showSecrets: boolean;
+  color: boolean;
+  debug: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ apitest run fixtures/suites/users.yaml
+  $ apitest run suites/ --reporter table --reporter junit:report.xml
+  $ apitest run 'suites/**/*.yaml' --env-file .env --var userName=Ann --bail
+  $ apitest run suites/ --shard 2/4 --concurrency 4
+
+Exit codes: 0 every step passed, 1 a step failed, 2 a suite file or the command line is invalid (nothing was sent).
+Docs: docs/suites.md`;
+
+/** `apitest run <suites...>`: commander definitions only; the runner is loaded when the command runs. */
+export function registerRunCommand(program: Command, io: Io, setExitCode: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run suite files (YAML or JSON): steps of requests with expectations and captures')
+    .argument('<suites...>', 'suite files, directories (their *.yaml, *.yml, *.json files) or globs')
+    .option('--reporter <name[:file]>', 'table (default), json, junit or tap; to stdout, or to a file with :file (repeatable)', collect, [])
+    .option('--bail', 'stop at the first failed step (the rest are reported as skipped)', false)
+    .option('--filter <regex>', 'run only the steps whose name matches this regular expression')
+    .option('--concurrency <n>', 'suite files run in parallel (steps of a file always run in order)', '1')
+    .option('--shard <i/n>', 'run only the i-th of n slices of the sorted suite files, e.g. 2/4')
+    .option('--var <name=value>', 'set a variable for {{ name }}, over the suites\' vars (repeatable)', collect, [])
+    .option('--env-file <file>', 'load environment variables from a dotenv file (variables already set win)')
+    .option('--rate <N/s|N/m|N/h>', 'client-side limit on request starts across the whole run (default: the strictest defaults.rate of the suites)')
+    .option('--burst <n>', 'requests --rate lets start at once', '1')
+    .option('--no-respect-rate-limit', 'do not wait when a response says no requests remain')
+    .option('--show-secrets', 'do not mask credentials in the reports', false)
+    .option('--no-color', 'no colours (also off when stdout is not a TTY, or with NO_COLOR)')
+    .option('--debug', 'print stack traces of internal errors', false)
+    .addHelpText('after', EXAMPLES)
+    .action(async (suites: string[], opts: RawRunOptions) => {
+      const { runRunCommand } = await import('./commands/run.js');
+      setExitCode(await runRunCommand(suites, opts, io));
+    });
+}
