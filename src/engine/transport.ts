@@ -4,12 +4,13 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { PassThrough, Writable, type Transform } from 'node:stream';
+import { Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import got, { type Request as GotRequest } from 'got';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { mapTransportError } from './map-transport-error.js';
+import { youngGenerationCollector } from './release-memory.js';
+import { mapTransportError, type RawTransportError } from './map-transport-error.js';
 import { EMPTY_TIMINGS, type ResponseHeaders, type SentRequest, type Timings } from './types.js';
 import type { ApitestError } from '../errors.js';
 
@@ -46,6 +47,9 @@ export interface Transport {
   send(request: WireRequest, options: SendOptions, chooseTarget: (head: ResponseHead) => BodyTarget): Promise<SendResult>;
   close(): void;
 }
+
+/** How often a streamed body releases spent buffers (see release-memory.ts). */
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 
 export const USER_AGENT = `apitest/${typeof __APITEST_VERSION__ === 'string' ? __APITEST_VERSION__ : 'dev'}`;
 
@@ -85,6 +89,10 @@ async function sendOnce(
     http2: false,
   });
 
+  // In stream mode got only ends a request by itself for GET/HEAD or when a body is given; any other
+  // method without a body (POST, PUT, PATCH, DELETE, OPTIONS…) would wait for a body that never comes.
+  if (request.body === null && request.method !== 'GET' && request.method !== 'HEAD') stream.end();
+
   let sent: SentRequest | null = null;
   stream.once('request', (req: ClientRequest) => {
     sent = describeSent(req, request);
@@ -97,10 +105,20 @@ async function sendOnce(
     });
     const head = describeHead(response);
     const target = chooseTarget(head);
+    // Bytes as received (before decoding), counted as they flow through the pipeline. A body streamed to a
+    // file also releases its spent network buffers every few MiB, so memory stays flat for any size.
     let size = 0;
-    const counter = new PassThrough();
-    counter.on('data', (chunk: Buffer) => {
+    const collect = target.kind === 'stream' ? youngGenerationCollector() : null;
+    let sinceCollect = 0;
+    stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      if (collect) {
+        sinceCollect += chunk.length;
+        if (sinceCollect >= COLLECT_EVERY_BYTES) {
+          sinceCollect = 0;
+          collect();
+        }
+      }
     });
     const decoder = decoderFor(head.headers['content-encoding']);
     const chunks: Buffer[] = [];
@@ -113,8 +131,8 @@ async function sendOnce(
               done();
             },
           });
-    if (decoder) await pipeline(stream, counter, decoder, sink);
-    else await pipeline(stream, counter, sink);
+    if (decoder) await pipeline(stream, decoder, sink);
+    else await pipeline(stream, sink);
     return {
       kind: 'response',
       head,
@@ -124,11 +142,13 @@ async function sendOnce(
       timings: timingsOf(stream),
     };
   } catch (error) {
-    const raw = error as { name?: string; code?: string; message?: string; event?: string };
+    // got's errors carry name, code, message and (timeouts) event: pass the error itself, so it is the
+    // cause of the typed error and --debug can show its stack.
+    const raw: RawTransportError = error instanceof Error ? (error as RawTransportError) : { message: String(error) };
     return {
       kind: 'failure',
       error: mapTransportError(
-        { name: raw.name, code: raw.code, message: raw.message ?? String(error), event: raw.event },
+        raw,
         request.url,
         { totalMs: options.timeoutMs, connectMs: options.connectTimeoutMs },
       ),
@@ -164,18 +184,36 @@ function describeHead(response: IncomingMessage): ResponseHead {
     status: response.statusCode ?? 0,
     statusText: response.statusMessage ?? '',
     httpVersion: response.httpVersion,
-    headers: response.headers,
+    headers: distinctHeaders(response),
     rawHeaders: raw,
   };
 }
 
+/**
+ * Lower-case names; a header received once is a string, one received several times an array of its values
+ * (Node's `headers` would join them with ", ", which loses values that contain commas). Set-Cookie is
+ * always an array, as in Node.
+ */
+function distinctHeaders(response: IncomingMessage): ResponseHeaders {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(response.headersDistinct)) {
+    if (values === undefined || values.length === 0) continue;
+    out[name] = name === 'set-cookie' || values.length > 1 ? values : (values[0] ?? '');
+  }
+  return out;
+}
+
 function describeSent(req: ClientRequest, request: WireRequest): SentRequest {
-  const headers: Array<readonly [string, string]> = [['Host', req.host + portSuffix(request.url)]];
+  const headers: Array<readonly [string, string]> = [];
   for (const name of req.getRawHeaderNames()) {
     const value = req.getHeader(name);
     if (value === undefined) continue;
     headers.push([name, Array.isArray(value) ? value.join(', ') : String(value)]);
   }
+  // Node writes Host itself unless it was set; show it once, first, as it goes on the wire.
+  const hostIndex = headers.findIndex(([name]) => name.toLowerCase() === 'host');
+  const host = hostIndex === -1 ? (['Host', req.host + portSuffix(request.url)] as const) : headers.splice(hostIndex, 1)[0];
+  if (host) headers.unshift(host);
   return {
     method: req.method,
     url: request.url,
