@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -22,7 +22,18 @@ export async function prepareOutputFile(path: string, cwd: string): Promise<Atom
   const existing = await stat(target).catch(() => null);
   if (existing?.isDirectory()) throw new UsageError(`-o/--output: ${JSON.stringify(path)} is a directory`, { hint: 'give a file path' });
   const temp = `${target}.apitest-${process.pid}.part`;
+  // Create the temporary file now, so an unwritable place is a usage error before anything is sent.
+  try {
+    await writeFile(temp, '', { flag: 'w' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (error as Error).message;
+    throw new UsageError(`-o/--output: cannot write ${JSON.stringify(path)}: ${why}`, { hint: 'choose a path you can write to' });
+  }
   let stream: WriteStream | null = null;
+  const removeTemp = async (): Promise<void> => {
+    await unlink(temp).catch(() => undefined);
+  };
   return {
     path,
     open: () => {
@@ -31,12 +42,11 @@ export async function prepareOutputFile(path: string, cwd: string): Promise<Atom
     },
     commit: async () => {
       if (stream) await rename(temp, target);
+      else await removeTemp();
     },
     discard: async () => {
-      if (stream) {
-        stream.destroy();
-        await unlink(temp).catch(() => undefined);
-      }
+      stream?.destroy();
+      await removeTemp();
     },
   };
 }

@@ -7,7 +7,7 @@ export function parseHeaderFlags(values: readonly string[]): Array<[string, stri
   return values.map((raw) => {
     const colon = raw.indexOf(':');
     if (colon <= 0) {
-      throw new UsageError(`-H/--header: expected "Name: value", got ${JSON.stringify(raw)}`, { hint: 'write -H "Accept: application/json"' });
+      throw new UsageError(`-H/--header: expected "Name: value", got ${JSON.stringify(preview(raw))}`, { hint: 'write -H "Accept: application/json"' });
     }
     return checkedHeader(raw.slice(0, colon).trim(), raw.slice(colon + 1).trim(), '-H/--header');
   });
@@ -41,4 +41,10 @@ export function checkedHeader(name: string, value: string, flag: string): [strin
 export function hasHeader(headers: ReadonlyArray<readonly [string, string]>, name: string): boolean {
   const lower = name.toLowerCase();
   return headers.some(([n]) => n.toLowerCase() === lower);
+}
+
+/** The first word of a malformed header flag: the rest may be a credential (`-H "Authorization Bearer …"`). */
+function preview(raw: string): string {
+  const word = /^\S*/.exec(raw)?.[0] ?? '';
+  return word.length < raw.length ? `${word} …` : raw;
 }

@@ -5,7 +5,8 @@ import type { Redactor } from '../redact/redactor.js';
 export function formatErrorLine(error: ApitestError, redactor: Redactor | null, debug: boolean): string {
   const text = `apitest: error: ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
   const masked = redactor ? redactor.text(text) : text;
-  const stack = debug && error.cause instanceof Error && error.cause.stack ? `\n${error.cause.stack}` : '';
+  const cause = error.cause instanceof Error && error.cause.stack ? error.cause : error;
+  const stack = debug && cause.stack ? `\n${cause.stack}` : '';
   return `${masked}${redactor && stack ? redactor.text(stack) : stack}\n`;
 }
 

@@ -6,8 +6,8 @@ import { isRedirect, redirectMethod, sameOrigin, withoutHeaders } from './redire
 import type { BodyTarget, ResponseHead, SendOptions, Transport, WireRequest } from './transport.js';
 import type { Attempt, Redirect, SentRequest } from './types.js';
 
-/** Headers that never follow a request to another origin, besides the auth spec's own. */
-const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+/** Headers that never follow a request to another origin, besides the auth spec's own (even when given with -H). */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
 
 export interface AttemptDeps {
   transport: Transport;
@@ -26,9 +26,13 @@ export interface AttemptDeps {
 export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delayMs: number): Promise<Attempt> {
   const applied = applyAuth(spec.auth, spec.url, spec.headers);
   const origin = applied.url;
-  const credentialNames = new Set([...CREDENTIAL_HEADERS, ...authHeaderNames(spec.auth)]);
+  // A user-given Host names the first origin: it does not follow the request elsewhere either.
+  const credentialNames = new Set([...CREDENTIAL_HEADERS, ...authHeaderNames(spec.auth), 'host']);
+  // --timeout is the total for the attempt: redirect hops share it (each retry gets its own).
+  const started = Date.now();
   const options: SendOptions = {
     timeoutMs: spec.timeoutMs,
+    totalTimeoutMs: spec.timeoutMs,
     connectTimeoutMs: spec.connectTimeoutMs,
     insecure: spec.insecure,
     ca: spec.ca,
@@ -43,7 +47,7 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
       if (willFollow(head.status, head.headers.location)) return { kind: 'discard' };
       return deps.openBodySink ? { kind: 'stream', stream: deps.openBodySink() } : { kind: 'memory' };
     };
-    const result = await deps.transport.send(wire, options, chooseTarget);
+    const result = await deps.transport.send(wire, { ...options, timeoutMs: Math.max(1, spec.timeoutMs - (Date.now() - started)) }, chooseTarget);
     if (result.sent && deps.onRequest) deps.onRequest(result.sent);
     if (result.kind === 'response' && deps.onResponse) deps.onResponse(result.head);
     if (result.kind === 'failure') {
@@ -79,11 +83,15 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
       const error = new ConnectionError(`redirect to an unsupported URL: ${next.toString()}`, { code: 'ERR_UNSUPPORTED_REDIRECT' });
       return { delayMs, request: result.sent, outcome: { kind: 'failure', error }, redirects, timings: result.timings };
     }
-    redirects.push({ status: result.head.status, url: next.toString() });
+    // Same origin: the credentials go along (an --api-key-query key is put on the new URL too, as a header
+    // would be kept). Another origin: none of them, whatever the Location says about the query.
+    const same = sameOrigin(origin, next.toString());
+    const nextUrl = same ? applyAuth(spec.auth, next.toString(), []).url : next.toString();
+    redirects.push({ status: result.head.status, url: nextUrl });
     const { method, keepBody } = redirectMethod(result.head.status, wire.method);
-    let headers = sameOrigin(origin, next.toString()) ? applied.headers : withoutHeaders(applied.headers, credentialNames);
+    let headers = same ? applied.headers : withoutHeaders(applied.headers, credentialNames);
     if (!keepBody) headers = withoutHeaders(headers, new Set(['content-type', 'content-length']));
-    wire = { method, url: next.toString(), headers, body: keepBody ? wire.body : null };
+    wire = { method, url: nextUrl, headers, body: keepBody ? wire.body : null };
   }
 }
 

@@ -22,7 +22,10 @@ export interface WireRequest {
 }
 
 export interface SendOptions {
+  /** Time this request may take, from start to the end of the body. */
   timeoutMs: number;
+  /** The --timeout this budget is part of (redirect hops share one): named in timeout messages. Default: timeoutMs. */
+  totalTimeoutMs?: number;
   connectTimeoutMs: number | null;
   insecure: boolean;
   ca: string | null;
@@ -150,7 +153,7 @@ async function sendOnce(
       error: mapTransportError(
         raw,
         request.url,
-        { totalMs: options.timeoutMs, connectMs: options.connectTimeoutMs },
+        { totalMs: options.totalTimeoutMs ?? options.timeoutMs, connectMs: options.connectTimeoutMs },
       ),
       sent,
       timings: timingsOf(stream),
