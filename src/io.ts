@@ -16,6 +16,12 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // `apitest … | head -1`: once the reader has gone, further output is dropped quietly (no EPIPE crash).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

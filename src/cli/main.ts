@@ -90,6 +90,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Ok;
+      // A single request asked for JSON: the document is printed even for a command-line error.
+      const subcommand = program.commands.some((c) => c.name() === argv[0]);
+      if (!subcommand && (argv.includes('--json') || argv.join(' ').includes('--format json'))) {
+        const { usageDocument } = await import('./usage-document.js');
+        const message = error.message.replace(/^error: /, '');
+        io.stdout.write(`${JSON.stringify(usageDocument(undefined, undefined, { code: 'EUSAGE', message }), null, 2)}\n`);
+      }
       return ExitCode.Usage;
     }
     if (error instanceof ApitestError) {

@@ -15,9 +15,12 @@ import { createTheme } from '../../render/theme.js';
 import { renderReceivedHead, renderSentRequest } from '../../render/verbose.js';
 import type { SingleRequestDocument } from '../../spec/json-document.js';
 import type { RequestSpec } from '../../spec/request-spec.js';
+import { parseRetryAfter } from '../../retry/retry-after.js';
 import { systemClock } from '../../util/clock.js';
+import { headerValue } from '../../util/header-map.js';
 import { formatDuration } from '../../util/duration.js';
 import { buildRequestSpec, type PreparedParts } from '../build-request-spec.js';
+import { usageDocument } from '../usage-document.js';
 import { wantsExpectations, type RawExpectOptions } from '../expect-flags.js';
 import { prepareOutputFile, type AtomicOutput } from '../output-file.js';
 import { decideOutputView, type OutputView } from '../output-view.js';
@@ -97,7 +100,7 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
     const output = view.outputFile === null ? null : await prepareOutputFile(view.outputFile, io.cwd);
     return { view, spec, retry, output, paginate, expect, redactor: redactorFor(spec, view.showSecrets, prepared.secrets) };
   } catch (error) {
-    if (error instanceof UsageError && view.format === 'json') io.stdout.write(`${JSON.stringify(usageDocument(raw, error), null, 2)}\n`);
+    if (error instanceof UsageError && view.format === 'json') io.stdout.write(`${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
     throw error;
   }
 }
@@ -190,7 +193,9 @@ function decideError(exchange: ExecutedExchange, plan: Plan, checks: CheckResult
     const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : '';
     return new ExpectationError(`expectation failed: ${first?.message ?? first?.expression ?? ''}${more}`, { code: 'EXPECTATION_FAILED' });
   }
-  if (response.status >= 400 && plan.view.fail && !plan.expect?.checksStatus) return httpErrorFor(response.status, response.statusText, url);
+  if (response.status >= 400 && plan.view.fail && !plan.expect?.checksStatus) {
+    return httpErrorFor(response.status, response.statusText, url, parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now()));
+  }
   return null;
 }
 
@@ -243,19 +248,5 @@ function withPaginateDefaults(raw: RawSingleOptions): RawPaginateOptions {
     cursorParam: 'cursor',
     maxPages: '100',
     ...raw,
-  };
-}
-
-function usageDocument(raw: RawRequestOptions, error: UsageError): SingleRequestDocument {
-  return {
-    schemaVersion: 1,
-    ok: false,
-    request: { method: raw.method ?? 'GET', url: raw.url ?? '', headers: {} },
-    response: null,
-    timings: { dns: null, tcp: null, tls: null, firstByte: null, download: null, total: null },
-    rateLimit: null,
-    redirects: [],
-    attempts: [],
-    error: { kind: 'usage', code: error.code, message: error.message },
   };
 }
