@@ -9,7 +9,9 @@ import { asBuffer, headerValue, type HeaderMap, type HmacOptions, type Scheme, t
  * Also home of the HMAC primitives the other schemes share.
  */
 
-export const DEFAULT_HMAC: HmacOptions = { header: 'X-Signature', algorithm: 'sha256', encoding: 'hex', prefix: '' };
+import { DEFAULT_HMAC } from './scheme-names.js';
+
+export { DEFAULT_HMAC };
 
 const DIGEST_BYTES: Record<HmacOptions['algorithm'], number> = { sha1: 20, sha256: 32, sha512: 64 };
 

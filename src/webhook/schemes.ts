@@ -9,7 +9,9 @@ import type { Scheme, SchemeName } from './scheme.js';
 export { DEFAULT_HMAC } from './scheme-hmac.js';
 export { DEFAULT_TOLERANCE_MS } from './scheme.js';
 
-export const SCHEME_NAMES: readonly SchemeName[] = ['github', 'stripe', 'standard', 'hmac'];
+import { SCHEME_NAMES } from './scheme-names.js';
+
+export { SCHEME_NAMES };
 
 export interface SchemeDeps {
   /** Source of generated delivery / message ids (GitHub delivery UUID, Standard Webhooks msg id). */

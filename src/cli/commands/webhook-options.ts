@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_HMAC, SCHEME_NAMES } from '../../webhook/schemes.js';
+import { DEFAULT_HMAC, SCHEME_NAMES } from '../../webhook/scheme-names.js';
 
 /** Where the secret comes from when `--secret` is not given. */
 export const SECRET_ENV = 'WEBHOOK_SECRET';
