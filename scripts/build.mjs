@@ -36,6 +36,19 @@ const lazyListFormat = {
   },
 };
 
+/**
+ * commander requires node:child_process at load time for executable subcommands, which apitest does not use;
+ * for commander only, it gets a stub that throws if ever called (saves loading child_process and dgram).
+ */
+const stubCommanderChildProcess = {
+  name: 'stub-commander-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: fileURLToPath(new URL('./stubs/child-process.js', import.meta.url)) } : undefined,
+    );
+  },
+};
+
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
@@ -50,6 +63,6 @@ await build({
   legalComments: 'none',
   define: { __APITEST_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__apitestImportMetaUrl' },
   banner: { js: "const __apitestImportMetaUrl=require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [stubGotExtras, lazyListFormat],
+  plugins: [stubGotExtras, lazyListFormat, stubCommanderChildProcess],
   logLevel: 'warning',
 });

@@ -1,5 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { loadV8, loadVm } from '../util/load-builtin.js';
 
 type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void;
 
@@ -14,8 +13,9 @@ let gc: GcFunction | null | undefined;
 export function youngGenerationCollector(): (() => void) | null {
   if (gc === undefined) {
     try {
-      setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc') as GcFunction;
+      // Loaded here, not at start-up: only a body written to a file needs them.
+      loadV8().setFlagsFromString('--expose-gc');
+      gc = loadVm().runInNewContext('gc') as GcFunction;
     } catch {
       gc = null;
     }

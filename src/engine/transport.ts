@@ -6,10 +6,10 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import got, { type Request as GotRequest } from 'got';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { youngGenerationCollector } from './release-memory.js';
+import { loadZlib } from '../util/load-builtin.js';
 import { mapTransportError, type RawTransportError } from './map-transport-error.js';
 import { EMPTY_TIMINGS, type ResponseHeaders, type SentRequest, type Timings } from './types.js';
 import type { ApitestError } from '../errors.js';
@@ -110,8 +110,9 @@ async function sendOnce(
     const target = chooseTarget(head);
     // Bytes as received (before decoding), counted as they flow through the pipeline. A body streamed to a
     // file also releases its spent network buffers every few MiB, so memory stays flat for any size.
-    let size = 0;
     const collect = target.kind === 'stream' ? youngGenerationCollector() : null;
+    const decoder = decoderFor(head.headers['content-encoding']);
+    let size = 0;
     let sinceCollect = 0;
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -123,7 +124,6 @@ async function sendOnce(
         }
       }
     });
-    const decoder = decoderFor(head.headers['content-encoding']);
     const chunks: Buffer[] = [];
     const sink =
       target.kind === 'stream'
@@ -163,8 +163,11 @@ async function sendOnce(
   }
 }
 
+/** A decoder for a compressed body; node:zlib is loaded only when a response is compressed. */
 function decoderFor(encoding: string | string[] | undefined): Transform | null {
   const value = (Array.isArray(encoding) ? encoding[0] : encoding)?.trim().toLowerCase();
+  if (value !== 'gzip' && value !== 'x-gzip' && value !== 'deflate' && value !== 'br') return null;
+  const { createBrotliDecompress, createGunzip, createInflate } = loadZlib();
   switch (value) {
     case 'gzip':
     case 'x-gzip':

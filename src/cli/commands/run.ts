@@ -93,22 +93,31 @@ export async function runRunCommand(args: readonly string[], raw: RawRunOptions,
         })
       : null,
   };
+  const retainSteps = options.reporters.some((r) => !(r.name === 'table' && r.file === null));
+  const tally = { passed: 0, failed: 0, skipped: 0 };
   const printer = orderedPrinter((file, first) => {
     if (tableOnStdout) io.stdout.write(secrets.redactor().text(`${first ? '' : '\n'}${renderTableFile(file, view, theme)}`));
   });
+  const onFileDone = (file: FileReport, index: number): void => {
+    const counts = summarize([file], 0);
+    tally.passed += counts.passed;
+    tally.failed += counts.failed;
+    tally.skipped += counts.skipped;
+    printer(file, index);
+  };
   const started = performance.now();
   let reports: FileReport[];
   try {
     reports = await runFiles(
       suites,
-      { concurrency: options.concurrency, cliVars: options.vars, env, bail: { enabled: raw.bail, stopped: false } },
+      { concurrency: options.concurrency, retainSteps, cliVars: options.vars, env, bail: { enabled: raw.bail, stopped: false } },
       { engine, secrets, elapsed: () => performance.now() },
-      printer,
+      onFileDone,
     );
   } finally {
     transport.close();
   }
-  const summary = summarize(reports, Math.round((performance.now() - started) * 100) / 100);
+  const summary = { ...tally, durationMs: Math.round((performance.now() - started) * 100) / 100 };
   const report: SuiteReport = { schemaVersion: 1, ok: summary.failed === 0, summary, files: reports };
   if (tableOnStdout) io.stdout.write(renderTableSummary(summary, theme));
 

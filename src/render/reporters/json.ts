@@ -1,0 +1,6 @@
+import type { SuiteReport } from '../../spec/suite-report.js';
+
+/** `--reporter json`: the report document (SuiteReportSchema), pretty-printed. Pure. */
+export function renderJsonReport(report: SuiteReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

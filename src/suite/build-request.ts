@@ -1,0 +1,146 @@
+/**
+ * A step's request template + the variables in scope → a validated RequestSpec (through RequestSpecSchema,
+ * like every request the engine sends), plus the credential values it holds (to mask them).
+ * Throws VariableError for a variable without a value and UsageError for what is invalid only once
+ * interpolated (e.g. a URL).
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { authSecrets } from '../auth/apply-auth.js';
+import { UsageError } from '../errors.js';
+import { Secret } from '../redact/secret.js';
+import { RequestSpecSchema, type AuthSpec, type BodySpec, type FormField, type RequestSpec } from '../spec/request-spec.js';
+import type { AuthInput } from './suite-schema.js';
+import type { RequestTemplate, Scalar } from './compile-request.js';
+import { interpolateDeep, interpolateString, type Scope } from './interpolate.js';
+import { isSecretHeaderName } from './secrets.js';
+
+export interface BuiltRequest {
+  spec: RequestSpec;
+  /** Credential values of this request (auth, secret-looking headers): masked in every report. */
+  secrets: string[];
+}
+
+const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+export async function buildRequest(t: RequestTemplate, baseUrl: string | null, scope: Scope): Promise<BuiltRequest> {
+  const secrets: string[] = [];
+  const url = withQuery(joinUrl(baseUrl === null ? null : interpolateString(baseUrl, scope), interpolateString(t.url, scope)), t.query, scope);
+  const headers: Array<[string, string]> = t.headers.map(([name, value]) => {
+    const text = interpolateString(String(value), scope);
+    if (isSecretHeaderName(name)) secrets.push(...credentialParts(text));
+    return [name, text];
+  });
+  const body = await buildBody(t, scope, headers);
+  const auth = buildAuth(t.auth, scope);
+  secrets.push(...authSecrets(auth));
+  const parsed = RequestSpecSchema.safeParse({
+    url,
+    method: t.method,
+    headers,
+    body,
+    auth,
+    timeoutMs: t.timeoutMs,
+    connectTimeoutMs: null,
+    followRedirects: t.followRedirects,
+    maxRedirects: t.maxRedirects,
+    insecure: t.insecure,
+    ca: null,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') ?? '';
+    throw new UsageError(where === 'url' ? `invalid URL ${JSON.stringify(url)} (after interpolation)` : `invalid request: ${where} ${issue?.message ?? ''}`.trim());
+  }
+  return { spec: parsed.data, secrets };
+}
+
+/** `base` + `/path`: joined as text (keeping a base path such as /api/v1), unless the URL is absolute. */
+export function joinUrl(base: string | null, url: string): string {
+  if (HAS_SCHEME.test(url)) return url;
+  if (base !== null) return `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+  if (url.startsWith('/')) throw new UsageError(`the URL ${JSON.stringify(url)} is relative, and the suite has no baseUrl`);
+  return `http://${url}`;
+}
+
+function withQuery(url: string, query: RequestTemplate['query'], scope: Scope): string {
+  if (query.length === 0) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`invalid URL ${JSON.stringify(url)} (after interpolation)`);
+  }
+  const text = (v: Scalar): string => (typeof v === 'string' ? interpolateString(v, scope) : String(v));
+  for (const [name, value] of query) {
+    for (const item of Array.isArray(value) ? value : [value]) parsed.searchParams.append(name, text(item as Scalar));
+  }
+  return parsed.toString();
+}
+
+async function buildBody(t: RequestTemplate, scope: Scope, headers: Array<[string, string]>): Promise<BodySpec> {
+  const setType = (type: string): void => {
+    if (!headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', type]);
+  };
+  const body = t.body;
+  switch (body.kind) {
+    case 'none':
+      return { kind: 'none' };
+    case 'json':
+      setType('application/json');
+      return { kind: 'bytes', data: Buffer.from(JSON.stringify(interpolateDeep(body.value, scope)), 'utf8') };
+    case 'text': {
+      const text = interpolateString(body.text, scope);
+      setType(looksLikeJson(text) ? 'application/json' : 'text/plain; charset=utf-8');
+      return { kind: 'bytes', data: Buffer.from(text, 'utf8') };
+    }
+    case 'form': {
+      const value = (v: Scalar): string => (typeof v === 'string' ? interpolateString(v, scope) : String(v));
+      if (!body.fields.some(([, v]) => typeof v === 'object')) {
+        const params = new URLSearchParams();
+        for (const [name, v] of body.fields) params.append(name, value(v as Scalar));
+        setType('application/x-www-form-urlencoded');
+        return { kind: 'bytes', data: Buffer.from(params.toString(), 'utf8') };
+      }
+      const fields: FormField[] = [];
+      for (const [name, v] of body.fields) {
+        if (typeof v !== 'object') {
+          fields.push({ kind: 'text', name, value: value(v) });
+          continue;
+        }
+        const data = await readFile(v.file).catch((error: NodeJS.ErrnoException) => {
+          throw new UsageError(`form field ${name}: cannot read ${v.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+        });
+        fields.push({ kind: 'file', name, fileName: basename(v.file), data });
+      }
+      return { kind: 'form', fields };
+    }
+  }
+}
+
+function buildAuth(auth: AuthInput | null, scope: Scope): AuthSpec {
+  if (auth === null || auth === 'none') return { kind: 'none' };
+  const text = (v: string): string => interpolateString(v, scope);
+  if ('bearer' in auth) return { kind: 'bearer', token: new Secret(text(auth.bearer)) };
+  if ('apiKey' in auth) {
+    return { kind: 'api-key', key: new Secret(text(auth.apiKey)), header: auth.header ?? 'X-API-Key', query: auth.query ?? null };
+  }
+  return { kind: 'basic', user: text(auth.basic.user), password: new Secret(text(auth.basic.password)) };
+}
+
+/** A credential header's value, and the part after an auth scheme word (`Bearer abc` → `abc`). */
+function credentialParts(value: string): string[] {
+  const scheme = /^[A-Za-z][A-Za-z0-9._~+-]*\s+(\S.*)$/.exec(value.trim());
+  return scheme?.[1] ? [value, scheme[1]] : [value];
+}
+
+function looksLikeJson(text: string): boolean {
+  const trimmed = text.trim();
+  if (trimmed === '' || !/^[[{"]/.test(trimmed)) return false;
+  try {
+    JSON.parse(trimmed);
+    return true;
+  } catch {
+    return false;
+  }
+}

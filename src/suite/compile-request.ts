@@ -1,0 +1,167 @@
+/**
+ * A step's request, merged with the suite's defaults and checked before anything runs. Values keep their
+ * `{{ … }}` templates: `build-request.ts` interpolates them per run and builds the RequestSpec.
+ *
+ * Merge rule: a step's key replaces the default's, except `headers` and `query`, which are merged by name
+ * (case-insensitive for headers), the step's value winning; a header set to null is removed.
+ */
+import { resolve } from 'node:path';
+import { compileJsonPath } from '../expect/jsonpath.js';
+import type { PaginateOptions } from '../paginate/paginate-options.js';
+import { DEFAULT_RETRY_ON, type RetryPolicy } from '../retry/backoff.js';
+import { METHOD_TOKEN } from '../spec/request-spec.js';
+import { parseDuration } from '../util/duration.js';
+import { messageOf } from './compile-expect.js';
+import { hasTemplate } from './interpolate.js';
+import type { PathKey, RawProblem } from './locate-issue.js';
+import type { AuthInput, DefaultsInput, PaginateInput, RetryInput, StepInput } from './suite-schema.js';
+
+export type Scalar = string | number | boolean;
+
+export type BodyTemplate =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'json'; readonly value: unknown }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'form'; readonly fields: ReadonlyArray<readonly [string, Scalar | { readonly file: string }]> };
+
+export interface RequestTemplate {
+  /** Upper-case; default GET, or POST with a body. */
+  readonly method: string;
+  readonly url: string;
+  readonly query: ReadonlyArray<readonly [string, Scalar | readonly Scalar[]]>;
+  readonly headers: ReadonlyArray<readonly [string, Scalar]>;
+  readonly body: BodyTemplate;
+  readonly auth: AuthInput | null;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly followRedirects: boolean;
+  readonly maxRedirects: number;
+  readonly insecure: boolean;
+  readonly paginate: PaginateOptions | null;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_RETRY: RetryPolicy = { limit: 0, retryOn: DEFAULT_RETRY_ON, baseDelayMs: 500, maxDelayMs: 30_000, factor: 2, allMethods: false };
+
+export function compileRequest(step: StepInput, defaults: DefaultsInput, path: readonly PathKey[], suiteDir: string, problems: RawProblem[]): RequestTemplate {
+  const at = (...keys: PathKey[]): PathKey[] => [...path, ...keys];
+  const fromDefaults = (key: string): PathKey[] => (Object.hasOwn(step, key) ? at(key) : ['defaults', key]);
+
+  const bodies = (['json', 'body', 'form'] as const).filter((key) => Object.hasOwn(step, key));
+  if (bodies.length > 1) {
+    problems.push({ path: at(bodies[1] ?? 'body'), anchor: 'key', message: `give one of json, body and form (this step has ${bodies.join(' and ')})` });
+  }
+  const body = bodyOf(step, suiteDir);
+
+  let method = (step.method ?? (body.kind === 'none' ? 'GET' : 'POST')).toUpperCase();
+  if (!METHOD_TOKEN.test(method)) {
+    problems.push({ path: at('method'), anchor: 'value', message: `invalid method ${JSON.stringify(step.method)} (use a token such as GET, POST, PATCH)` });
+    method = 'GET';
+  }
+
+  const headers = mergeByName(defaults.headers, step.headers, true);
+  for (const [name] of headers) {
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      problems.push({ path: Object.hasOwn(step.headers ?? {}, name) ? at('headers', name) : ['defaults', 'headers', name], anchor: 'key', message: `invalid header name ${JSON.stringify(name)}` });
+    }
+  }
+  const timeout = step.timeout ?? defaults.timeout;
+  const auth = step.auth ?? defaults.auth;
+  return {
+    method,
+    url: step.url,
+    query: mergeByName(defaults.query, step.query, false),
+    headers,
+    body,
+    auth: auth === undefined || auth === 'none' ? null : auth,
+    timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : durationMs(timeout, fromDefaults('timeout'), problems) ?? DEFAULT_TIMEOUT_MS,
+    retry: retryPolicy(step.retry ?? defaults.retry, fromDefaults('retry'), problems),
+    followRedirects: step.followRedirects ?? defaults.followRedirects ?? false,
+    maxRedirects: step.maxRedirects ?? defaults.maxRedirects ?? 10,
+    insecure: step.insecure ?? defaults.insecure ?? false,
+    paginate: step.paginate === undefined ? null : paginateOptions(step.paginate, at('paginate'), problems),
+  };
+}
+
+function bodyOf(step: StepInput, suiteDir: string): BodyTemplate {
+  if (Object.hasOwn(step, 'json')) return { kind: 'json', value: step.json ?? null };
+  if (step.body !== undefined) return { kind: 'text', text: step.body };
+  if (step.form !== undefined) {
+    return {
+      kind: 'form',
+      fields: Object.entries(step.form).map(([name, value]) => [name, typeof value === 'object' ? { file: resolve(suiteDir, value.file) } : value] as const),
+    };
+  }
+  return { kind: 'none' };
+}
+
+function mergeByName<T>(base: Record<string, T | null> | undefined, over: Record<string, T | null> | undefined, caseInsensitive: boolean): Array<[string, T]> {
+  const out = new Map<string, [string, T | null]>();
+  const keyOf = (name: string): string => (caseInsensitive ? name.toLowerCase() : name);
+  for (const source of [base, over]) {
+    for (const [name, value] of Object.entries(source ?? {})) {
+      out.delete(keyOf(name)); // the step's spelling and position win
+      out.set(keyOf(name), [name, value]);
+    }
+  }
+  return [...out.values()].filter((entry): entry is [string, T] => entry[1] !== null);
+}
+
+export function durationMs(value: string | number, where: PathKey[], problems: RawProblem[]): number | undefined {
+  const ms = typeof value === 'number' ? value : parseDuration(value);
+  if (ms === undefined || !(ms > 0)) {
+    problems.push({ path: where, anchor: 'value', message: `invalid duration ${JSON.stringify(value)} (use 250ms, 5s, 1m, or a number of milliseconds)` });
+    return undefined;
+  }
+  return Math.round(ms);
+}
+
+function retryPolicy(input: RetryInput | undefined, where: PathKey[], problems: RawProblem[]): RetryPolicy {
+  if (input === undefined) return DEFAULT_RETRY;
+  if (typeof input === 'number') return { ...DEFAULT_RETRY, limit: input };
+  return {
+    limit: input.limit,
+    retryOn: input.on ?? DEFAULT_RETRY_ON,
+    baseDelayMs: input.delay === undefined ? DEFAULT_RETRY.baseDelayMs : (durationMs(input.delay, [...where, 'delay'], problems) ?? DEFAULT_RETRY.baseDelayMs),
+    maxDelayMs: input.maxDelay === undefined ? DEFAULT_RETRY.maxDelayMs : (durationMs(input.maxDelay, [...where, 'maxDelay'], problems) ?? DEFAULT_RETRY.maxDelayMs),
+    factor: 2,
+    allMethods: input.allMethods ?? false,
+  };
+}
+
+/** The options of `--paginate`, with the same defaults. */
+function paginateOptions(input: PaginateInput, where: PathKey[], problems: RawProblem[]): PaginateOptions | null {
+  if (input === false) return null;
+  const o = typeof input === 'object' ? input : { style: input === true ? ('auto' as const) : input };
+  const path = (key: 'cursorPath' | 'itemsPath' | 'hasMorePath') => {
+    const text = o[key as keyof typeof o] as string | undefined;
+    if (text === undefined) return null;
+    try {
+      return compileJsonPath(text);
+    } catch (error) {
+      problems.push({ path: [...where, key], anchor: 'value', message: messageOf(error) });
+      return null;
+    }
+  };
+  const full = typeof input === 'object' ? input : {};
+  return {
+    style: o.style ?? 'auto',
+    pageParam: full.pageParam ?? 'page',
+    startPage: full.startPage ?? 1,
+    pageSize: full.pageSize ?? null,
+    pageSizeParam: full.pageSizeParam ?? 'per_page',
+    offsetParam: full.offsetParam ?? 'offset',
+    limitParam: full.limitParam ?? 'limit',
+    cursorPath: path('cursorPath'),
+    cursorParam: full.cursorParam ?? 'cursor',
+    itemsPath: path('itemsPath'),
+    hasMorePath: path('hasMorePath'),
+    maxPages: full.maxPages ?? 100,
+    maxItems: full.maxItems ?? null,
+  };
+}
+
+/** True when the URL is checked only after interpolation. */
+export function urlNeedsBase(url: string): boolean {
+  return !hasTemplate(url) && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) && url.startsWith('/');
+}

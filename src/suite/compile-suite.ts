@@ -1,0 +1,205 @@
+/**
+ * A validated suite file compiled into runnable steps, with every problem found before a request is sent:
+ * expectations and captures (JSONPaths compiled), schemas, durations, rates, methods, variable references
+ * (a name must be a suite var, a --var, or a capture of an earlier step; `env.NAME` must be set for the
+ * steps that will run), and which steps run (skip, only, --filter).
+ */
+import type { Subject } from '../expect/expression.js';
+import { parseSubject } from '../expect/parse-expression.js';
+import { parseRate } from '../ratelimit/parse-rate.js';
+import type { SkipReason } from '../spec/suite-report.js';
+import { compileExpect, type CompiledExpect, type SchemaCache } from './compile-expect.js';
+import { compileRequest, urlNeedsBase, type RequestTemplate } from './compile-request.js';
+import { scanTemplates, type Reference } from './interpolate.js';
+import type { PathKey, RawProblem } from './locate-issue.js';
+import { isSecretHeaderName } from './secrets.js';
+import type { StepInput, SuiteFile } from './suite-schema.js';
+
+
+export interface CaptureSpec {
+  readonly name: string;
+  readonly source: string;
+  readonly subject: Subject;
+}
+
+export interface CompiledStep {
+  readonly index: number;
+  readonly name: string;
+  /** Why the step does not run, decided before the run (`bail` is decided during it). */
+  readonly skip: Exclude<SkipReason, 'bail'> | null;
+  readonly request: RequestTemplate;
+  readonly expect: CompiledExpect;
+  readonly captures: readonly CaptureSpec[];
+}
+
+export interface CompiledSuite {
+  /** As shown in reports: relative to the working directory, with `/`. */
+  readonly file: string;
+  readonly name: string;
+  readonly baseUrl: string | null;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly steps: readonly CompiledStep[];
+  readonly rate: { count: number; perMs: number } | null;
+  /** Environment values that flow into credentials: masked in every report. */
+  readonly secrets: readonly string[];
+}
+
+export interface CompileContext {
+  file: string;
+  dir: string;
+  /** The suite's directory as shown (for schema file names in messages). */
+  displayDir: string;
+  cliVars: ReadonlyMap<string, string>;
+  env: Readonly<Record<string, string | undefined>>;
+  filter: RegExp | null;
+  schemaCache: SchemaCache;
+}
+
+/**
+ * A suite to compile: a valid file, or what could be salvaged from an invalid one (steps that failed the
+ * schema are `undefined`) so that its other problems are reported in the same run.
+ */
+export type SuiteInput = Omit<SuiteFile, 'steps'> & {
+  steps: ReadonlyArray<StepInput | undefined>;
+  /** Capture names by the first step that declares them, invalid steps included. */
+  declaredCaptures: ReadonlyMap<string, number>;
+};
+
+export function asSuiteInput(suite: SuiteFile): SuiteInput {
+  const declaredCaptures = new Map<string, number>();
+  suite.steps.forEach((step, index) => {
+    for (const name of Object.keys(step.capture ?? {})) if (!declaredCaptures.has(name)) declaredCaptures.set(name, index);
+  });
+  return { ...suite, declaredCaptures };
+}
+
+export async function compileSuite(suite: SuiteInput, ctx: CompileContext, problems: RawProblem[]): Promise<CompiledSuite> {
+  const defaults = suite.defaults ?? {};
+  const vars = suite.vars ?? {};
+  const secrets = new Set<string>();
+  const allCaptures = suite.declaredCaptures;
+
+  const refs = new ReferenceChecker(ctx, vars, allCaptures, secrets, problems);
+  if (suite.baseUrl !== undefined) refs.check(suite.baseUrl, ['baseUrl'], { stepIndex: null, runs: true, secret: false });
+  refs.check(defaults.headers, ['defaults', 'headers'], { stepIndex: null, runs: true, secret: false, secretHeaders: true });
+  refs.check(defaults.query, ['defaults', 'query'], { stepIndex: null, runs: true, secret: false });
+  refs.check(defaults.auth, ['defaults', 'auth'], { stepIndex: null, runs: true, secret: true });
+
+  let rate: CompiledSuite['rate'] = null;
+  if (defaults.rate !== undefined) {
+    rate = parseRate(defaults.rate) ?? null;
+    if (rate === null) problems.push({ path: ['defaults', 'rate'], anchor: 'value', message: `invalid rate ${JSON.stringify(defaults.rate)} (write it as N/s, N/m or N/h, e.g. 10/s)` });
+  }
+  if (suite.baseUrl !== undefined && !suite.baseUrl.includes('{{') && !/^https?:\/\/[^/]/i.test(suite.baseUrl)) {
+    problems.push({ path: ['baseUrl'], anchor: 'value', message: `expected an http:// or https:// URL, got ${JSON.stringify(suite.baseUrl)}` });
+  }
+
+  const anyOnly = suite.steps.some((s) => s?.only === true);
+  const steps: CompiledStep[] = [];
+  for (const [index, step] of suite.steps.entries()) {
+    if (step === undefined) continue;
+    const path: PathKey[] = ['steps', index];
+    const request = compileRequest(step, defaults, path, ctx.dir, problems);
+    const name = step.name ?? `${request.method} ${step.url}`;
+    const skip = step.skip === true ? 'skip' : anyOnly && step.only !== true ? 'only' : ctx.filter && !ctx.filter.test(name) ? 'filter' : null;
+    const scope = { stepIndex: index, stepName: name, runs: skip === null };
+    refs.check(step.url, [...path, 'url'], { ...scope, secret: false });
+    refs.check(step.query, [...path, 'query'], { ...scope, secret: false });
+    refs.check(step.headers, [...path, 'headers'], { ...scope, secret: false, secretHeaders: true });
+    refs.check(step.auth, [...path, 'auth'], { ...scope, secret: true });
+    for (const key of ['json', 'body', 'form'] as const) refs.check(step[key], [...path, key], { ...scope, secret: false });
+    const { status: _status, schema: _schema, ...checked } = step.expect ?? {};
+    refs.check(checked, [...path, 'expect'], { ...scope, secret: false });
+
+    if (suite.baseUrl === undefined && urlNeedsBase(step.url)) {
+      problems.push({ path: [...path, 'url'], anchor: 'value', message: `${JSON.stringify(step.url)} is relative, and the suite has no baseUrl` });
+    }
+    const expect = await compileExpect(step.expect, [...path, 'expect'], ctx.dir, ctx.displayDir, ctx.schemaCache, problems);
+    steps.push({ index, name, skip, request, expect, captures: compileCaptures(step, path, problems) });
+  }
+  return { file: ctx.file, name: suite.name ?? baseName(ctx.file), baseUrl: suite.baseUrl ?? null, vars, steps, rate, secrets: [...secrets] };
+}
+
+function compileCaptures(step: StepInput, path: readonly PathKey[], problems: RawProblem[]): CaptureSpec[] {
+  const out: CaptureSpec[] = [];
+  for (const [name, source] of Object.entries(step.capture ?? {})) {
+    if (name === 'env') {
+      problems.push({ path: [...path, 'capture', name], anchor: 'key', message: '"env" is reserved for {{ env.NAME }}; choose another name' });
+      continue;
+    }
+    try {
+      out.push({ name, source, subject: parseSubject(source) });
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/^invalid expectation "[^"]*": /, '');
+      problems.push({ path: [...path, 'capture', name], anchor: 'value', message: `invalid capture ${JSON.stringify(source)}: ${reason} (capture a JSONPath such as $.id, header <name>, status, body, duration, size or count <jsonpath>)` });
+    }
+  }
+  return out;
+}
+
+function baseName(file: string): string {
+  return (file.split('/').pop() ?? file).replace(/\.(ya?ml|json)$/i, '');
+}
+
+interface CheckScope {
+  /** null: suite-level (baseUrl, defaults), which may use any capture of the file. */
+  stepIndex: number | null;
+  stepName?: string;
+  /** Whether env references must be set now (the step will run). */
+  runs: boolean;
+  /** Values here are credentials: the env values they read are secrets. */
+  secret: boolean;
+  /** Header maps: a secret-looking header name makes its value a credential. */
+  secretHeaders?: boolean;
+}
+
+class ReferenceChecker {
+  constructor(
+    private readonly ctx: CompileContext,
+    private readonly vars: Readonly<Record<string, unknown>>,
+    private readonly captures: ReadonlyMap<string, number>,
+    private readonly secrets: Set<string>,
+    private readonly problems: RawProblem[],
+  ) {}
+
+  check(value: unknown, path: readonly PathKey[], scope: CheckScope): void {
+    if (typeof value === 'string') {
+      this.checkString(value, path, scope);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => this.check(item, [...path, i], scope));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        const secret = scope.secret || (scope.secretHeaders === true && path.length > 0 && isSecretHeaderName(key));
+        this.check(item, [...path, key], { ...scope, secret, secretHeaders: false });
+      }
+    }
+  }
+
+  private checkString(text: string, path: readonly PathKey[], scope: CheckScope): void {
+    const { references, problems } = scanTemplates(text);
+    for (const problem of problems) this.problems.push({ path, anchor: 'value', message: `invalid template ${problem.text}: ${problem.message}` });
+    for (const ref of references) this.checkReference(ref, path, scope);
+  }
+
+  private checkReference(ref: Reference, path: readonly PathKey[], scope: CheckScope): void {
+    if (ref.kind === 'env') {
+      const value = this.ctx.env[ref.name];
+      if (value === undefined) {
+        if (scope.runs) this.problems.push({ path, anchor: 'value', message: `environment variable ${ref.name} is not set (set it, or load it with --env-file)` });
+      } else if (scope.secret) {
+        this.secrets.add(value);
+      }
+      return;
+    }
+    if (Object.hasOwn(this.vars, ref.name) || this.ctx.cliVars.has(ref.name)) return;
+    const capturedAt = this.captures.get(ref.name);
+    if (capturedAt !== undefined && (scope.stepIndex === null || capturedAt < scope.stepIndex)) return;
+    const where = scope.stepIndex === null ? '' : ` in step ${JSON.stringify(scope.stepName)}`;
+    const later = capturedAt === undefined ? '' : `; it is captured only by a later step, steps[${capturedAt}]`;
+    this.problems.push({
+      path,
+      anchor: 'value',
+      message: `unknown variable "${ref.name}"${where}${later} (define it in vars, pass --var ${ref.name}=VALUE, or capture it in an earlier step)`,
+    });
+  }
+}

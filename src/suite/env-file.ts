@@ -1,0 +1,63 @@
+/**
+ * `--env-file`: a dotenv file. Lines are `NAME=value` (optionally `export NAME=value`); `#` starts a
+ * comment line, or a comment after an unquoted value when preceded by a blank. Values may be 'single
+ * quoted' (taken as is) or "double quoted" (\n, \r, \t, \" and \\ escapes; may span lines). Variables
+ * already set in the environment win over the file.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+
+export async function loadEnvFile(path: string, cwd: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--env-file: cannot read ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such file' : String(error)}`);
+  }
+  return parseEnvFile(text, path);
+}
+
+const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*/;
+
+export function parseEnvFile(text: string, name = '.env'): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (/^\s*(#|$)/.test(line)) continue;
+    const match = LINE.exec(line);
+    if (!match?.[1]) throw new UsageError(`--env-file ${name}:${i + 1}: expected NAME=value, got ${JSON.stringify(line.trim())}`);
+    let rest = line.slice(match[0].length);
+    const quote = rest[0];
+    if (quote === '"' || quote === "'") {
+      let body = rest.slice(1);
+      while (closingQuote(body, quote) === -1 && i + 1 < lines.length) body += `\n${lines[++i] ?? ''}`;
+      const end = closingQuote(body, quote);
+      if (end === -1) throw new UsageError(`--env-file ${name}:${i + 1}: unterminated ${quote} quote in ${match[1]}`);
+      const value = body.slice(0, end);
+      out[match[1]] = quote === '"' ? value.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' })[c] ?? c) : value;
+      continue;
+    }
+    rest = rest.replace(/\s+#.*$/, '');
+    out[match[1]] = rest.trim();
+  }
+  return out;
+}
+
+function closingQuote(text: string, quote: string): number {
+  for (let i = 0; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (text[i] === quote) return i;
+  }
+  return -1;
+}
+
+/** The environment seen by suites: the process environment, over the file's values. */
+export function mergeEnv(fileEnv: Record<string, string>, env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  return { ...fileEnv, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) };
+}

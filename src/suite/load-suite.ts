@@ -1,0 +1,194 @@
+/**
+ * Reads one suite file (YAML, or JSON, which the yaml parser reads as YAML 1.2 with positions), validates
+ * it with the zod schema and compiles it. Every problem comes back with its line, column and key path;
+ * nothing here sends a request.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { SchemaCache } from './compile-expect.js';
+import { asSuiteInput, compileSuite, type CompiledSuite, type SuiteInput } from './compile-suite.js';
+import { issuesToProblems, locatePath, formatKeyPath, type PathKey, type Problem, type RawProblem, type SourceMap } from './locate-issue.js';
+import { StepSchema, SuiteFileSchema } from './suite-schema.js';
+
+export interface LoadOptions {
+  cliVars: ReadonlyMap<string, string>;
+  env: Readonly<Record<string, string | undefined>>;
+  filter: RegExp | null;
+  schemaCache: SchemaCache;
+}
+
+export type LoadResult = { ok: true; suite: CompiledSuite } | { ok: false; problems: Problem[] };
+
+/** `file` is the path as shown (relative, with `/`); `absolutePath` is where to read it. */
+export async function loadSuite(file: string, absolutePath: string, options: LoadOptions): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(absolutePath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : error instanceof Error ? error.message : String(error);
+    return { ok: false, problems: [{ file, line: 1, column: 1, keyPath: '', message: `cannot read the suite: ${reason}` }] };
+  }
+  return parseSuiteText(text, file, dirname(absolutePath), options);
+}
+
+export async function parseSuiteText(text: string, file: string, dir: string, options: LoadOptions): Promise<LoadResult> {
+  // JSON files take the fast path (JSON.parse); the yaml document, which gives positions, is built only
+  // when there is a problem to point at. YAML files need it anyway.
+  let source: SourceMap | null = null;
+  const sourceMap = (): SourceMap => {
+    if (source === null) {
+      const lineCounter = new LineCounter();
+      source = { doc: parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }), lineCounter };
+    }
+    return source;
+  };
+  let data: unknown = undefined;
+  let parsedJson = false;
+  if (/\.json$/i.test(file)) {
+    try {
+      data = JSON.parse(text);
+      parsedJson = hasNoDuplicateKeys(data, text);
+    } catch {
+      parsedJson = false;
+    }
+  }
+  if (!parsedJson) {
+    const { doc, lineCounter } = sourceMap();
+    if (doc.errors.length > 0) {
+      return {
+        ok: false,
+        problems: doc.errors.map((error) => {
+          const pos = lineCounter.linePos(error.pos[0]);
+          return { file, line: pos.line, column: pos.col, keyPath: '', message: `${/\.json$/i.test(file) ? 'JSON' : 'YAML'} syntax error: ${error.message}` };
+        }),
+      };
+    }
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      return { ok: false, problems: [{ file, line: 1, column: 1, keyPath: '', message: error instanceof Error ? error.message : String(error) }] };
+    }
+  }
+  const toProblems = (raw: readonly RawProblem[]): Problem[] =>
+    raw
+      .map((p) => ({ file, ...locatePath(sourceMap(), p.path, p.anchor), keyPath: formatKeyPath(p.path), message: p.message }))
+      .sort((a, b) => a.line - b.line || a.column - b.column);
+
+  if (data === null || data === undefined) return { ok: false, problems: [{ file, line: 1, column: 1, keyPath: '', message: 'the file is empty (a suite needs name and steps)' }] };
+  const parsed = SuiteFileSchema.safeParse(data);
+  const schemaProblems: RawProblem[] = parsed.success ? [] : issuesToProblems(parsed.error.issues, data);
+  const input = parsed.success ? asSuiteInput(parsed.data) : salvage(data);
+  const displayDir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  const compileProblems: RawProblem[] = [];
+  const suite = await compileSuite(input, { file, dir, displayDir, ...options }, compileProblems);
+  // What pruning left behind can look wrong where the schema already found a problem: keep the schema's word.
+  const raw = [...schemaProblems, ...compileProblems.filter((c) => !schemaProblems.some((s) => related(s.path, c.path)))];
+  if (raw.length > 0) return { ok: false, problems: toProblems(dedupe(raw)) };
+  return { ok: true, suite };
+}
+
+/**
+ * The parts of an invalid file that are valid on their own, so compile-time problems (templates,
+ * expectations, durations…) are reported together with the schema's. Invalid values are pruned until
+ * what is left passes the schema; a step that cannot be saved that way is left out (`undefined`).
+ */
+function salvage(data: unknown): SuiteInput {
+  const record = (isRecord(data) ? data : {}) as Record<string, unknown>;
+  const shape = SuiteFileSchema.shape;
+  const rawSteps = Array.isArray(record.steps) ? (record.steps as unknown[]) : [];
+  const declaredCaptures = new Map<string, number>();
+  rawSteps.forEach((step, index) => {
+    const capture = isRecord(step) ? step.capture : undefined;
+    if (isRecord(capture)) for (const name of Object.keys(capture)) if (!declaredCaptures.has(name)) declaredCaptures.set(name, index);
+  });
+  const input: SuiteInput = { steps: rawSteps.map((step) => pruneToValid(StepSchema, step)), declaredCaptures };
+  const name = pruneToValid(shape.name, record.name);
+  const baseUrl = pruneToValid(shape.baseUrl, record.baseUrl);
+  const vars = pruneToValid(shape.vars, record.vars);
+  const defaults = pruneToValid(shape.defaults, record.defaults);
+  if (name !== undefined) input.name = name;
+  if (baseUrl !== undefined) input.baseUrl = baseUrl;
+  if (vars !== undefined) input.vars = vars;
+  if (defaults !== undefined) input.defaults = defaults;
+  return input;
+}
+
+interface Parser<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ code: string; path: PropertyKey[]; keys?: string[] }> } };
+}
+
+function pruneToValid<T>(schema: Parser<T>, value: unknown): T | undefined {
+  if (value === undefined) return undefined;
+  let current: unknown = structuredClone(value);
+  for (let round = 0; round < 8; round++) {
+    const result = schema.safeParse(current);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      let path = issue.path.map((k) => (typeof k === 'number' ? k : String(k)));
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys ?? []) deleteAt(current, [...path, key]);
+        continue;
+      }
+      if (issue.code === 'invalid_type' && valueAt(current, path) === undefined) path = path.slice(0, -1);
+      // Deleting an array item would shift the indexes of later problems: drop the whole array instead.
+      const firstIndex = path.findIndex((k) => typeof k === 'number');
+      if (firstIndex !== -1) path = path.slice(0, firstIndex);
+      if (path.length === 0) return undefined;
+      deleteAt(current, path);
+    }
+  }
+  return undefined;
+}
+
+function valueAt(value: unknown, path: ReadonlyArray<string | number>): unknown {
+  let node = value;
+  for (const key of path) node = isRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+function deleteAt(value: unknown, path: ReadonlyArray<string | number>): void {
+  const parent = valueAt(value, path.slice(0, -1));
+  const key = path[path.length - 1];
+  if (isRecord(parent) && key !== undefined) delete parent[key];
+}
+
+function isRecord(value: unknown): value is Record<string | number, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One path is a prefix of the other. */
+function related(a: readonly PathKey[], b: readonly PathKey[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (String(a[i]) !== String(b[i])) return false;
+  return true;
+}
+
+/**
+ * JSON.parse keeps the last of duplicate keys silently; yaml reports them. A cheap check: when the text has
+ * more `"key":` occurrences than the parsed value has keys, let yaml (which reports duplicates) decide.
+ */
+function hasNoDuplicateKeys(value: unknown, text: string): boolean {
+  let keys = 0;
+  const count = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(count);
+    else if (isRecord(v)) for (const item of Object.values(v)) {
+      keys++;
+      count(item);
+    }
+  };
+  count(value);
+  const written = text.match(/"(?:[^"\\]|\\.)*"\s*:/g)?.length ?? 0;
+  return written <= keys;
+}
+
+function dedupe(problems: readonly RawProblem[]): RawProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${JSON.stringify(p.path)}\0${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

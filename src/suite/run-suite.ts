@@ -1,0 +1,47 @@
+/**
+ * Runs the steps of one suite file, in order, sharing its captures. A skipped step's captures have no
+ * value (a step that reads one fails, naming it); after a failure with --bail the remaining steps are
+ * skipped (`bail`).
+ */
+import type { FileReport, StepReport } from '../spec/suite-report.js';
+import { SuiteScope } from './captures.js';
+import type { CompiledSuite } from './compile-suite.js';
+import { runStep, skippedStep, type StepDeps } from './run-step.js';
+
+/** Shared by the files of a run: set once a step failed under --bail. */
+export interface BailState {
+  readonly enabled: boolean;
+  stopped: boolean;
+}
+
+export interface SuiteRunOptions {
+  cliVars: ReadonlyMap<string, string>;
+  env: Readonly<Record<string, string | undefined>>;
+  bail: BailState;
+}
+
+const SKIP_TEXT = { skip: 'it has skip: true', only: 'another step has only: true', filter: 'it does not match --filter', bail: '--bail stopped the run' } as const;
+
+export async function runSuite(suite: CompiledSuite, options: SuiteRunOptions, deps: StepDeps): Promise<FileReport> {
+  const started = deps.elapsed();
+  const scope = new SuiteScope(options.cliVars, suite.vars, options.env);
+  const steps: StepReport[] = [];
+  for (const step of suite.steps) {
+    const skip = step.skip ?? (options.bail.stopped ? 'bail' : null);
+    if (skip !== null) {
+      scope.recordMissing(step.name, step.captures.map((c) => c.name), `the step was skipped: ${SKIP_TEXT[skip]}`);
+      steps.push(skippedStep(step, skip));
+      continue;
+    }
+    const result = await runStep(step, suite.baseUrl, scope, deps);
+    steps.push(result);
+    if (!result.ok && options.bail.enabled) options.bail.stopped = true;
+  }
+  return {
+    file: suite.file,
+    name: suite.name,
+    ok: steps.every((s) => s.ok),
+    durationMs: Math.round((deps.elapsed() - started) * 100) / 100,
+    steps,
+  };
+}

@@ -1,0 +1,36 @@
+import { describe, expect, test } from '@jest/globals';
+import { renderTableFile, renderTableReport, renderTableSummary } from '../../src/render/reporters/table.js';
+import { createTheme } from '../../src/render/theme.js';
+import { expectGolden } from '../golden/reporters/golden.js';
+import { sampleReport } from '../golden/reporters/sample-report.js';
+
+const plain = createTheme(0);
+
+describe('table reporter', () => {
+  test('golden: the whole report, timings shown', async () => {
+    const report = sampleReport();
+    await expectGolden('table.txt', renderTableReport(report.files, report.summary, { placeholderTimings: false }, plain));
+  });
+
+  test('golden: placeholder timings, colours', async () => {
+    const report = sampleReport();
+    await expectGolden('table-color.txt', renderTableReport(report.files, report.summary, { placeholderTimings: true }, createTheme(1)));
+  });
+
+  test('the last line is exactly "N passed, N failed[, N skipped]"', () => {
+    const lines = (s: string): string[] => s.trimEnd().split('\n');
+    expect(lines(renderTableSummary({ passed: 3, failed: 0, skipped: 0, durationMs: 1 }, plain)).at(-1)).toBe('3 passed, 0 failed');
+    expect(lines(renderTableSummary({ passed: 1, failed: 2, skipped: 4, durationMs: 1 }, plain)).at(-1)).toBe('1 passed, 2 failed, 4 skipped');
+    const report = sampleReport();
+    expect(lines(renderTableReport(report.files, report.summary, { placeholderTimings: true }, plain)).at(-1)).toBe('2 passed, 4 failed, 3 skipped');
+  });
+
+  test('a failed step lists each failed expectation with expected and actual', () => {
+    const file = sampleReport().files[0];
+    if (!file) throw new Error('no file');
+    const text = renderTableFile(file, { placeholderTimings: true }, plain);
+    expect(text).toContain('  ✗ read it back');
+    expect(text).toContain('      ✗ $.name == "Ann"\n          expected: "Ann"\n          actual:   "Dee"');
+    expect(text).toContain('error (variable): {{ etag2 }} has no value');
+  });
+});

@@ -1,0 +1,168 @@
+import { describe, expect, test } from '@jest/globals';
+import { parseSuiteText, type LoadOptions } from '../../src/suite/load-suite.js';
+import { formatProblem } from '../../src/suite/locate-issue.js';
+
+const options = (extra: Partial<LoadOptions> = {}): LoadOptions => ({ cliVars: new Map(), env: { BASE_URL: 'http://127.0.0.1:1' }, filter: null, schemaCache: new Map(), ...extra });
+
+async function problems(text: string, file = 'suite.yaml', extra: Partial<LoadOptions> = {}): Promise<string[]> {
+  const result = await parseSuiteText(text, file, '/tmp', options(extra));
+  if (result.ok) throw new Error('expected problems');
+  return result.problems.map(formatProblem);
+}
+
+const yaml = (...lines: string[]): string => `${lines.join('\n')}\n`;
+
+describe('schema problems: file:line:column: key path: message', () => {
+  test('an unknown key at its own position, with a suggestion', async () => {
+    const text = yaml('name: x', 'baseUrl: http://127.0.0.1:1', 'steps:', '  - name: one', '    url: /a', '    expcet:', '      status: 200');
+    expect(await problems(text)).toEqual([
+      expect.stringMatching(/^suite\.yaml:6:5: steps\[0\]\.expcet: unknown key "expcet", did you mean "expect"\? \(expected one of: name, method, url/),
+    ]);
+  });
+
+  test('an invalid status at its value', async () => {
+    const text = yaml('name: x', 'baseUrl: http://127.0.0.1:1', 'steps:', '  - url: /a', '  - url: /b', '    expect:', '      status: true');
+    expect(await problems(text)).toEqual(['suite.yaml:7:15: steps[1].expect.status: expected a number, an array or a string, got a boolean (true)']);
+  });
+
+  test('a status string the expectation language rejects', async () => {
+    const text = yaml('name: x', 'baseUrl: http://127.0.0.1:1', 'steps:', '  - url: /a', '    expect: { status: "2xx,abc" }');
+    expect(await problems(text)).toEqual([expect.stringMatching(/^suite\.yaml:5:23: steps\[0\]\.expect\.status: invalid expected status "2xx,abc"/)]);
+  });
+
+  test('a missing required key points at its parent', async () => {
+    const text = yaml('name: x', 'steps:', '  - name: no url', '    method: GET');
+    expect(await problems(text)).toEqual(['suite.yaml:3:5: steps[0]: missing required key "url"']);
+  });
+
+  test('no steps', async () => {
+    expect(await problems('name: x\nsteps: []\n')).toEqual(['suite.yaml:2:8: steps: a suite needs at least one step']);
+    expect(await problems('name: x\n')).toEqual(['suite.yaml:1:1: missing required key "steps"']);
+    expect(await problems('')).toEqual(['suite.yaml:1:1: the file is empty (a suite needs name and steps)']);
+  });
+
+  test('JSON files get positions too', async () => {
+    const text = ['{', '  "name": "j",', '  "baseUrl": "http://127.0.0.1:1",', '  "steps": [', '    { "url": "/a", "retry": "many" }', '  ]', '}'].join('\n');
+    expect(await problems(text, 'suite.json')).toEqual(['suite.json:5:29: steps[0].retry: expected a number or an object, got a string ("many")']);
+  });
+
+  test('syntax errors', async () => {
+    expect(await problems('name: x\nsteps:\n  - url: /a\n  url: /b\n')).toEqual([expect.stringMatching(/^suite\.yaml:4:\d+: YAML syntax error: /)]);
+    expect(await problems('{ "name": "a", "name": "b", "steps": [] }', 'suite.json')).toEqual([expect.stringMatching(/^suite\.json:1:\d+: JSON syntax error: Map keys must be unique/)]);
+    expect(await problems('{ "name": ', 'suite.json')).toEqual([expect.stringMatching(/^suite\.json:1:\d+: JSON syntax error: /)]);
+  });
+
+  test('matcher keys, JSONPaths, expressions, captures, templates, durations: all problems at once', async () => {
+    const text = yaml(
+      'name: x',
+      'baseUrl: "{{ env.BASE_URL }}"',
+      'defaults:',
+      '  timeout: 5 parsecs',
+      '  rate: fast',
+      'steps:',
+      '  - name: one',
+      '    url: /users/{{ userid }}',
+      '    method: "GE T"',
+      '    expect:',
+      '      jsonpath:',
+      '        $.id: { gte: one }',
+      '        $.name: { matches: "(" }',
+      '        name: 1',
+      '        $[: 1',
+      '      headers:',
+      '        content-type: { type: text }',
+      '      that: [ "count $.x >== 1", "status == {{ bad name }}" ]',
+      '    capture:',
+      '      id: nope',
+      '  - url: /b/{{ later }}',
+      '    json: {}',
+      '    body: x',
+      '  - url: /c',
+      '    capture: { later: $.id }',
+    );
+    const found = await problems(text);
+    expect(found).toEqual([
+      'suite.yaml:4:12: defaults.timeout: invalid duration "5 parsecs" (use 250ms, 5s, 1m, or a number of milliseconds)',
+      'suite.yaml:5:9: defaults.rate: invalid rate "fast" (write it as N/s, N/m or N/h, e.g. 10/s)',
+      expect.stringMatching(/^suite\.yaml:8:10: steps\[0\]\.url: unknown variable "userid" in step "one" \(define it in vars, pass --var userid=VALUE/),
+      expect.stringMatching(/^suite\.yaml:9:13: steps\[0\]\.method: invalid method "GE T"/),
+      'suite.yaml:12:22: steps[0].expect.jsonpath["$.id"].gte: expected a number or a whole "{{ name }}" template, got a string ("one")',
+      expect.stringMatching(/^suite\.yaml:13:17: steps\[0\]\.expect\.jsonpath\["\$\.name"\]: invalid matcher for "\$\.name": /),
+      'suite.yaml:14:9: steps[0].expect.jsonpath.name: expected a JSONPath starting with $, e.g. "$.name"',
+      expect.stringMatching(/^suite\.yaml:15:9: steps\[0\]\.expect\.jsonpath\["\$\["\]: invalid JSONPath "\$\["/),
+      expect.stringMatching(/^suite\.yaml:17:31: steps\[0\]\.expect\.headers\.content-type\.type: expected one of "string", "number"/),
+      expect.stringMatching(/^suite\.yaml:18:15: steps\[0\]\.expect\.that\[0\]: invalid expectation "count \$\.x >== 1": unknown operator ">=="/),
+      expect.stringMatching(/^suite\.yaml:18:34: steps\[0\]\.expect\.that\[1\]: invalid template \{\{ bad name \}\}/),
+      expect.stringMatching(/^suite\.yaml:20:11: steps\[0\]\.capture\.id: invalid capture "nope": unknown subject "nope"/),
+      expect.stringMatching(/^suite\.yaml:21:10: steps\[1\]\.url: unknown variable "later" in step "POST \/b\/\{\{ later \}\}"; it is captured only by a later step, steps\[2\]/),
+      'suite.yaml:23:5: steps[1].body: give one of json, body and form (this step has json and body)',
+    ]);
+  });
+
+  test('an unset environment variable, only for the steps that run', async () => {
+    const text = yaml('name: x', 'baseUrl: http://127.0.0.1:1', 'steps:', '  - url: /a', '    headers: { X-Token: "{{ env.TOKEN }}" }', '  - url: /b', '    skip: true', '    query: { q: "{{ env.OTHER }}" }');
+    expect(await problems(text, 'suite.yaml', { env: {} })).toEqual(['suite.yaml:5:25: steps[0].headers.X-Token: environment variable TOKEN is not set (set it, or load it with --env-file)']);
+  });
+
+  test('a relative URL without baseUrl; a schema file that does not exist', async () => {
+    const text = yaml('name: x', 'steps:', '  - url: /a', '    expect: { schema: ./nope.json }');
+    expect(await problems(text)).toEqual([
+      'suite.yaml:3:10: steps[0].url: "/a" is relative, and the suite has no baseUrl',
+      'suite.yaml:4:23: steps[0].expect.schema: cannot read JSON Schema file nope.json: no such file',
+    ]);
+  });
+});
+
+describe('a valid suite', () => {
+  test('defaults merged, selection decided, variables known from --var', async () => {
+    const text = yaml(
+      'name: Users',
+      'baseUrl: "{{ env.BASE_URL }}/api"',
+      'vars: { who: Ann }',
+      'defaults:',
+      '  headers: { Accept: application/json, X-Trace: "1" }',
+      '  timeout: 2s',
+      '  retry: 2',
+      'steps:',
+      '  - name: first',
+      '    url: /users/{{ id }}',
+      '    headers: { accept: text/plain, X-Trace: null }',
+      '  - name: second',
+      '    method: post',
+      '    url: /users',
+      '    json: { name: "{{ who }}" }',
+      '    retry: { limit: 1, delay: 10ms, on: [503] }',
+      '    only: true',
+      '  - name: third',
+      '    url: /x',
+      '    skip: true',
+    );
+    const result = await parseSuiteText(text, 'dir/users.yaml', '/tmp', options({ cliVars: new Map([['id', '3']]) }));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    const [first, second, third] = result.suite.steps;
+    expect(result.suite.name).toBe('Users');
+    expect(first?.request).toMatchObject({ method: 'GET', headers: [['accept', 'text/plain']], timeoutMs: 2000, retry: { limit: 2 } });
+    expect(first?.skip).toBe('only');
+    expect(second?.request).toMatchObject({ method: 'POST', body: { kind: 'json' }, retry: { limit: 1, baseDelayMs: 10, retryOn: [503] } });
+    expect(second?.skip).toBeNull();
+    expect(third?.skip).toBe('skip');
+  });
+
+  test('--filter on step names; default names are METHOD url; name defaults to the file name', async () => {
+    const text = yaml('baseUrl: http://127.0.0.1:1', 'steps:', '  - url: /health', '  - name: create user', '    url: /users', '    json: {}');
+    const result = await parseSuiteText(text, 'suites/smoke.yaml', '/tmp', options({ filter: /user/ }));
+    if (!result.ok) throw new Error('invalid');
+    expect(result.suite.name).toBe('smoke');
+    expect(result.suite.steps.map((s) => [s.name, s.skip])).toEqual([
+      ['GET /health', 'filter'],
+      ['create user', null],
+    ]);
+  });
+
+  test('env values that flow into credentials are secrets', async () => {
+    const text = yaml('baseUrl: http://127.0.0.1:1', 'defaults:', '  auth: { bearer: "{{ env.TOKEN }}" }', 'steps:', '  - url: /a', '    headers: { X-Api-Key: "k-{{ env.KEY }}", X-Plain: "{{ env.PLAIN }}" }');
+    const result = await parseSuiteText(text, 's.yaml', '/tmp', options({ env: { TOKEN: 'tok-123456', KEY: 'key-abcdef', PLAIN: 'visible' } }));
+    if (!result.ok) throw new Error('invalid');
+    expect([...result.suite.secrets].sort()).toEqual(['key-abcdef', 'tok-123456']);
+  });
+});
