@@ -6,7 +6,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import got, { type Request as GotRequest } from 'got';
+import got, { type Got, type Request as GotRequest } from 'got';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { youngGenerationCollector } from './release-memory.js';
 import { loadZlib } from '../util/load-builtin.js';
@@ -59,8 +59,17 @@ export const USER_AGENT = `apitest/${typeof __APITEST_VERSION__ === 'string' ? _
 /** A transport with keep-alive agents, shared by every request of one run. */
 export function createGotTransport(): Transport {
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  // The options that never change are merged once into a got instance, not validated again per request.
+  const client = got.extend({
+    followRedirect: false,
+    throwHttpErrors: false,
+    decompress: false,
+    retry: { limit: 0 },
+    agent: agents,
+    http2: false,
+  });
   return {
-    send: (request, options, chooseTarget) => sendOnce(request, options, chooseTarget, agents),
+    send: (request, options, chooseTarget) => sendOnce(client, request, options, chooseTarget),
     close: () => {
       agents.http.destroy();
       agents.https.destroy();
@@ -69,27 +78,20 @@ export function createGotTransport(): Transport {
 }
 
 async function sendOnce(
+  client: Got,
   request: WireRequest,
   options: SendOptions,
   chooseTarget: (head: ResponseHead) => BodyTarget,
-  agents: { http: HttpAgent; https: HttpsAgent },
 ): Promise<SendResult> {
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, 'accept-encoding': 'gzip, deflate, br' };
   for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
 
-  const stream: GotRequest = got.stream(request.url, {
+  const stream: GotRequest = client.stream(request.url, {
     method: request.method as 'GET',
     headers,
-    ...(request.body === null ? {} : { body: request.body instanceof Uint8Array ? Buffer.from(request.body) : request.body }),
-    allowGetBody: request.body !== null,
-    followRedirect: false,
-    throwHttpErrors: false,
-    decompress: false,
-    retry: { limit: 0 },
+    ...(request.body === null ? {} : { body: request.body instanceof Uint8Array ? Buffer.from(request.body) : request.body, allowGetBody: true }),
     timeout: { request: options.timeoutMs, ...(options.connectTimeoutMs === null ? {} : { connect: options.connectTimeoutMs }) },
-    https: { rejectUnauthorized: !options.insecure, ...(options.ca === null ? {} : { certificateAuthority: options.ca }) },
-    agent: agents,
-    http2: false,
+    ...(options.insecure || options.ca !== null ? { https: { rejectUnauthorized: !options.insecure, ...(options.ca === null ? {} : { certificateAuthority: options.ca }) } } : {}),
   });
 
   // In stream mode got only ends a request by itself for GET/HEAD or when a body is given; any other
