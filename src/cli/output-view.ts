@@ -48,7 +48,8 @@ export function decideOutputView(raw: RawViewOptions, io: Io): OutputView {
     maxBodyLines: stdoutTTY ? TTY_BODY_LINES : null,
     columns: stdoutTTY ? (io.stdout.columns ?? 100) : null,
     placeholderTimings: io.env.APITEST_PLACEHOLDER_TIMINGS === '1',
-    spinner: stderrTTY && (io.env.CI === undefined || io.env.CI === '') && !raw.verbose,
+    // (A terminal that reports no width gets no spinner: ora cannot lay out a line in 0 columns.)
+    spinner: stderrTTY && (io.stderr.columns ?? 0) > 0 && (io.env.CI === undefined || io.env.CI === '') && !raw.verbose,
     ndjson: raw.ndjson === true,
   };
 }
