@@ -26,23 +26,23 @@ const MAX_SHOWN = 120;
 
 export function evaluateExpectation(exp: Expectation, facts: ResponseFacts): CheckResult {
   const expected = expectedOf(exp);
-  const label = subjectLabel(exp.subject);
-  const wanted = `expected ${describeExpected(exp)}`;
+  // The texts of a failure are built only for a failure (most checks pass).
+  const failure = (detail: string): string => `${subjectLabel(exp.subject)}: expected ${describeExpected(exp)}${detail}`;
   let resolved: Resolved;
   try {
     resolved = resolveSubject(exp.subject, facts);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return fail(exp, expected, MISSING, `${label}: ${wanted}, but it could not be evaluated: ${reason}`);
+    return fail(exp, expected, MISSING, failure(`, but it could not be evaluated: ${reason}`));
   }
   if (!resolved.found) {
     if (exp.operator === 'not exists') return { expression: exp.source, ok: true, expected, actual: MISSING };
-    return fail(exp, expected, MISSING, `${label}: ${wanted}, but ${resolved.reason}`);
+    return fail(exp, expected, MISSING, failure(`, but ${resolved.reason}`));
   }
   const actual = resolved.value;
   const problem = check(exp.operator, actual, exp.value);
   if (problem === undefined) return { expression: exp.source, ok: true, expected, actual };
-  return fail(exp, expected, actual, `${label}: ${wanted}, ${problem}`);
+  return fail(exp, expected, actual, failure(`, ${problem}`));
 }
 
 function fail(exp: Expectation, expected: unknown, actual: unknown, message: string): CheckResult {
@@ -65,36 +65,36 @@ function describeExpected(exp: Expectation): string {
 
 /** `undefined` when the check passes, else what was found instead: `got 200`. */
 function check(operator: Operator, actual: unknown, value: unknown): string | undefined {
-  const got = `got ${formatValue(actual)}`;
+  const got = (): string => `got ${formatValue(actual)}`; // built only for a failure
   switch (operator) {
     case 'exists':
       return undefined;
     case 'not exists':
-      return got;
+      return got();
     case '==':
       return deepEqual(actual, value) ? undefined : gotWithTypes(actual, value);
     case '!=':
-      return deepEqual(actual, value) ? got : undefined;
+      return deepEqual(actual, value) ? got() : undefined;
     case '<':
     case '<=':
     case '>':
     case '>=':
       if (typeof value !== 'number') return `but the expected value ${formatValue(value)} is not a number`;
-      if (typeof actual !== 'number') return `${got} (${withArticle(actual)}, not a number)`;
-      return compare(operator, actual, value) ? undefined : got;
+      if (typeof actual !== 'number') return `${got()} (${withArticle(actual)}, not a number)`;
+      return compare(operator, actual, value) ? undefined : got();
     case 'contains':
       return checkContains(actual, value, got);
     case 'matches': {
       const regex = toRegExp(value);
       if (regex === undefined) return `but the expected value ${formatValue(value)} is not a regular expression`;
-      if (typeof actual !== 'string') return `${got} (${withArticle(actual)}, not a string)`;
-      return regex.test(actual) ? undefined : got;
+      if (typeof actual !== 'string') return `${got()} (${withArticle(actual)}, not a string)`;
+      return regex.test(actual) ? undefined : got();
     }
     case 'in':
       if (!Array.isArray(value)) return `but the expected value ${formatValue(value)} is not an array`;
-      return value.some((item) => deepEqual(actual, item)) ? undefined : got;
+      return value.some((item) => deepEqual(actual, item)) ? undefined : got();
     case 'type':
-      return jsonTypeOf(actual) === value ? undefined : `${got} (${withArticle(actual)})`;
+      return jsonTypeOf(actual) === value ? undefined : `${got()} (${withArticle(actual)})`;
     default:
       return assertNever(operator);
   }
@@ -116,19 +116,19 @@ function compare(operator: '<' | '<=' | '>' | '>=', actual: number, value: numbe
 }
 
 /** Substring of a string (numbers and booleans count as their text), element of an array, key of an object. */
-function checkContains(actual: unknown, value: unknown, got: string): string | undefined {
+function checkContains(actual: unknown, value: unknown, got: () => string): string | undefined {
   if (typeof actual === 'string') {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      return `${got} (a string contains only text, not ${withArticle(value)})`;
+      return `${got()} (a string contains only text, not ${withArticle(value)})`;
     }
-    return actual.includes(String(value)) ? undefined : got;
+    return actual.includes(String(value)) ? undefined : got();
   }
-  if (Array.isArray(actual)) return actual.some((item) => deepEqual(item, value)) ? undefined : got;
+  if (Array.isArray(actual)) return actual.some((item) => deepEqual(item, value)) ? undefined : got();
   if (typeof actual === 'object' && actual !== null) {
-    if (typeof value !== 'string') return `${got} (an object contains key names, not ${withArticle(value)})`;
-    return Object.hasOwn(actual, value) ? undefined : got;
+    if (typeof value !== 'string') return `${got()} (an object contains key names, not ${withArticle(value)})`;
+    return Object.hasOwn(actual, value) ? undefined : got();
   }
-  return `${got} (${withArticle(actual)}; contains needs a string, an array or an object)`;
+  return `${got()} (${withArticle(actual)}; contains needs a string, an array or an object)`;
 }
 
 function toRegExp(value: unknown): RegExp | undefined {

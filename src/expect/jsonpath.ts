@@ -14,11 +14,23 @@ export interface CompiledPath {
   readonly select: (value: unknown) => unknown[];
 }
 
-/** Parses an RFC 9535 JSONPath query; a syntax or well-typedness error is a `UsageError`. */
+/**
+ * Compiled queries by path text: a suite compiles each path when it is loaded and evaluates it at every step
+ * (and every capture), so each path is parsed once per run. Bounded, for paths built from interpolated text.
+ */
+const compiled = new Map<string, CompiledPath>();
+const MAX_COMPILED = 1000;
+
+/** Parses an RFC 9535 JSONPath query; a syntax or well-typedness error is a `UsageError` (not cached). */
 export function compileJsonPath(path: string): CompiledPath {
+  const cached = compiled.get(path);
+  if (cached !== undefined) return cached;
   try {
     const query = compile(path);
-    return { source: path, select: (value) => query.query(value as JSONValue).values() };
+    const result: CompiledPath = { source: path, select: (value) => query.query(value as JSONValue).values() };
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(path, result);
+    return result;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new UsageError(`invalid JSONPath "${path}": ${reason}`, {

@@ -4,7 +4,11 @@ import { HeaderValueSchema, TimingsSchema } from './json-document.js';
 /**
  * The report of `apitest run`, version 1: what `--reporter json` prints, and the data every reporter
  * renders. The published JSON Schema (docs/suite-report.schema.json) is generated from this schema.
- * Response bodies are not kept; expected/actual values longer than a few KiB are cut (see `capValue`).
+ * Response bodies are not kept; expected/actual values longer than a few KiB are cut (see `capValue` in
+ * suite-report-util.ts).
+ *
+ * The CLI imports only TYPES from this file (erased at build time): its schemas use the full zod, which is
+ * kept out of the bundle every command loads. Runtime helpers live in suite-report-util.ts.
  */
 
 export const StepErrorKindSchema = z
@@ -99,34 +103,3 @@ export type StepErrorKind = z.infer<typeof StepErrorKindSchema>;
 export type ExpectationResult = z.infer<typeof ExpectationResultSchema>;
 export type Summary = z.infer<typeof SummarySchema>;
 export type SkipReason = z.infer<typeof SkipReasonSchema>;
-
-/** Counts over files: a skipped step is neither passed nor failed. */
-export function summarize(files: readonly FileReport[], durationMs: number): Summary {
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  for (const file of files) {
-    for (const step of file.steps) {
-      if (step.skipped) skipped++;
-      else if (step.ok) passed++;
-      else failed++;
-    }
-  }
-  return { passed, failed, skipped, durationMs };
-}
-
-const MAX_TEXT = 1000;
-const MAX_JSON = 2000;
-
-/** Keeps reports small: a long string is cut, a large value becomes its cut JSON text. */
-export function capValue(value: unknown): unknown {
-  if (typeof value === 'string') return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT - 1)}…` : value;
-  if (typeof value !== 'object' || value === null) return value;
-  let text: string;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-  return text.length > MAX_JSON ? `${text.slice(0, MAX_JSON - 1)}…` : value;
-}

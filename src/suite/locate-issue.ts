@@ -4,7 +4,7 @@
  * key path such as `steps[1].expect.status` maps back to where it was written.
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 export type PathKey = string | number;
 

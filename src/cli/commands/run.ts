@@ -5,7 +5,7 @@
  * (stdout, or files written atomically) → exit 0 (all passed) or 1 (a step failed).
  */
 import { performance } from 'node:perf_hooks';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { createGotTransport } from '../../engine/transport.js';
 import type { EngineDeps } from '../../engine/execute.js';
 import { UsageError } from '../../errors.js';
@@ -18,7 +18,8 @@ import { renderJunitReport } from '../../render/reporters/junit.js';
 import { renderTableFile, renderTableReport, renderTableSummary } from '../../render/reporters/table.js';
 import { renderTapReport } from '../../render/reporters/tap.js';
 import { colorLevel, createTheme, type Theme } from '../../render/theme.js';
-import { summarize, type FileReport, type SuiteReport } from '../../spec/suite-report.js';
+import type { FileReport, SuiteReport } from '../../spec/suite-report.js';
+import { summarize } from '../../spec/suite-report-util.js';
 import { collectSuiteFiles } from '../../suite/collect-files.js';
 import type { SchemaCache } from '../../suite/compile-expect.js';
 import type { CompiledSuite } from '../../suite/compile-suite.js';
