@@ -66,3 +66,6 @@ await build({
   plugins: [stubGotExtras, lazyListFormat, stubCommanderChildProcess],
   logLevel: 'warning',
 });
+
+// Pre-build the V8 code cache for the commands most runs use (see scripts/warm-code-cache.mjs).
+await import('./warm-code-cache.mjs');
