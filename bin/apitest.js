@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // Thin launcher: runs the CLI bundled into dist/ by `npm run build` (which `npm install` runs through `prepare`).
 import { fileURLToPath } from 'node:url';
 import { loadBundle } from './code-cache.js';

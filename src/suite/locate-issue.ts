@@ -3,7 +3,7 @@
  * Positions come from the `yaml` document (JSON files are parsed by yaml too: JSON is YAML 1.2), so a
  * key path such as `steps[1].expect.status` maps back to where it was written.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
 import type * as z from 'zod/mini';
 
 export type PathKey = string | number;
@@ -42,14 +42,19 @@ export function formatKeyPath(path: readonly PathKey[]): string {
   return out;
 }
 
+/** The yaml package's node tests; passed in with the document, so this module does not load yaml itself. */
+export type YamlNodeTests = Pick<typeof import('yaml'), 'isAlias' | 'isMap' | 'isScalar' | 'isSeq'>;
+
 export interface SourceMap {
   doc: Document;
   lineCounter: LineCounter;
+  nodes: YamlNodeTests;
 }
 
 /** 1-based line and column of a key path in the document: the nearest existing node when part of it is missing. */
 export function locatePath(source: SourceMap, path: readonly PathKey[], anchor: Anchor): { line: number; column: number } {
   const { doc } = source;
+  const { isAlias, isMap, isScalar, isSeq } = source.nodes;
   let node: unknown = doc.contents;
   let offset = rangeStart(node) ?? 0;
   let lastPair: Pair | null = null;

@@ -47,7 +47,8 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     else env[k] = v;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // `node -- BIN`: Node 20 would otherwise read a --env-file meant for apitest (bin/apitest.js's shebang does the same).
+    const child = spawn(process.execPath, ['--', BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

@@ -16,7 +16,6 @@ import { createTokenBucket } from '../../ratelimit/token-bucket.js';
 import { renderJsonReport } from '../../render/reporters/json.js';
 import { renderJunitReport } from '../../render/reporters/junit.js';
 import { renderTableFile, renderTableReport, renderTableSummary } from '../../render/reporters/table.js';
-import { renderTapReport } from '../../render/reporters/tap.js';
 import { colorLevel, createTheme, type Theme } from '../../render/theme.js';
 import type { FileReport, SuiteReport } from '../../spec/suite-report.js';
 import { summarize } from '../../spec/suite-report-util.js';
@@ -125,14 +124,14 @@ export async function runRunCommand(args: readonly string[], raw: RawRunOptions,
   const redactor = secrets.redactor();
   for (const target of options.reporters) {
     if (target.name === 'table' && target.file === null) continue;
-    const text = redactor.text(render(target.name, report, view, target.file === null ? theme : createTheme(0)));
+    const text = redactor.text(await render(target.name, report, view, target.file === null ? theme : createTheme(0)));
     if (target.file === null) io.stdout.write(text);
     else await writeFileAtomic(target.file, text);
   }
   return summary.failed > 0 ? 1 : 0;
 }
 
-function render(name: ReporterName, report: SuiteReport, view: { placeholderTimings: boolean }, theme: Theme): string {
+async function render(name: ReporterName, report: SuiteReport, view: { placeholderTimings: boolean }, theme: Theme): Promise<string> {
   switch (name) {
     case 'table':
       return renderTableReport(report.files, report.summary, view, theme);
@@ -141,7 +140,8 @@ function render(name: ReporterName, report: SuiteReport, view: { placeholderTimi
     case 'junit':
       return renderJunitReport(report);
     case 'tap':
-      return renderTapReport(report);
+      // Loaded when asked for: the TAP reporter writes its diagnostics with the yaml package.
+      return (await import('../../render/reporters/tap.js')).renderTapReport(report);
   }
 }
 
