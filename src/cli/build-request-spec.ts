@@ -6,7 +6,7 @@ import { METHOD_TOKEN, RequestSpecSchema, type AuthSpec, type BodySpec, type For
 import { appendQuery, normaliseUrl } from './parse-url.js';
 import { hasHeader, parseHeaderFlags, parseHeadersJson } from './parse-headers.js';
 import { fileNameOf, readDataArg, readFileArg } from './read-data.js';
-import type { RawRequestOptions } from './request-options.js';
+import { DEFAULT_API_KEY_HEADER, type RawRequestOptions } from './request-options.js';
 import { durationFlag, integerFlag, parseFlags } from './zod-flags.js';
 
 const ScalarFlagsSchema = z.object({
@@ -31,6 +31,8 @@ export interface PreparedParts {
   headers?: ReadonlyArray<readonly [string, string]>;
   /** More values to mask in every output (e.g. a webhook secret). */
   secrets?: readonly string[];
+  /** What to check when the server answers 401/403 (e.g. `webhook send`: the secret, not auth flags). */
+  authHint?: string;
 }
 
 export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared: PreparedParts = {}): Promise<RequestSpec> {
@@ -93,6 +95,7 @@ function buildAuth(raw: RawRequestOptions, env: Io['env']): AuthSpec {
     return { kind: 'api-key', key: new Secret(key), header: raw.apiKeyHeader, query: raw.apiKeyQuery ?? null };
   }
   if (raw.apiKeyQuery !== undefined) throw new UsageError('--api-key-query needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
+  if (raw.apiKeyHeader !== DEFAULT_API_KEY_HEADER) throw new UsageError('--api-key-header needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
   if (raw.bearer !== undefined) {
     const token = raw.bearer === true ? fromEnv(env, 'ACCESS_TOKEN', '--bearer', '--bearer=TOKEN') : raw.bearer;
     if (token === '') throw new UsageError('--bearer: the token is empty');
@@ -102,16 +105,16 @@ function buildAuth(raw: RawRequestOptions, env: Io['env']): AuthSpec {
     const colon = raw.basic.indexOf(':');
     const user = colon === -1 ? raw.basic : raw.basic.slice(0, colon);
     if (user === '') throw new UsageError('--basic: the user name is empty', { hint: 'write --basic user:password' });
-    const password = colon === -1 ? fromEnv(env, 'API_PASSWORD', '--basic', '--basic user:password') : raw.basic.slice(colon + 1);
+    const password = colon === -1 ? fromEnv(env, 'API_PASSWORD', '--basic', '--basic user:password', 'no password given') : raw.basic.slice(colon + 1);
     return { kind: 'basic', user, password: new Secret(password) };
   }
   return { kind: 'none' };
 }
 
-function fromEnv(env: Io['env'], name: string, flag: string, example: string): string {
+function fromEnv(env: Io['env'], name: string, flag: string, example: string, missing = 'no value given'): string {
   const value = env[name];
   if (value === undefined || value === '') {
-    throw new UsageError(`${flag}: no value given and the environment variable ${name} is not set`, {
+    throw new UsageError(`${flag}: ${missing} and the environment variable ${name} is not set`, {
       hint: `set ${name}, or give the value: ${example}`,
     });
   }

@@ -7,6 +7,7 @@ import type { ResponseFacts } from '../expect/subject-context.js';
 import type { ResponseData, Timings } from '../engine/types.js';
 import { viewBody } from '../render/body-view.js';
 import type { RawExpectOptions } from './expect-flags.js';
+import { withFlag } from './with-flag.js';
 import { resolve } from 'node:path';
 
 /** Expectations of one request, compiled before anything is sent. */
@@ -19,9 +20,11 @@ export interface ExpectPlan {
 
 /** Parses and compiles the flags: a bad expression, status list or schema file is a usage error (exit 2). */
 export function planExpectations(raw: RawExpectOptions, cwd: string): ExpectPlan | null {
-  const expectations = raw.expect.map(parseExpectation);
-  if (raw.expectStatus !== undefined) expectations.unshift(parseExpectStatus(raw.expectStatus));
-  const schema = raw.schema === undefined ? null : compileJsonSchema(loadJsonSchemaFile(resolve(cwd, raw.schema)), raw.schema);
+  const expectations = raw.expect.map((text) => withFlag('--expect', () => parseExpectation(text)));
+  const status = raw.expectStatus;
+  if (status !== undefined) expectations.unshift(withFlag('--expect-status', () => parseExpectStatus(status)));
+  const schemaFile = raw.schema;
+  const schema = schemaFile === undefined ? null : withFlag('--schema', () => compileJsonSchema(loadJsonSchemaFile(resolve(cwd, schemaFile)), schemaFile));
   if (expectations.length === 0 && schema === null) return null;
   return { expectations, schema, checksStatus: expectations.some((e) => e.subject.kind === 'status') };
 }

@@ -15,6 +15,9 @@ export interface RawPaginateOptions {
   maxPages: string;
   maxItems?: string;
   ndjson?: boolean;
+  /** Output flags, read here only to refuse --ndjson with them. */
+  json?: boolean;
+  format?: string;
 }
 
 const STYLES = ['auto', 'link', 'page', 'offset', 'cursor'] as const;

@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { compileJsonPath } from '../expect/jsonpath.js';
 import type { PaginateOptions, PaginationStyle } from '../paginate/paginate-options.js';
 import { integerFlag, parseFlags } from './zod-flags.js';
+import { withFlag } from './with-flag.js';
 import { PAGINATION_STYLES, type RawPaginateOptions } from './paginate-flags.js';
 
 const Schema = z.object({
@@ -17,6 +18,9 @@ export function parsePaginateOptions(raw: RawPaginateOptions): PaginateOptions |
   if (raw.paginate === undefined) {
     if (raw.ndjson === true) throw new UsageError('--ndjson needs --paginate', { hint: 'add --paginate to stream the items of a collection' });
     return null;
+  }
+  if (raw.ndjson === true && (raw.json === true || raw.format !== undefined)) {
+    throw new UsageError(`--ndjson cannot be combined with ${raw.json === true ? '--json' : '--format'}`, { hint: '--ndjson prints one item per line; --json prints one document: choose one' });
   }
   const style = raw.paginate === true ? 'auto' : raw.paginate;
   if (!PAGINATION_STYLES.includes(style)) {
@@ -34,10 +38,10 @@ export function parsePaginateOptions(raw: RawPaginateOptions): PaginateOptions |
     pageSizeParam: raw.pageSizeParam,
     offsetParam: raw.offsetParam,
     limitParam: raw.limitParam,
-    cursorPath: raw.cursorPath === undefined ? null : compileJsonPath(raw.cursorPath),
+    cursorPath: raw.cursorPath === undefined ? null : withFlag('--cursor-path', () => compileJsonPath(raw.cursorPath as string)),
     cursorParam: raw.cursorParam,
-    itemsPath: raw.itemsPath === undefined ? null : compileJsonPath(raw.itemsPath),
-    hasMorePath: raw.hasMorePath === undefined ? null : compileJsonPath(raw.hasMorePath),
+    itemsPath: raw.itemsPath === undefined ? null : withFlag('--items-path', () => compileJsonPath(raw.itemsPath as string)),
+    hasMorePath: raw.hasMorePath === undefined ? null : withFlag('--has-more-path', () => compileJsonPath(raw.hasMorePath as string)),
     maxPages: flags.maxPages,
     maxItems: flags.maxItems ?? null,
   };

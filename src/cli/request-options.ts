@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { collect } from './collect.js';
 
+export const DEFAULT_API_KEY_HEADER = 'X-API-Key';
+
 /** The raw option values commander gives for a request (before validation). */
 export interface RawRequestOptions {
   url?: string;
@@ -38,7 +40,7 @@ export function addRequestOptions(cmd: Command, opts: { withBody?: boolean } = {
   }
   return cmd
     .option('--api-key [key]', 'send an API key (default: $API_KEY) in --api-key-header or --api-key-query')
-    .option('--api-key-header <name>', 'header that carries the API key', 'X-API-Key')
+    .option('--api-key-header <name>', 'header that carries the API key', DEFAULT_API_KEY_HEADER)
     .option('--api-key-query <param>', 'send the API key as this query parameter instead of a header')
     .option('--bearer [token]', 'send "Authorization: Bearer <token>" (default: $ACCESS_TOKEN)')
     .option('--basic <user[:password]>', 'HTTP Basic auth; a missing password is read from $API_PASSWORD')

@@ -15,7 +15,7 @@ export interface EngineDeps extends AttemptDeps {
   /** Server rate-limit awareness (runs of more than one request). */
   gate: ServerGate | null;
   /** Told before each retry is slept. */
-  onRetry?: (info: { attempt: number; delayMs: number; decision: RetryDecision & { retry: true } }) => void;
+  onRetry?: (info: { attempt: number; delayMs: number; decision: RetryDecision & { retry: true }; failure: string }) => void;
 }
 
 export interface ExecutedExchange extends Exchange {
@@ -47,7 +47,8 @@ export async function executeRequest(spec: RequestSpec, policy: RetryPolicy, dep
     if (!decision.retry) {
       return { spec, attempts, retryAfterTooLong: decision.reason === 'retry-after-too-long' ? decision.waitSeconds : null };
     }
-    deps.onRetry?.({ attempt: attempts.length, delayMs: decision.delayMs, decision });
+    const failure = attempt.outcome.kind === 'response' ? `${attempt.outcome.response.status} ${attempt.outcome.response.statusText}`.trim() : attempt.outcome.error.code;
+    deps.onRetry?.({ attempt: attempts.length, delayMs: decision.delayMs, decision, failure });
     delayMs = decision.delayMs;
   }
 }

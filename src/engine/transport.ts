@@ -99,7 +99,9 @@ async function sendOnce(
   if (request.body === null && request.method !== 'GET' && request.method !== 'HEAD') stream.end();
 
   let sent: SentRequest | null = null;
+  let clientRequest: ClientRequest | null = null;
   stream.once('request', (req: ClientRequest) => {
+    clientRequest = req;
     sent = describeSent(req, request);
   });
 
@@ -144,7 +146,7 @@ async function sendOnce(
       body: target.kind === 'memory' ? Buffer.concat(chunks) : null,
       size,
       sent,
-      timings: timingsOf(stream),
+      timings: timingsOf(stream, (clientRequest as ClientRequest | null)?.reusedSocket === true),
     };
   } catch (error) {
     // got's errors carry name, code, message and (timeouts) event: pass the error itself, so it is the
@@ -158,7 +160,7 @@ async function sendOnce(
         { totalMs: options.totalTimeoutMs ?? options.timeoutMs, connectMs: options.connectTimeoutMs },
       ),
       sent,
-      timings: timingsOf(stream),
+      timings: timingsOf(stream, (clientRequest as ClientRequest | null)?.reusedSocket === true),
     };
   } finally {
     stream.destroy();
@@ -236,14 +238,15 @@ function portSuffix(url: string): string {
   return port === '' ? '' : `:${port}`;
 }
 
-function timingsOf(stream: GotRequest): Timings {
+/** got's phases; on a kept-alive connection there was no DNS, TCP or TLS phase: those are null. */
+function timingsOf(stream: GotRequest, reusedSocket: boolean): Timings {
   const phases = stream.timings?.phases;
   if (!phases) return EMPTY_TIMINGS;
   const pick = (v: number | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return {
-    dns: pick(phases.dns),
-    tcp: pick(phases.tcp),
-    tls: pick(phases.tls),
+    dns: reusedSocket ? null : pick(phases.dns),
+    tcp: reusedSocket ? null : pick(phases.tcp),
+    tls: reusedSocket ? null : pick(phases.tls),
     firstByte: pick(phases.firstByte),
     download: pick(phases.download),
     total: pick(phases.total),

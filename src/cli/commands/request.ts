@@ -2,7 +2,7 @@ import { authHeaderNames, authSecrets } from '../../auth/apply-auth.js';
 import { executeRequest, type EngineDeps, type ExecutedExchange } from '../../engine/execute.js';
 import { createGotTransport, type ResponseHead } from '../../engine/transport.js';
 import type { SentRequest } from '../../engine/types.js';
-import { ApitestError, ExpectationError, RateLimitError, UsageError, httpErrorFor } from '../../errors.js';
+import { ApitestError, ExpectationError, HttpStatusError, RateLimitError, UsageError, httpErrorFor } from '../../errors.js';
 import type { CheckResult } from '../../expect/evaluate.js';
 import type { ResponseData, Timings } from '../../engine/types.js';
 import type { Io } from '../../io.js';
@@ -47,6 +47,7 @@ interface Plan {
   paginate: PaginateOptions | null;
   expect: ResponseChecks | null;
   redactor: Redactor;
+  authHint: string | null;
 }
 
 /** `apitest [options] <url>`: one request (with retries) or a paginated walk, reported as a table, JSON, NDJSON or the body. */
@@ -78,8 +79,8 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
           onResponse: (head: ResponseHead) => io.stderr.write(renderReceivedHead(head, redactor, errTheme)),
         }
       : {}),
-    onRetry: ({ attempt, delayMs, decision }) =>
-      note(`attempt ${attempt} failed (${decision.reason}); retrying in ${formatDuration(delayMs)}${decision.source === 'retry-after' ? ' as Retry-After asks' : ''}`),
+    onRetry: ({ attempt, delayMs, decision, failure }) =>
+      note(`attempt ${attempt} failed (${failure}); retrying in ${formatDuration(delayMs)}${decision.source === 'retry-after' ? ' as Retry-After asks' : ''}`),
   };
   try {
     return plan.paginate ? await runWalk(plan, plan.paginate, deps, io, spinner) : await runOne(plan, deps, io, spinner);
@@ -98,7 +99,7 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
     const expect = wantsExpectations(raw) ? await compileChecks(raw, io.cwd) : null;
     if (paginate && view.outputFile !== null) throw new UsageError('-o/--output cannot be used with --paginate', { hint: 'use --json or --ndjson and redirect stdout' });
     const output = view.outputFile === null ? null : await prepareOutputFile(view.outputFile, io.cwd);
-    return { view, spec, retry, output, paginate, expect, redactor: redactorFor(spec, view.showSecrets, prepared.secrets) };
+    return { view, spec, retry, output, paginate, expect, redactor: redactorFor(spec, view.showSecrets, prepared.secrets), authHint: prepared.authHint ?? null };
   } catch (error) {
     if (error instanceof UsageError && view.format === 'json') io.stdout.write(`${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
     throw error;
@@ -166,6 +167,10 @@ async function runWalk(plan: Plan, options: PaginateOptions, deps: EngineDeps, i
   return finish(error, redactor, view, io);
 }
 
+function withHint(error: HttpStatusError, hint: string): HttpStatusError {
+  return new (error.constructor as typeof HttpStatusError)(error.status, error.message, { code: error.code, hint });
+}
+
 function finish(error: ApitestError | null, redactor: Redactor, view: OutputView, io: Io): number {
   if (!error) return 0;
   io.stderr.write(formatErrorLine(error, redactor, view.debug));
@@ -194,7 +199,9 @@ function decideError(exchange: ExecutedExchange, plan: Plan, checks: CheckResult
     return new ExpectationError(`expectation failed: ${first?.message ?? first?.expression ?? ''}${more}`, { code: 'EXPECTATION_FAILED' });
   }
   if (response.status >= 400 && plan.view.fail && !plan.expect?.checksStatus) {
-    return httpErrorFor(response.status, response.statusText, url, parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now()));
+    const error = httpErrorFor(response.status, response.statusText, url, parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now()));
+    if ((response.status === 401 || response.status === 403) && plan.authHint !== null) return withHint(error, plan.authHint);
+    return error;
   }
   return null;
 }

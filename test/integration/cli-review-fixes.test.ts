@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { runCli } from '../helpers/run-cli.js';
+import { startTestDemo, type DemoServer } from '../helpers/demo.js';
+
+let demo: DemoServer;
+beforeAll(async () => {
+  demo = await startTestDemo();
+});
+afterAll(async () => {
+  await demo.close();
+});
+
+describe('review fixes', () => {
+  test('--ndjson with --json or --format is a usage error, nothing sent', async () => {
+    const before = demo.requests().length;
+    for (const extra of [['--json'], ['--format', 'table']]) {
+      const r = await runCli([`${demo.url}/pages/link`, '--paginate', '--ndjson', ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^apitest: error: --ndjson cannot be combined with/);
+    }
+    expect(demo.requests().length).toBe(before);
+  });
+  test('--api-key-header without --api-key is a usage error', async () => {
+    const r = await runCli([`${demo.url}/echo`, '-H', 'X-Tok: S3cretValue123', '--api-key-header', 'X-Tok']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--api-key-header needs --api-key/);
+  });
+  test('a kept-alive connection has no DNS, TCP or TLS phase', async () => {
+    const r = await runCli([`${demo.url}/flaky?fail=1&key=reuse1`, '--retry', '2', '--retry-delay', '10ms', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.timings).toMatchObject({ dns: null, tcp: null, tls: null });
+    expect(r.stderr).toMatch(/attempt 1 failed \(503 Service Unavailable\)/);
+    const pages = JSON.parse((await runCli([`${demo.url}/pages/link`, '--paginate', '--json'])).stdout).pages;
+    expect(typeof pages[0].timings.tcp).toBe('number');
+    expect(pages[1].timings).toMatchObject({ dns: null, tcp: null });
+  });
+  test.each([
+    [['--expect', 'bogus'], '--expect:'],
+    [['--expect-status', '9xx'], '--expect-status:'],
+    [['--schema', '/nonexistent/schema.json'], '--schema:'],
+    [['--paginate', '--cursor-path', ']]'], '--cursor-path:'],
+    [['--paginate', '--items-path', '$['], '--items-path:'],
+  ])('%j: the error names the flag', async (args, flag) => {
+    const r = await runCli([`${demo.url}/users/1`, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.startsWith(`apitest: error: ${flag}`)).toBe(true);
+  });
+  test('--basic without a password and no API_PASSWORD says the password is missing', async () => {
+    const r = await runCli([`${demo.url}/users/1`, '--basic', 'bob']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--basic: no password given and the environment variable API_PASSWORD is not set/);
+  });
+  test('--timeout applies to each attempt: two attempts of /hang each time out, exit 4', async () => {
+    const started = Date.now();
+    const r = await runCli([`${demo.url}/hang`, '--timeout', '300ms', '--retry', '1', '--retry-delay', '10ms', '--retry-on', '503', '--json']);
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout).attempts).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+  });
+});
