@@ -85,7 +85,7 @@ export function registerWebhookCommand(program: Command, io: Io, setExitCode: (c
     .option('--path <path>', 'the path deliveries are posted to (others get 404)', '/')
     .option('--forward <url>', 'pass each verified delivery on to this app, headers and body bytes unchanged')
     .option('--forward-timeout <duration>', 'time allowed for the app to answer a forwarded delivery', '10s')
-    .option('--max-events <n>', 'exit after n deliveries: 0 when all were verified, 1 otherwise')
+    .option('--max-events <n>', 'exit after n deliveries (every request counts, malformed ones too): 0 when all were verified, 1 otherwise')
     .option('--max-body <size>', 'largest body accepted (bigger ones get 413)', '1mb')
     .option('--tolerance <duration>', 'stripe, standard: accepted distance between the signed timestamp and now', '5m')
     .option('--json', 'one NDJSON line per delivery on stdout')

@@ -36,7 +36,10 @@ export interface DeliveryEvent {
   size: number;
   verified: boolean;
   reason: string | null;
-  /** What we answered; 499 when the client went away before we could answer. */
+  /**
+   * What we answered; 499 when the client went away before we could answer. A request that is not
+   * valid HTTP is reported with method and path "-" and status 400 (431: headers too large, 408: timed out).
+   */
   status: number;
   forwardStatus?: number | null;
   forwardError?: string;
@@ -53,6 +56,28 @@ export const CLIENT_CLOSED_STATUS = 499;
 export const DEFAULT_FORWARD_TIMEOUT_MS = 10_000;
 /** How long a refused (413) upload is still drained before the connection is cut. */
 const LINGER_MS = 2_000;
+
+/** Shown as the method and path of a request that could not be parsed. */
+export const UNKNOWN = '-';
+export const MALFORMED_REASON = 'malformed HTTP request';
+export const CLIENT_DISCONNECTED_REASON = 'client disconnected';
+
+/**
+ * What node's HTTP parser (or its request timeouts) reported about a request, as the status we
+ * answer and the reason we report; null for socket errors (resets, broken pipes), which have no
+ * request to answer. Mirrors node's own default answers.
+ */
+export function clientErrorOutcome(code: string | undefined): { status: number; reason: string; answer: boolean } | null {
+  // The sender closed its side in the middle of a request: nobody is left to answer.
+  if (code === 'HPE_INVALID_EOF_STATE') return { status: CLIENT_CLOSED_STATUS, reason: CLIENT_DISCONNECTED_REASON, answer: false };
+  if (code === 'HPE_HEADER_OVERFLOW') return { status: 431, reason: 'request headers too large', answer: true };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, reason: 'request timed out', answer: true };
+  if (code !== undefined && code.startsWith('HPE_')) return { status: 400, reason: MALFORMED_REASON, answer: true };
+  return null;
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const ERROR_BODY: Record<number, string> = { 400: 'bad request', 408: 'request timed out', 431: 'request headers too large' };
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) plus the ones node recomputes for the new connection. */
 const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'expect']);
@@ -107,6 +132,13 @@ interface ForwardOutcome {
 
 export async function startWebhookListener(opts: ListenOptions, onEvent: (e: DeliveryEvent) => void): Promise<Listener> {
   const sockets = new Set<Socket>();
+  /**
+   * The request being received on each socket: a parse error while its body is still arriving
+   * (e.g. broken chunked framing) belongs to that delivery rather than to a new, unknown one.
+   */
+  const receiving = new Map<Socket, { req: IncomingMessage; res: ServerResponse; fail: (status: number, reason: string) => void }>();
+  /** Sockets whose parser failed: node raises the same error for every later chunk, reported once. */
+  const broken = new WeakSet<Socket>();
   const forwards = new Set<http.ClientRequest>();
   const forwardTimeoutMs = opts.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS;
   const forwardUrl = opts.forward === undefined ? undefined : new URL(opts.forward);
@@ -180,6 +212,15 @@ export async function startWebhookListener(opts: ListenOptions, onEvent: (e: Del
     req.on('error', () => undefined);
     res.on('error', () => undefined);
 
+    const socket = req.socket;
+    const entry = { req, res, fail: (status: number, reason: string) => finish({ event: null, size, verified: false, reason, status }) };
+    receiving.set(socket, entry);
+    const received = (): void => {
+      if (receiving.get(socket) === entry) receiving.delete(socket);
+    };
+    req.once('end', received);
+    req.once('close', received);
+
     if (pathnameOf(target) !== opts.path) {
       sendJson(res, 404, { error: 'not found' });
       finish({ event: null, size: 0, verified: false, reason: `path not found (listening on ${opts.path})`, status: 404 });
@@ -223,7 +264,7 @@ export async function startWebhookListener(opts: ListenOptions, onEvent: (e: Del
     });
     req.on('close', () => {
       if (!req.complete) {
-        finish({ event: null, size, verified: false, reason: 'client disconnected', status: CLIENT_CLOSED_STATUS });
+        finish({ event: null, size, verified: false, reason: CLIENT_DISCONNECTED_REASON, status: CLIENT_CLOSED_STATUS });
       }
     });
     req.on('end', () => {
@@ -284,16 +325,62 @@ export async function startWebhookListener(opts: ListenOptions, onEvent: (e: Del
 
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      receiving.delete(socket);
+    });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    // Unparseable requests get a 400; resets and timeouts just close.
-    if (error.code !== 'ECONNRESET' && socket.writable) {
-      const body = '{"error":"bad request"}';
-      socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
-    } else {
+    // Requests that are not valid HTTP (or time out) are answered like node would and reported as
+    // a delivery; socket errors (resets, broken pipes) just close: a request that was under way is
+    // then reported by its own handler as "client disconnected".
+    const outcome = clientErrorOutcome(error.code);
+    if (outcome === null) {
       socket.destroy();
+      return;
     }
+    // The parser stays broken: later bytes on this socket raise the same error again.
+    if (broken.has(socket)) return;
+    broken.add(socket);
+    const current = receiving.get(socket);
+    receiving.delete(socket);
+
+    /** Answers (when it still can) and closes; the status to report, 499 when nothing could be answered. */
+    const reject = (res: ServerResponse | null): number => {
+      // Never write an answer into one already under way (node's own rule); what was queued still flushes.
+      const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+      const answered = res?.headersSent === true || inFlight?.headersSent === true;
+      let status: number = CLIENT_CLOSED_STATUS;
+      try {
+        if (outcome.answer && !answered && socket.writable && !socket.destroyed) {
+          const body = JSON.stringify({ error: ERROR_BODY[outcome.status] ?? 'bad request' });
+          socket.end(
+            `HTTP/1.1 ${outcome.status} ${STATUS_TEXT[outcome.status] ?? 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          );
+          status = outcome.status;
+        }
+        socket.destroySoon();
+      } catch {
+        socket.destroy();
+      }
+      return status;
+    };
+
+    if (current !== undefined && !current.req.complete) {
+      // The bad bytes are part of this delivery (e.g. broken chunked framing): it is reported with
+      // its method and path; a no-op when it was already reported (404, 405, 413).
+      current.fail(reject(current.res), outcome.reason);
+      return;
+    }
+    const reportUnknown = (status: number): void =>
+      report({ time: new Date().toISOString(), method: UNKNOWN, path: UNKNOWN, event: null, size: 0, verified: false, reason: outcome.reason, status });
+    if (current !== undefined && !current.res.writableFinished) {
+      // A complete delivery is still being answered (keep-alive / pipelining): its answer goes first.
+      current.res.once('close', () => reportUnknown(reject(null)));
+      return;
+    }
+    // Counted like any other delivery (e.g. toward --max-events).
+    reportUnknown(reject(null));
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -39,7 +39,7 @@ export function standardSecretKey(secret: string): Buffer | string {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
   if (encoded === '') return 'the webhook secret is empty';
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.replace(/=+$/, '').length % 4 === 1) {
-    return `the webhook secret is not "${SECRET_PREFIX}" followed by base64`;
+    return `the webhook secret is not base64 (with or without the "${SECRET_PREFIX}" prefix)`;
   }
   return Buffer.from(encoded, 'base64');
 }
@@ -75,7 +75,7 @@ export function createStandardScheme(deps: StandardSchemeDeps = { randomId: rand
     sign(input: SignInput): Record<string, string> {
       const key = standardSecretKey(input.secret);
       if (typeof key === 'string') {
-        throw new UsageError(key, { code: 'EWEBHOOK_SECRET', hint: 'Standard Webhooks secrets look like whsec_<base64>' });
+        throw new UsageError(key, { code: 'EWEBHOOK_SECRET', hint: 'Standard Webhooks secrets look like whsec_<base64>; bare base64 works too' });
       }
       const id = input.id ?? `msg_${deps.randomId().replace(/-/g, '')}`;
       const timestamp = String(Math.floor(input.nowMs / 1000));

@@ -280,6 +280,32 @@ describe('webhook usage errors (exit 2)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('whsec_');
   });
+
+  test('a Standard Webhooks secret that is not base64 names where it came from: --secret or WEBHOOK_SECRET', async () => {
+    const flag = await run(['webhook', 'sign', '--scheme', 'standard', '--secret', 'not base64!!', '--data', 'x']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^apitest: error: --secret: the webhook secret is not base64/);
+    expect(flag.stderr).not.toContain('not base64!!');
+    const sent = await run(['webhook', 'send', 'http://127.0.0.1:9/', '--scheme', 'standard', '--secret', 'not base64!!', '--data', 'x']);
+    expect(sent.code).toBe(2);
+    expect(sent.stderr).toMatch(/^apitest: error: --secret: /);
+    const env = await run(['webhook', 'sign', '--scheme', 'standard', '--data', 'x'], { WEBHOOK_SECRET: 'not base64!!' });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toMatch(/^apitest: error: WEBHOOK_SECRET: the webhook secret is not base64/);
+  });
+
+  test('an empty WEBHOOK_SECRET is named as such', async () => {
+    const result = await run(['webhook', 'sign', '--scheme', 'github', '--data', 'x'], { WEBHOOK_SECRET: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^apitest: error: WEBHOOK_SECRET: the secret is empty/);
+  });
+
+  test('a Standard Webhooks secret in bare base64 (no whsec_) signs like the whsec_ form', async () => {
+    const args = ['--id', 'msg_1', '--timestamp', '1614265330', '--data', PAYLOAD];
+    const bare = await signHeaders(['--scheme', 'standard', '--secret', STANDARD_KEY, ...args]);
+    const prefixed = await signHeaders(['--scheme', 'standard', '--secret', STANDARD_SECRET, ...args]);
+    expect(bare).toEqual(prefixed);
+  });
 });
 
 describe('webhook send → listen (real binary)', () => {
@@ -361,6 +387,66 @@ describe('webhook send → listen (real binary)', () => {
     expect(lines).toHaveLength(count + 1);
     expect(lines.filter((l) => l.verified === true)).toHaveLength(count);
     expect(lines.filter((l) => l.reason === 'client disconnected')).toEqual([expect.objectContaining({ verified: false, status: 499, size: 11 })]);
+  });
+
+  test('a request that is not HTTP is answered 400 and reported as a delivery, counted by --max-events', async () => {
+    const env = { WEBHOOK_SECRET: SECRET };
+    const listener = await listen(['--scheme', 'github', '--max-events', '1', '--json'], env);
+    const socket = net.connect(listener.port, '127.0.0.1');
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      socket.write('GARBAGE\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    const done = await listener.done;
+    expect(done.code).toBe(1);
+    expect(ndjson(done.stdout)).toEqual([
+      { time: expect.any(String), method: '-', path: '-', event: null, size: 0, verified: false, reason: 'malformed HTTP request', status: 400 },
+    ]);
+  });
+
+  test('the table mode prints a row for a request that is not HTTP', async () => {
+    const env = { WEBHOOK_SECRET: SECRET };
+    const listener = await listen(['--scheme', 'github', '--max-events', '1'], env);
+    const socket = net.connect(listener.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write('\x00\x01 NOT HTTP\r\n\r\n');
+    const done = await listener.done;
+    socket.destroy();
+    expect(done.code).toBe(1);
+    expect(done.stdout).toMatch(/^\d\d:\d\d:\d\d {2}- +- +- +0 B {2}400 rejected: malformed HTTP request\n$/);
+  });
+
+  test('a 401 or 403 from the receiver: the hint is about the secret and scheme, not --bearer / --api-key / --basic', async () => {
+    const statuses = [401, 403];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(statuses.shift() ?? 500, { 'Content-Type': 'application/json' });
+        res.end('{"error":"bad signature"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const url = `http://127.0.0.1:${port}/`;
+      const viaEnv = await run(['webhook', 'send', url, '--scheme', 'github', '--data', '{}'], { WEBHOOK_SECRET: SECRET });
+      expect(viaEnv.code).toBe(5);
+      expect(viaEnv.stderr).toContain('check the webhook secret (--secret or $WEBHOOK_SECRET; this run used $WEBHOOK_SECRET)');
+      expect(viaEnv.stderr).toContain('--scheme github');
+      expect(viaEnv.stderr).not.toContain('--bearer');
+      const viaFlag = await run(['webhook', 'send', url, '--scheme', 'stripe', '--secret', SECRET, '--data', '{}']);
+      expect(viaFlag.code).toBe(5);
+      expect(viaFlag.stderr).toContain('403');
+      expect(viaFlag.stderr).toContain('this run used --secret');
+      expect(viaFlag.stderr).toContain('--scheme stripe');
+      expect(viaFlag.stderr).not.toContain('--bearer');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   test('a body over --max-body is answered 413', async () => {

@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startWebhookListener, type DeliveryEvent, type Listener } from '../../src/webhook/listener.js';
+import { MALFORMED_REASON, startWebhookListener, type DeliveryEvent, type Listener } from '../../src/webhook/listener.js';
 import { getScheme } from '../../src/webhook/schemes.js';
 
 const SECRET = 'listener-test-secret';
@@ -61,6 +61,31 @@ async function waitFor(events: DeliveryEvent[], match: (e: DeliveryEvent) => boo
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`timed out waiting for ${count} event(s); have ${JSON.stringify(events)}`);
+}
+
+/** Writes raw bytes on a fresh connection and collects everything answered until the listener closes it. */
+function rawExchange(port: number, text: string): Promise<string> {
+  const socket = net.connect(port, '127.0.0.1');
+  return new Promise<string>((resolve, reject) => {
+    let answer = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no close within 5s; got ${JSON.stringify(answer)}`));
+    }, 5000);
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.on('end', done);
+    socket.on('close', done);
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.write(text, 'latin1');
+  });
 }
 
 interface Received {
@@ -189,20 +214,53 @@ describe('webhook listener', () => {
     expect(reply.status).toBe(200);
   });
 
-  test('garbage on the wire gets 400 and the listener keeps working', async () => {
-    const socket = net.connect(listener.port, '127.0.0.1');
-    const answer = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
-      socket.on('end', () => resolve(text));
-      socket.on('close', () => resolve(text));
-      socket.on('error', reject);
-      socket.write('\x00\x01 NOT HTTP AT ALL\r\n\r\n');
-    });
-    socket.destroy();
+  test('garbage on the wire gets 400, is reported as a delivery, and the listener keeps working', async () => {
+    const before = events.filter((e) => e.reason === MALFORMED_REASON).length;
+    const answer = await rawExchange(listener.port, '\x00\x01 NOT HTTP AT ALL\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer.endsWith('{"error":"bad request"}')).toBe(true);
+    const malformed = await waitFor(events, (e) => e.reason === MALFORMED_REASON, before + 1);
+    expect(malformed.at(-1)).toEqual({ time: expect.any(String), method: '-', path: '-', event: null, size: 0, verified: false, reason: 'malformed HTTP request', status: 400 });
     expect((await send(listener.port, signedDelivery(Buffer.from('{"after":"garbage"}')))).status).toBe(200);
+  });
+
+  test('GARBAGE\\r\\n\\r\\n (a request line without method, target and version) → 400, reported once', async () => {
+    const before = events.filter((e) => e.reason === MALFORMED_REASON).length;
+    const answer = await rawExchange(listener.port, 'GARBAGE\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    await waitFor(events, (e) => e.reason === MALFORMED_REASON, before + 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events.filter((e) => e.reason === MALFORMED_REASON)).toHaveLength(before + 1);
+  });
+
+  test('headers over the parser limit → 431, reported', async () => {
+    const answer = await rawExchange(listener.port, `POST /hook HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    const [event] = await waitFor(events, (e) => e.status === 431);
+    expect(event).toMatchObject({ method: '-', path: '-', verified: false, reason: 'request headers too large' });
+  });
+
+  test('broken chunked framing mid-body → 400, reported as that delivery (method and path known)', async () => {
+    const answer = await rawExchange(listener.port, 'POST /hook?chunks=broken HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    const [event] = await waitFor(events, (e) => e.path === '/hook?chunks=broken');
+    expect(event).toMatchObject({ method: 'POST', verified: false, reason: MALFORMED_REASON, status: 400, size: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events.filter((e) => e.path === '/hook?chunks=broken')).toHaveLength(1);
+  });
+
+  test('a valid delivery then garbage on the same connection: both reported, each with its own status', async () => {
+    const body = Buffer.from('{"keep":"alive"}');
+    const headers = { ...github.sign({ body, secret: SECRET, nowMs: Date.now(), event: 'push' }), 'Content-Length': String(body.length), Host: 'x' };
+    const head = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    const before = events.filter((e) => e.reason === MALFORMED_REASON).length;
+    const answer = await rawExchange(listener.port, `POST /hook?keep=alive HTTP/1.1\r\n${head}\r\n${body.toString('latin1')}NOT HTTP\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\{"ok":true\}HTTP\/1\.1 400 /);
+    const [valid] = await waitFor(events, (e) => e.path === '/hook?keep=alive');
+    expect(valid).toMatchObject({ verified: true, status: 200 });
+    await waitFor(events, (e) => e.reason === MALFORMED_REASON, before + 1);
   });
 
   test('many deliveries at once', async () => {

@@ -44,7 +44,9 @@ const ListenFlagsSchema = z.object({
 /**
  * `apitest webhook listen`: a local receiver. One row (or NDJSON line with --json) per delivery on
  * stdout; the "listening on" line and warnings on stderr. Runs until SIGINT/SIGTERM (exit 0) or
- * until --max-events deliveries (exit 0 when all were verified, 1 otherwise).
+ * until --max-events deliveries (exit 0 when all were verified, 1 otherwise). Every request the
+ * listener answers or loses counts as a delivery, including ones that are not valid HTTP
+ * (reported with method and path "-").
  */
 export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: Io): Promise<number> {
   const settings = parseWebhookSettings(raw, io.env);
@@ -100,7 +102,7 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
       );
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`webhook listen: cannot listen on ${flags.host}:${flags.port}: ${code ?? (error as Error).message}`, {
+      throw new UsageError(`${listenFlagOf(code)}: cannot listen on ${flags.host}:${flags.port}: ${code ?? (error as Error).message}`, {
         hint: code === 'EADDRINUSE' ? 'the port is taken; choose another with --port, or 0 for any free port' : 'check --host and --port',
       });
     }
@@ -120,6 +122,13 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
   } catch (error) {
     throw redactError(error, redactor);
   }
+}
+
+/** The option a listen failure is about: the port (taken, privileged) or the address (not local, unknown). */
+function listenFlagOf(code: string | undefined): string {
+  if (code === 'EADDRINUSE' || code === 'EACCES') return '--port';
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAFNOSUPPORT') return '--host';
+  return 'webhook listen';
 }
 
 /** Resolves on the first SIGINT or SIGTERM; `dispose` stops listening for them. */
@@ -160,7 +169,10 @@ export interface DeliveryDocument {
   size: number;
   verified: boolean;
   reason: string | null;
-  /** What the listener answered (200, 401, 404, 405, 413; 499 when the sender went away). */
+  /**
+   * What the listener answered (200, 401, 404, 405, 413, 500; 400 to a request that is not valid HTTP,
+   * 431 to oversized headers, 408 to a request that timed out; 499 when the sender went away).
+   */
   status: number;
   forwardStatus?: number | null;
   forwardError?: string;

@@ -11,7 +11,9 @@ import {
   webhookRedactor,
   type RawSchemeOptions,
   type RawSigningOptions,
+  type SecretSource,
 } from './webhook-shared.js';
+import { SECRET_ENV } from './webhook-options.js';
 
 /** commander's values for `webhook send`: the request options (no -F), plus the scheme and -d. */
 export type RawWebhookSendOptions = Omit<RawSingleOptions, 'data' | 'form'> &
@@ -41,10 +43,24 @@ export async function runWebhookSendCommand(url: string | undefined, raw: RawWeb
       form: [],
       method: raw.method ?? 'POST',
     };
-    return await runRequestCommand(request, io, { body, headers: Object.entries(signature), secrets: settings.secretForms });
+    return await runRequestCommand(request, io, {
+      body,
+      headers: Object.entries(signature),
+      secrets: settings.secretForms,
+      authHint: rejectedSignatureHint(settings.schemeName, settings.secretSource),
+    });
   } catch (error) {
     throw redactError(error, redactor);
   }
+}
+
+/**
+ * The hint of a 401/403 from the receiver: for a webhook the usual cause is the signature (the secret or
+ * the scheme), not the request's auth flags. Names where the secret came from.
+ */
+export function rejectedSignatureHint(scheme: string, secretSource: SecretSource): string {
+  const used = secretSource === '--secret' ? '--secret' : `$${SECRET_ENV}`;
+  return `check the webhook secret (--secret or $${SECRET_ENV}; this run used ${used}) and that the receiver verifies --scheme ${scheme}`;
 }
 
 /** A -H/--headers that names a header the scheme sets would send it twice (and break verification). */

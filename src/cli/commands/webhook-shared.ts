@@ -31,11 +31,16 @@ export interface WebhookSettings {
   scheme: Scheme;
   /** The secret itself: only ever handed to the scheme, never printed. */
   secret: string;
+  /** Where the secret came from, named in the errors about it. */
+  secretSource: SecretSource;
   /** Every form of the secret that must be masked in output. */
   secretForms: readonly string[];
   /** Generic HMAC options (`--scheme hmac` only). */
   hmac: HmacOptions | undefined;
 }
+
+/** `--secret`, or the environment variable used when it is not given. */
+export type SecretSource = '--secret' | typeof SECRET_ENV;
 
 type FlagCheck<T> = { value: T } | { problem: string };
 
@@ -110,7 +115,11 @@ export function parseWebhookSettings(raw: RawSchemeOptions, env: Io['env']): Web
   const secret = raw.secret ?? env[SECRET_ENV];
   if (secret === undefined || secret === '') {
     throw new UsageError(
-      raw.secret === '' ? '--secret: the secret is empty' : `no webhook secret: give --secret or set the environment variable ${SECRET_ENV}`,
+      raw.secret === ''
+        ? '--secret: the secret is empty'
+        : secret === ''
+          ? `${SECRET_ENV}: the secret is empty (set it, or give --secret)`
+          : `no webhook secret: give --secret or set the environment variable ${SECRET_ENV}`,
       { code: 'EWEBHOOK_SECRET', hint: `prefer ${SECRET_ENV}=... over --secret, which other users can see in the process list` },
     );
   }
@@ -123,7 +132,14 @@ export function parseWebhookSettings(raw: RawSchemeOptions, env: Io['env']): Web
           prefix: flags.prefix ?? DEFAULT_HMAC.prefix,
         }
       : undefined;
-  return { schemeName: flags.scheme, scheme: getScheme(flags.scheme), secret, secretForms: secretForms(secret), hmac };
+  return {
+    schemeName: flags.scheme,
+    scheme: getScheme(flags.scheme),
+    secret,
+    secretSource: raw.secret === undefined ? SECRET_ENV : '--secret',
+    secretForms: secretForms(secret),
+    hmac,
+  };
 }
 
 /** The secret as given, plus the base64 key inside a `whsec_` secret (Standard Webhooks). */
@@ -184,7 +200,15 @@ export function signPayload(settings: WebhookSettings, body: Uint8Array, raw: Ra
     input.id = raw.id.trim();
   }
   if (settings.hmac !== undefined) input.hmac = settings.hmac;
-  return settings.scheme.sign(input);
+  try {
+    return settings.scheme.sign(input);
+  } catch (error) {
+    // The scheme cannot tell where the secret came from: name it (--secret or $WEBHOOK_SECRET).
+    if (error instanceof UsageError && error.code === 'EWEBHOOK_SECRET' && !error.message.startsWith(`${settings.secretSource}:`)) {
+      throw new UsageError(`${settings.secretSource}: ${error.message}`, { code: error.code, ...(error.hint === undefined ? {} : { hint: error.hint }) });
+    }
+    throw error;
+  }
 }
 
 function signingTime(timestamp: string | undefined, nowMs: number): number {
