@@ -47,7 +47,11 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
       if (willFollow(head.status, head.headers.location)) return { kind: 'discard' };
       return deps.openBodySink ? { kind: 'stream', stream: deps.openBodySink() } : { kind: 'memory' };
     };
-    const result = await deps.transport.send(wire, { ...options, timeoutMs: Math.max(1, spec.timeoutMs - (Date.now() - started)) }, chooseTarget);
+    const result = await deps.transport.send(
+      wire,
+      { timeoutMs: Math.max(1, spec.timeoutMs - (Date.now() - started)), totalTimeoutMs: options.totalTimeoutMs ?? spec.timeoutMs, connectTimeoutMs: options.connectTimeoutMs, insecure: options.insecure, ca: options.ca },
+      chooseTarget,
+    );
     if (result.sent && deps.onRequest) deps.onRequest(result.sent);
     if (result.kind === 'response' && deps.onResponse) deps.onResponse(result.head);
     if (result.kind === 'failure') {
@@ -61,7 +65,11 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
         outcome: {
           kind: 'response',
           response: {
-            ...result.head,
+            status: result.head.status,
+            statusText: result.head.statusText,
+            httpVersion: result.head.httpVersion,
+            headers: result.head.headers,
+            rawHeaders: result.head.rawHeaders,
             body: result.body,
             size: result.size,
             bodyFile: result.body === null ? 'stream' : null,

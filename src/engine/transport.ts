@@ -6,7 +6,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import got, { type Got, type Request as GotRequest } from 'got';
+import got, { Options, type Got, type Request as GotRequest } from 'got';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { youngGenerationCollector } from './release-memory.js';
 import { loadZlib } from '../util/load-builtin.js';
@@ -56,8 +56,36 @@ const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 
 export const USER_AGENT = `apitest/${typeof __APITEST_VERSION__ === 'string' ? __APITEST_VERSION__ : 'dev'}`;
 
+/**
+ * got 14 builds the Node options of every request as `{ ...cacheOptions, ...unixOptions, ALPNProtocols: …,
+ * (30 more keys) }`. Once Node 20's optimizing compiler has compiled that, every call gives the object a new
+ * hidden class (a spread of a non-empty object followed by more keys), ~11 KB of old-space garbage per
+ * request that only a full collection frees: the heap of a long suite grows with its number of requests.
+ * Without the `cache` option got does not use cacheOptions, so the call is made with an empty object in
+ * their place, and the hidden class is shared.
+ */
+function shareRequestOptionsShape(): void {
+  const proto = Options.prototype as unknown as { createNativeRequestOptions: () => unknown; __apitestShared?: true };
+  if (proto.__apitestShared) return;
+  const create = proto.createNativeRequestOptions;
+  const noCacheOptions = {};
+  proto.createNativeRequestOptions = function (this: { _internals: { cache?: unknown; cacheOptions: unknown } }) {
+    const internals = this._internals;
+    if (internals.cache) return create.call(this);
+    const saved = internals.cacheOptions;
+    internals.cacheOptions = noCacheOptions;
+    try {
+      return create.call(this);
+    } finally {
+      internals.cacheOptions = saved;
+    }
+  };
+  proto.__apitestShared = true;
+}
+
 /** A transport with keep-alive agents, shared by every request of one run. */
 export function createGotTransport(): Transport {
+  shareRequestOptionsShape();
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   // The options that never change are merged once into a got instance, not validated again per request.
   const client = got.extend({

@@ -118,7 +118,10 @@ export function durationMs(value: string | number, where: PathKey[], problems: R
 
 function retryPolicy(input: RetryInput | undefined, where: PathKey[], problems: RawProblem[]): RetryPolicy {
   if (input === undefined) return DEFAULT_RETRY;
-  if (typeof input === 'number') return { ...DEFAULT_RETRY, limit: input };
+  if (typeof input === 'number') {
+    const { retryOn, baseDelayMs, maxDelayMs, factor, allMethods } = DEFAULT_RETRY;
+    return { limit: input, retryOn, baseDelayMs, maxDelayMs, factor, allMethods };
+  }
   return {
     limit: input.limit,
     retryOn: input.on ?? DEFAULT_RETRY_ON,

@@ -1,8 +1,10 @@
 /**
  * A validated suite file compiled into runnable steps, with every problem found before a request is sent:
- * expectations and captures (JSONPaths compiled), schemas, durations, rates, methods, variable references
- * (a name must be a suite var, a --var, or a capture of an earlier step; `env.NAME` must be set for the
- * steps that will run), and which steps run (skip, only, --filter).
+ * expectations and captures (JSONPaths compiled), schemas, durations, rates, methods, URLs without templates
+ * (check-url.ts: as the request will check them, joined to baseUrl), variable references (a name must be a
+ * suite var, a --var, or a capture of an earlier step; `env.NAME` must be set for the steps that will run),
+ * and which steps run (skip, only, --filter). Its input has no cycles and is at most MAX_DEPTH deep
+ * (check-structure.ts runs first).
  */
 import type { Subject } from '../expect/expression.js';
 import { parseSubject } from '../expect/parse-expression.js';
@@ -10,6 +12,8 @@ import { parseRate } from '../ratelimit/parse-rate.js';
 import type { SkipReason } from '../spec/suite-report.js';
 import { compileExpect, type CompiledExpect, type SchemaCache } from './compile-expect.js';
 import { compileRequest, urlNeedsBase, type RequestTemplate } from './compile-request.js';
+import { MAX_DEPTH } from './check-structure.js';
+import { baseUrlProblem, stepUrlProblem } from './check-url.js';
 import { scanTemplates, type Reference } from './interpolate.js';
 import type { PathKey, RawProblem } from './locate-issue.js';
 import { isSecretHeaderName } from './secrets.js';
@@ -70,7 +74,12 @@ export function asSuiteInput(suite: SuiteFile): SuiteInput {
   suite.steps.forEach((step, index) => {
     for (const name of Object.keys(step.capture ?? {})) if (!declaredCaptures.has(name)) declaredCaptures.set(name, index);
   });
-  return { ...suite, declaredCaptures };
+  const input: SuiteInput = { steps: suite.steps, declaredCaptures };
+  if (suite.name !== undefined) input.name = suite.name;
+  if (suite.baseUrl !== undefined) input.baseUrl = suite.baseUrl;
+  if (suite.vars !== undefined) input.vars = suite.vars;
+  if (suite.defaults !== undefined) input.defaults = suite.defaults;
+  return input;
 }
 
 export async function compileSuite(suite: SuiteInput, ctx: CompileContext, problems: RawProblem[]): Promise<CompiledSuite> {
@@ -90,9 +99,9 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
     rate = parseRate(defaults.rate) ?? null;
     if (rate === null) problems.push({ path: ['defaults', 'rate'], anchor: 'value', message: `invalid rate ${JSON.stringify(defaults.rate)} (write it as N/s, N/m or N/h, e.g. 10/s)` });
   }
-  if (suite.baseUrl !== undefined && !suite.baseUrl.includes('{{') && !/^https?:\/\/[^/]/i.test(suite.baseUrl)) {
-    problems.push({ path: ['baseUrl'], anchor: 'value', message: `expected an http:// or https:// URL, got ${JSON.stringify(suite.baseUrl)}` });
-  }
+  // URLs without a template are checked now, as the request will check them (with templates: once interpolated).
+  const baseProblem = suite.baseUrl === undefined ? null : baseUrlProblem(suite.baseUrl);
+  if (baseProblem !== null) problems.push({ path: ['baseUrl'], anchor: 'value', message: baseProblem });
 
   const anyOnly = suite.steps.some((s) => s?.only === true);
   const steps: CompiledStep[] = [];
@@ -102,18 +111,20 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
     const request = compileRequest(step, defaults, path, ctx.dir, problems);
     const name = step.name ?? `${request.method} ${step.url}`;
     const skip = step.skip === true ? 'skip' : anyOnly && step.only !== true ? 'only' : ctx.filter && !ctx.filter.test(name) ? 'filter' : null;
-    const scope = { stepIndex: index, stepName: name, runs: skip === null };
-    refs.check(step.url, [...path, 'url'], { ...scope, secret: false });
-    refs.check(step.query, [...path, 'query'], { ...scope, secret: false });
-    refs.check(step.headers, [...path, 'headers'], { ...scope, secret: false, secretHeaders: true });
-    refs.check(step.auth, [...path, 'auth'], { ...scope, secret: true });
-    for (const key of ['json', 'body', 'form'] as const) refs.check(step[key], [...path, key], { ...scope, secret: false });
+    const plain = checkScope(index, name, skip === null, false, false);
+    refs.check(step.url, [...path, 'url'], plain);
+    refs.check(step.query, [...path, 'query'], plain);
+    refs.check(step.headers, [...path, 'headers'], checkScope(index, name, skip === null, false, true));
+    refs.check(step.auth, [...path, 'auth'], checkScope(index, name, skip === null, true, false));
+    for (const key of ['json', 'body', 'form'] as const) refs.check(step[key], [...path, key], plain);
     const { status: _status, schema: _schema, ...checked } = step.expect ?? {};
-    refs.check(checked, [...path, 'expect'], { ...scope, secret: false });
+    refs.check(checked, [...path, 'expect'], plain);
 
     if (suite.baseUrl === undefined && urlNeedsBase(step.url)) {
       problems.push({ path: [...path, 'url'], anchor: 'value', message: `${JSON.stringify(step.url)} is relative, and the suite has no baseUrl` });
     }
+    const urlIssue = stepUrlProblem(step.url, suite.baseUrl);
+    if (urlIssue !== null) problems.push({ path: [...path, 'url'], anchor: 'value', message: urlIssue });
     const expect = await compileExpect(step.expect, [...path, 'expect'], ctx.dir, ctx.displayDir, ctx.schemaCache, problems);
     steps.push({ index, name, skip, request, expect, captures: compileCaptures(step, path, problems) });
   }
@@ -141,6 +152,14 @@ function baseName(file: string): string {
   return (file.split('/').pop() ?? file).replace(/\.(ya?ml|json)$/i, '');
 }
 
+/**
+ * A scope written out key by key: `{ ...scope, secret }` in a loop over thousands of steps would give each
+ * copy a hidden class of its own once optimized (Node 20), garbage that only a full collection frees.
+ */
+function checkScope(stepIndex: number | null, stepName: string | undefined, runs: boolean, secret: boolean, secretHeaders: boolean): CheckScope {
+  return stepName === undefined ? { stepIndex, runs, secret, secretHeaders } : { stepIndex, stepName, runs, secret, secretHeaders };
+}
+
 interface CheckScope {
   /** null: suite-level (baseUrl, defaults), which may use any capture of the file. */
   stepIndex: number | null;
@@ -162,17 +181,28 @@ class ReferenceChecker {
     private readonly problems: RawProblem[],
   ) {}
 
-  check(value: unknown, path: readonly PathKey[], scope: CheckScope): void {
+  /**
+   * Checks every string inside `value`. Cycles and depth are reported by check-structure.ts before this
+   * runs; the walk still skips a value it is already inside and stops at MAX_DEPTH, so it cannot overflow.
+   */
+  check(value: unknown, path: readonly PathKey[], scope: CheckScope, within: WeakSet<object> | null = null): void {
     if (typeof value === 'string') {
       this.checkString(value, path, scope);
-    } else if (Array.isArray(value)) {
-      value.forEach((item, i) => this.check(item, [...path, i], scope));
-    } else if (typeof value === 'object' && value !== null) {
+      return;
+    }
+    if (typeof value !== 'object' || value === null || path.length > MAX_DEPTH) return;
+    const inside = within ?? new WeakSet<object>();
+    if (inside.has(value)) return;
+    inside.add(value);
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => this.check(item, [...path, i], scope, inside));
+    } else {
       for (const [key, item] of Object.entries(value)) {
         const secret = scope.secret || (scope.secretHeaders === true && path.length > 0 && isSecretHeaderName(key));
-        this.check(item, [...path, key], { ...scope, secret, secretHeaders: false });
+        this.check(item, [...path, key], checkScope(scope.stepIndex, scope.stepName, scope.runs, secret, false), inside);
       }
     }
+    inside.delete(value);
   }
 
   private checkString(text: string, path: readonly PathKey[], scope: CheckScope): void {

@@ -10,6 +10,8 @@
  * is inserted as text (strings as they are, other values as JSON).
  */
 
+import { MAX_DEPTH } from './check-structure.js';
+
 export type Reference = { readonly kind: 'var'; readonly name: string } | { readonly kind: 'env'; readonly name: string };
 
 /** Why a reference has no value; `message` names the variable, the caller adds the step. */
@@ -71,11 +73,23 @@ export function scanTemplates(text: string): { references: Reference[]; problems
   return { references, problems };
 }
 
+// The walks below go over values from suite files. check-structure.ts has reported and cut out every value
+// that contains itself (YAML alias cycle) or is nested deeper than MAX_DEPTH before any of them runs; they
+// still carry the objects they are inside of and their depth, so no value can run them off the stack.
+
 export function hasTemplate(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('{{');
-  if (Array.isArray(value)) return value.some(hasTemplate);
-  if (typeof value === 'object' && value !== null) return Object.values(value).some(hasTemplate);
-  return false;
+  return typeof value === 'object' && value !== null && templateInside(value, new WeakSet(), 0);
+}
+
+function templateInside(value: object, inside: WeakSet<object>, depth: number): boolean {
+  if (inside.has(value) || depth > MAX_DEPTH) return false;
+  inside.add(value);
+  const found = (Array.isArray(value) ? value : Object.values(value)).some((item) =>
+    typeof item === 'string' ? item.includes('{{') : typeof item === 'object' && item !== null && templateInside(item, inside, depth + 1),
+  );
+  inside.delete(value);
+  return found;
 }
 
 function resolveReference(ref: Reference, scope: Scope): unknown {
@@ -116,19 +130,38 @@ export function interpolateString(text: string, scope: Scope): string {
 /** Interpolates every string in a JSON-like value (object keys are left as written). */
 export function interpolateDeep(value: unknown, scope: Scope): unknown {
   if (typeof value === 'string') return interpolateTyped(value, scope);
-  if (Array.isArray(value)) return value.map((item) => interpolateDeep(item, scope));
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = interpolateDeep(item, scope);
-    return out;
+  return typeof value === 'object' && value !== null ? interpolateInside(value, scope, new WeakSet(), 0) : value;
+}
+
+function interpolateInside(value: unknown, scope: Scope, inside: WeakSet<object>, depth: number): unknown {
+  if (typeof value === 'string') return interpolateTyped(value, scope);
+  if (typeof value !== 'object' || value === null) return value;
+  if (inside.has(value)) throw new Error('a value cannot contain itself (YAML alias cycle)');
+  if (depth > MAX_DEPTH) throw new Error(`nested too deep (more than ${MAX_DEPTH} levels)`);
+  inside.add(value);
+  let out: unknown;
+  if (Array.isArray(value)) {
+    out = value.map((item) => interpolateInside(item, scope, inside, depth + 1));
+  } else {
+    const record: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) record[key] = interpolateInside(item, scope, inside, depth + 1);
+    out = record;
   }
-  return value;
+  inside.delete(value);
+  return out;
 }
 
 /** Every reference anywhere in a JSON-like value. */
 export function collectReferences(value: unknown, into: Reference[] = []): Reference[] {
-  if (typeof value === 'string') into.push(...scanTemplates(value).references);
-  else if (Array.isArray(value)) for (const item of value) collectReferences(item, into);
-  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) collectReferences(item, into);
+  const walk = (item: unknown, inside: WeakSet<object> | null, depth: number): void => {
+    if (typeof item === 'string') into.push(...scanTemplates(item).references);
+    if (typeof item !== 'object' || item === null || depth > MAX_DEPTH) return;
+    const path = inside ?? new WeakSet<object>();
+    if (path.has(item)) return;
+    path.add(item);
+    for (const child of Array.isArray(item) ? item : Object.values(item)) walk(child, path, depth + 1);
+    path.delete(item);
+  };
+  walk(value, null, 0);
   return into;
 }

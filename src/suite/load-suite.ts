@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { CORE_SCHEMA, load as loadYamlFast } from 'js-yaml';
 import type { LineCounter as LineCounterType } from 'yaml';
 import type { SchemaCache } from './compile-expect.js';
+import { checkStructure, MAX_DEPTH } from './check-structure.js';
 import { asSuiteInput, compileSuite, type CompiledSuite, type SuiteInput } from './compile-suite.js';
 import { issuesToProblems, locatePath, formatKeyPath, type PathKey, type Problem, type RawProblem, type SourceMap } from './locate-issue.js';
 import { StepSchema, SuiteFileSchema } from './suite-schema.js';
@@ -94,16 +95,27 @@ export async function parseSuiteText(text: string, file: string, dir: string, op
   };
 
   if (data === null || data === undefined) return { ok: false, problems: [{ file, line: 1, column: 1, keyPath: '', message: 'the file is empty (a suite needs name and steps)' }] };
+  // First, as every later walk relies on it: no value contains itself (YAML alias cycles), nothing is nested
+  // deeper than MAX_DEPTH. What breaks that is reported and cut out, so the rest is still checked.
+  const structure = checkStructure(data);
+  const cutOut = (p: RawProblem): boolean => structure.some((s) => isPrefix(s.path, p.path));
+  const structureProblems: RawProblem[] = structure.map((s) => ({ path: s.shownAt, anchor: s.anchor, message: s.message }));
   const parsed = SuiteFileSchema.safeParse(data);
-  const schemaProblems: RawProblem[] = parsed.success ? [] : issuesToProblems(parsed.error.issues, data);
+  const schemaProblems: RawProblem[] = parsed.success ? [] : issuesToProblems(parsed.error.issues, data).filter((p) => !cutOut(p));
   const input = parsed.success ? asSuiteInput(parsed.data) : salvage(data);
+  data = undefined; // the parsed file is not needed past this point: the compiled suite keeps what it uses
   const displayDir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   const compileProblems: RawProblem[] = [];
   const suite = await compileSuite(input, { file, dir, displayDir, ...options }, compileProblems);
   // What pruning left behind can look wrong where the schema already found a problem: keep the schema's word.
-  const raw = [...schemaProblems, ...compileProblems.filter((c) => !schemaProblems.some((s) => related(s.path, c.path)))];
+  const raw = [...structureProblems, ...schemaProblems, ...compileProblems.filter((c) => !cutOut(c) && !schemaProblems.some((s) => related(s.path, c.path)))];
   if (raw.length > 0) return { ok: false, problems: await toProblems(dedupe(raw)) };
   return { ok: true, suite };
+}
+
+/** `prefix` is `path` or one of its ancestors. */
+function isPrefix(prefix: readonly PathKey[], path: readonly PathKey[]): boolean {
+  return prefix.length <= path.length && prefix.every((key, i) => String(key) === String(path[i]));
 }
 
 const YAML_ALIAS = /(^|[\s[{,:-])\*[^\s,[\]{}]/;
@@ -199,14 +211,23 @@ function related(a: readonly PathKey[], b: readonly PathKey[]): boolean {
  */
 function hasNoDuplicateKeys(value: unknown, text: string): boolean {
   let keys = 0;
-  const count = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(count);
+  let tooDeep = false;
+  // JSON.parse makes no cycles, but a file can nest deeper than a walk's stack: past MAX_DEPTH, stop. Such a
+  // file is rejected by checkStructure anyway, so its JSON.parse value is kept (the yaml package, which would
+  // look for duplicates, could not parse it without running out of stack either).
+  const count = (v: unknown, depth: number): void => {
+    if (depth > MAX_DEPTH) {
+      tooDeep = true;
+      return;
+    }
+    if (Array.isArray(v)) for (const item of v) count(item, depth + 1);
     else if (isRecord(v)) for (const item of Object.values(v)) {
       keys++;
-      count(item);
+      count(item, depth + 1);
     }
   };
-  count(value);
+  count(value, 0);
+  if (tooDeep) return true;
   const written = text.match(/"(?:[^"\\]|\\.)*"\s*:/g)?.length ?? 0;
   return written <= keys;
 }

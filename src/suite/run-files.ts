@@ -28,7 +28,7 @@ export async function runFiles(
       if (suite === undefined) return;
       const report = await runSuite(suite, options, deps);
       onFileDone(report, index);
-      reports[index] = options.retainSteps ? report : { ...report, steps: [] };
+      reports[index] = options.retainSteps ? report : { file: report.file, name: report.name, ok: report.ok, durationMs: report.durationMs, steps: [] };
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency, suites.length));

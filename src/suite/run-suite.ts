@@ -18,6 +18,11 @@ export interface SuiteRunOptions {
   cliVars: ReadonlyMap<string, string>;
   env: Readonly<Record<string, string | undefined>>;
   bail: BailState;
+  /**
+   * What the file's report keeps of each step until the file is done (default: the whole record). The
+   * steps of a file are held until it is reported: a run whose reporters need less keeps less.
+   */
+  stepRecord?: (step: StepReport) => StepReport;
 }
 
 const SKIP_TEXT = { skip: 'it has skip: true', only: 'another step has only: true', filter: 'it does not match --filter', bail: '--bail stopped the run' } as const;
@@ -25,22 +30,27 @@ const SKIP_TEXT = { skip: 'it has skip: true', only: 'another step has only: tru
 export async function runSuite(suite: CompiledSuite, options: SuiteRunOptions, deps: StepDeps): Promise<FileReport> {
   const started = deps.elapsed();
   const scope = new SuiteScope(options.cliVars, suite.vars, options.env);
+  const keep = options.stepRecord ?? ((step: StepReport): StepReport => step);
   const steps: StepReport[] = [];
+  let ok = true;
   for (const step of suite.steps) {
     const skip = step.skip ?? (options.bail.stopped ? 'bail' : null);
     if (skip !== null) {
       scope.recordMissing(step.name, step.captures.map((c) => c.name), `the step was skipped: ${SKIP_TEXT[skip]}`);
-      steps.push(skippedStep(step, skip));
+      steps.push(keep(skippedStep(step, skip)));
       continue;
     }
     const result = await runStep(step, suite.baseUrl, scope, deps);
-    steps.push(result);
-    if (!result.ok && options.bail.enabled) options.bail.stopped = true;
+    steps.push(keep(result));
+    if (!result.ok) {
+      ok = false;
+      if (options.bail.enabled) options.bail.stopped = true;
+    }
   }
   return {
     file: suite.file,
     name: suite.name,
-    ok: steps.every((s) => s.ok),
+    ok,
     durationMs: Math.round((deps.elapsed() - started) * 100) / 100,
     steps,
   };

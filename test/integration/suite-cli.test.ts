@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SuiteReportSchema, type SuiteReport } from '../../src/spec/suite-report.js';
 import { withDemoServer } from '../helpers/demo.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin', 'apitest.js');
@@ -35,7 +36,8 @@ function run(args: string[], env: Record<string, string | undefined> = {}): Prom
   const base: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, BASE_URL: demo.url, APITEST_PLACEHOLDER_TIMINGS: undefined, ...env };
   const childEnv = Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, 'run', ...args], { cwd: root, env: childEnv, timeout: 30_000 }, (error, stdout, stderr) => {
+    // `node -- bin`: Node 20 would otherwise take a `--env-file` meant for apitest as its own (as bin/apitest.js's shebang does).
+    execFile(process.execPath, ['--', bin, 'run', ...args], { cwd: root, env: childEnv, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -127,6 +129,60 @@ describe('apitest run: invalid suites', () => {
       const r = await run(args);
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
       expect(r.stderr).toMatch(/^apitest: error: /);
+    }
+    expect(newRequests()).toEqual([]);
+  });
+});
+
+describe('apitest run: problems found before anything is sent', () => {
+  test('URLs without templates are checked when the file is loaded: exit 2, positioned, no request', async () => {
+    const r = await run(['fixtures/suites/cases/bad-urls.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(0, 3)).toEqual([
+      'fixtures/suites/cases/bad-urls.yaml:4:10: steps[0].url: invalid URL "http://[bad"',
+      'fixtures/suites/cases/bad-urls.yaml:6:10: steps[1].url: expected an http:// or https:// URL, got "ftp://x/"',
+      'apitest: error: 2 problems in 1 suite file; no request was sent',
+    ]);
+    expect(newRequests()).toEqual([]); // not even the valid third step
+  });
+
+  test('a URL with a template is checked once interpolated: only that step fails (usage)', async () => {
+    const file = out('template-url.yaml');
+    await writeFile(file, ['name: t', 'steps:', '  - url: "{{ target }}"', '  - url: "{{ env.BASE_URL }}/users/1"', ''].join('\n'));
+    const r = await run([file, '--var', 'target=ftp://x/', '--reporter', 'json']);
+    expect(r.code).toBe(1);
+    const steps = SuiteReportSchema.parse(JSON.parse(r.stdout)).files[0]?.steps;
+    expect(steps?.map((s) => [s.ok, s.error?.code ?? null])).toEqual([
+      [false, 'EUSAGE'],
+      [true, null],
+    ]);
+    expect(steps?.[0]?.error?.message).toBe('invalid URL "ftp://x/" (after interpolation)');
+    expect(newRequests()).toEqual(['GET /users/1']);
+  });
+
+  test('a YAML alias that refers back into itself is a positioned problem, not a crash', async () => {
+    const r = await run(['fixtures/suites/cases/alias-cycle.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'fixtures/suites/cases/alias-cycle.yaml:9:38: steps[1].expect.jsonpath["$.a"].count: a matcher cannot contain itself (YAML alias cycle)\n' +
+        'apitest: error: 1 problem in 1 suite file; no request was sent\n',
+    );
+    expect(newRequests()).toEqual([]);
+  });
+
+  test('--env-file naming a file that does not exist: exit 2, naming --env-file, no request', async () => {
+    const args = ['run', 'fixtures/suites/users.yaml', '--env-file', '/nonexistent/file'];
+    const env = { BASE_URL: demo.url };
+    // Through the test helper (`node -- bin/apitest.js`) and through the launcher itself (its shebang).
+    const results = [await runCli(args, { env }), await new Promise<Run>((resolve) => {
+      execFile(bin, args, { cwd: root, env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      });
+    })];
+    for (const r of results) {
+      expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+      expect(r.stderr).toBe('apitest: error: --env-file: cannot read "/nonexistent/file": no such file\n');
     }
     expect(newRequests()).toEqual([]);
   });

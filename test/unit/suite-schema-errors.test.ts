@@ -113,6 +113,99 @@ describe('schema problems: file:line:column: key path: message', () => {
   });
 });
 
+describe('URLs without templates are checked when the file is loaded', () => {
+  test('a step URL that does not parse, one that is not http(s), a host that cannot be; a valid step alongside', async () => {
+    const text = yaml('name: x', 'steps:', '  - url: "http://[bad"', '  - url: "ftp://x/"', '  - url: exa mple.com/x', '  - url: http://127.0.0.1:1/ok');
+    expect(await problems(text)).toEqual([
+      'suite.yaml:3:10: steps[0].url: invalid URL "http://[bad"',
+      'suite.yaml:4:10: steps[1].url: expected an http:// or https:// URL, got "ftp://x/"',
+      'suite.yaml:5:10: steps[2].url: invalid URL "http://exa mple.com/x" (the URL has no scheme and the suite no baseUrl, so http:// is assumed)',
+    ]);
+  });
+
+  test('baseUrl: not http(s), unparseable; its steps are not checked against it again', async () => {
+    expect(await problems(yaml('name: x', 'baseUrl: ftp://h', 'steps:', '  - url: /a'))).toEqual(['suite.yaml:2:10: baseUrl: expected an http:// or https:// URL, got "ftp://h"']);
+    expect(await problems(yaml('name: x', 'baseUrl: example.com', 'steps:', '  - url: /a'))).toEqual(['suite.yaml:2:10: baseUrl: expected an http:// or https:// URL, got "example.com"']);
+    expect(await problems(yaml('name: x', 'baseUrl: "http://[::1"', 'steps:', '  - url: /a'))).toEqual(['suite.yaml:2:10: baseUrl: invalid URL "http://[::1"']);
+  });
+
+  test('an invalid baseUrl is reported once (not again for each step joined to it); valid joins pass', async () => {
+    const text = yaml('name: x', 'baseUrl: "http://h:99999"', 'steps:', '  - url: /a', '  - url: b');
+    expect(await problems(text)).toEqual(['suite.yaml:2:10: baseUrl: invalid URL "http://h:99999"']);
+    const ok = await parseSuiteText(yaml('name: x', 'baseUrl: http://127.0.0.1:1/api/', 'steps:', '  - url: /users/1', '  - url: users?x=[1]'), 'suite.yaml', '/tmp', options());
+    expect(ok.ok).toBe(true);
+  });
+
+  test('a URL or baseUrl with a template is left to the run (checked once interpolated)', async () => {
+    const text = yaml('name: x', 'baseUrl: "{{ env.BASE }}"', 'vars: { u: "ftp://x/" }', 'steps:', '  - url: "{{ u }}"', '  - url: "/[{{ u }}"');
+    const result = await parseSuiteText(text, 'suite.yaml', '/tmp', options({ env: { BASE: 'not a url' } }));
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('values that contain themselves (YAML alias cycles), nesting too deep', () => {
+  test('the cycle of the issue: a clean problem at the alias, not a stack overflow', async () => {
+    const text = yaml('name: x', 'baseUrl: http://127.0.0.1:1', 'steps:', '  - url: /a', '    expect:', '      jsonpath: { "$.a": &m { count: *m } }');
+    expect(await problems(text)).toEqual(['suite.yaml:6:38: steps[0].expect.jsonpath["$.a"].count: a matcher cannot contain itself (YAML alias cycle)']);
+  });
+
+  test('cycles anywhere, each at its alias; the other problems of the file are still reported', async () => {
+    const text = yaml(
+      'name: x',
+      'baseUrl: http://127.0.0.1:1',
+      'vars: &v { self: *v }',
+      'steps:',
+      '  - url: /a',
+      '    json: &j { a: [1, *j] }',
+      '  - &s { url: *s }',
+      '  - url: /c',
+      '    method: "GE T"',
+      '  - name: no url',
+    );
+    expect(await problems(text)).toEqual([
+      'suite.yaml:3:18: vars.self: a value cannot contain itself (YAML alias cycle)',
+      'suite.yaml:6:23: steps[0].json.a[1]: a value cannot contain itself (YAML alias cycle)',
+      'suite.yaml:7:15: steps[1].url: a value cannot contain itself (YAML alias cycle)',
+      expect.stringMatching(/^suite\.yaml:9:13: steps\[2\]\.method: invalid method "GE T"/),
+      'suite.yaml:10:5: steps[3]: missing required key "url"',
+    ]);
+  });
+
+  test('an alias used many times without a cycle is fine', async () => {
+    const text = yaml(
+      'name: x',
+      'baseUrl: http://127.0.0.1:1',
+      'defaults: { headers: &h { X-A: "1" } }',
+      'steps:',
+      '  - url: /a',
+      '    headers: *h',
+      '    expect: &e { status: 200, jsonpath: { "$.id": { count: { gte: 1 } } } }',
+      '  - url: /b',
+      '    headers: *h',
+      '    expect: *e',
+    );
+    const result = await parseSuiteText(text, 'suite.yaml', '/tmp', options());
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    expect(result.suite.steps).toHaveLength(2);
+  });
+
+  test('nesting deeper than 100 levels: one problem at the key written, in YAML and JSON', async () => {
+    const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
+    expect(await problems(yaml('name: x', 'baseUrl: http://127.0.0.1:1', 'steps:', '  - url: /a', `    json: ${deep(150)}`, '  - url: /b', '    method: "G T"'))).toEqual([
+      'suite.yaml:5:11: steps[0].json: nested too deep (more than 100 levels)',
+      expect.stringMatching(/^suite\.yaml:7:13: steps\[1\]\.method: invalid method "G T"/),
+    ]);
+    const json = `{"name":"x","baseUrl":"http://127.0.0.1:1","steps":[{"url":"/a","json":${deep(20_000)}}]}`;
+    expect(await problems(json, 'suite.json')).toEqual([expect.stringMatching(/^suite\.json:1:\d+: steps\[0\]\.json: nested too deep \(more than 100 levels\)$/)]);
+    const objects = `{"name":"x","baseUrl":"http://127.0.0.1:1","steps":[{"url":"/a","json":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}]}`;
+    expect(await problems(objects, 'suite.json')).toEqual(['suite.json:1:72: steps[0].json: nested too deep (more than 100 levels)']);
+    // The deepest accepted: the file is depth 0, steps 1, the step 2, json 3 and 97 nested arrays below it.
+    const nested = (n: number) => parseSuiteText(yaml('name: x', 'baseUrl: http://127.0.0.1:1', 'steps:', '  - url: /a', `    json: ${deep(n)}`), 'suite.yaml', '/tmp', options());
+    expect((await nested(98)).ok).toBe(true);
+    expect((await nested(99)).ok).toBe(false);
+  });
+});
+
 describe('a valid suite', () => {
   test('defaults merged, selection decided, variables known from --var', async () => {
     const text = yaml(

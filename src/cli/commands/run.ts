@@ -15,7 +15,7 @@ import { createServerGate } from '../../ratelimit/server-gate.js';
 import { createTokenBucket } from '../../ratelimit/token-bucket.js';
 import { renderJsonReport } from '../../render/reporters/json.js';
 import { renderJunitReport } from '../../render/reporters/junit.js';
-import { renderTableFile, renderTableReport, renderTableSummary } from '../../render/reporters/table.js';
+import { renderTableFile, renderTableReport, renderTableSummary, tableStep } from '../../render/reporters/table.js';
 import { colorLevel, createTheme, type Theme } from '../../render/theme.js';
 import type { FileReport, SuiteReport } from '../../spec/suite-report.js';
 import { summarize } from '../../spec/suite-report-util.js';
@@ -110,14 +110,22 @@ export async function runRunCommand(args: readonly string[], raw: RawRunOptions,
   try {
     reports = await runFiles(
       suites,
-      { concurrency: options.concurrency, retainSteps, cliVars: options.vars, env, bail: { enabled: raw.bail, stopped: false } },
+      {
+        concurrency: options.concurrency,
+        retainSteps,
+        cliVars: options.vars,
+        env,
+        bail: { enabled: raw.bail, stopped: false },
+        // Only the table on stdout: each file's steps are kept, until it is printed, as the table shows them.
+        ...(retainSteps ? {} : { stepRecord: tableStep }),
+      },
       { engine, secrets, elapsed: () => performance.now() },
       onFileDone,
     );
   } finally {
     transport.close();
   }
-  const summary = { ...tally, durationMs: Math.round((performance.now() - started) * 100) / 100 };
+  const summary = { passed: tally.passed, failed: tally.failed, skipped: tally.skipped, durationMs: Math.round((performance.now() - started) * 100) / 100 };
   const report: SuiteReport = { schemaVersion: 1, ok: summary.failed === 0, summary, files: reports };
   if (tableOnStdout) io.stdout.write(renderTableSummary(summary, theme));
 

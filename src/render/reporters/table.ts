@@ -50,6 +50,34 @@ export function renderTableFile(file: FileReport, view: SuiteTableView, theme: T
   return `${lines.join('\n')}\n`;
 }
 
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_CAPTURES: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const NO_TIMINGS = Object.freeze({ dns: null, tcp: null, tls: null, firstByte: null, download: null, total: null });
+
+/**
+ * What `renderTableFile` shows of a step, and nothing else: name, status, method, URL, time, the error and
+ * the failed expectations (no headers, timings, captures or passed expectations). When the table on stdout
+ * is the only reporter, a run keeps each step in this form until its file is printed, so a file of many
+ * steps holds a few hundred bytes per step instead of the whole record.
+ */
+export function tableStep(step: StepReport): StepReport {
+  const { request, response } = step;
+  return {
+    name: step.name,
+    ok: step.ok,
+    skipped: step.skipped,
+    skipReason: step.skipReason,
+    request: request === null ? null : { method: request.method, url: request.url, headers: NO_HEADERS },
+    response: response === null ? null : { status: response.status, statusText: '', headers: NO_HEADERS, timings: NO_TIMINGS, size: 0 },
+    attempts: step.attempts,
+    durationMs: step.durationMs,
+    pagination: null,
+    expectations: step.ok ? [] : step.expectations.filter((e) => !e.ok),
+    captures: NO_CAPTURES,
+    error: step.error,
+  };
+}
+
 export function renderTableSummary(summary: Summary, theme: Theme): string {
   const line = summaryLine(summary);
   return `\n${summary.failed > 0 ? theme.c.red(line) : theme.c.green(line)}\n`;
