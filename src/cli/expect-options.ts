@@ -5,7 +5,7 @@ import { parseExpectStatus } from '../expect/matcher.js';
 import { parseExpectation } from '../expect/parse-expression.js';
 import type { ResponseFacts } from '../expect/subject-context.js';
 import type { ResponseData, Timings } from '../engine/types.js';
-import { viewBody } from '../render/body-view.js';
+import { viewBody } from '../engine/body-view.js';
 import type { RawExpectOptions } from './expect-flags.js';
 import { withFlag } from './with-flag.js';
 import { resolve } from 'node:path';

@@ -1,6 +1,6 @@
 import { executeRequest, type EngineDeps, type ExecutedExchange } from '../engine/execute.js';
 import type { Timings } from '../engine/types.js';
-import { viewBody } from '../render/body-view.js';
+import { viewBody } from '../engine/body-view.js';
 import type { RetryPolicy } from '../retry/backoff.js';
 import type { RequestSpec } from '../spec/request-spec.js';
 import { detectStyle, firstPageUrl, nextPage, positionOf, type PageFacts } from './next-page.js';

@@ -4,7 +4,7 @@ import { EMPTY_TIMINGS } from '../engine/types.js';
 import { parseRateLimit } from '../ratelimit/parse-rate-limit.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { ResponseInfo, SingleRequestDocument } from '../spec/json-document.js';
-import { viewBody } from './body-view.js';
+import { viewBody } from '../engine/body-view.js';
 
 export interface DocumentOptions {
   redactor: Redactor;

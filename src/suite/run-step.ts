@@ -23,7 +23,7 @@ import { evaluateExpectation, type CheckResult } from '../expect/evaluate.js';
 import type { ResponseFacts } from '../expect/subject-context.js';
 import { runPaginated } from '../paginate/run-paginated.js';
 import type { Redactor } from '../redact/redactor.js';
-import { viewBody } from '../render/body-view.js';
+import { viewBody } from '../engine/body-view.js';
 import type { StepError, StepReport } from '../spec/suite-report.js';
 import { capValue } from '../spec/suite-report-util.js';
 import { buildRequest, type BuiltRequest } from './build-request.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { contentTypeOf, viewBody } from '../../src/render/body-view.js';
+import { contentTypeOf, viewBody } from '../../src/engine/body-view.js';
 
 const bytes = (s: string | number[]): Uint8Array => (typeof s === 'string' ? Buffer.from(s, 'utf8') : Uint8Array.from(s));
 

@@ -1,4 +1,4 @@
-import type { ResponseHeaders } from '../engine/types.js';
+import type { ResponseHeaders } from './types.js';
 
 /** How a response body reads: parsed JSON, text, binary (base64), or absent. */
 export type BodyView =
