@@ -1,6 +1,6 @@
 import { evaluateExpectation, type CheckResult } from '../expect/evaluate.js';
 import type { Expectation } from '../expect/expression.js';
-import { compileJsonSchema, loadJsonSchemaFile, type SchemaCheck } from '../expect/json-schema.js';
+import type { SchemaCheck } from '../expect/json-schema.js';
 import { parseExpectStatus } from '../expect/matcher.js';
 import { parseExpectation } from '../expect/parse-expression.js';
 import type { ResponseFacts } from '../expect/subject-context.js';
@@ -19,12 +19,14 @@ export interface ExpectPlan {
 }
 
 /** Parses and compiles the flags: a bad expression, status list or schema file is a usage error (exit 2). */
-export function planExpectations(raw: RawExpectOptions, cwd: string): ExpectPlan | null {
+export async function planExpectations(raw: RawExpectOptions, cwd: string): Promise<ExpectPlan | null> {
   const expectations = raw.expect.map((text) => withFlag('--expect', () => parseExpectation(text)));
   const status = raw.expectStatus;
   if (status !== undefined) expectations.unshift(withFlag('--expect-status', () => parseExpectStatus(status)));
   const schemaFile = raw.schema;
-  const schema = schemaFile === undefined ? null : withFlag('--schema', () => compileJsonSchema(loadJsonSchemaFile(resolve(cwd, schemaFile)), schemaFile));
+  // ajv is loaded only when --schema is used.
+  const jsonSchema = schemaFile === undefined ? null : await import('../expect/json-schema.js');
+  const schema = schemaFile === undefined || jsonSchema === null ? null : withFlag('--schema', () => jsonSchema.compileJsonSchema(jsonSchema.loadJsonSchemaFile(resolve(cwd, schemaFile)), schemaFile));
   if (expectations.length === 0 && schema === null) return null;
   return { expectations, schema, checksStatus: expectations.some((e) => e.subject.kind === 'status') };
 }

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { posix, resolve } from 'node:path';
 import { ApitestError, UsageError } from '../errors.js';
 import type { Expectation } from '../expect/expression.js';
-import { compileJsonSchema, type SchemaCheck } from '../expect/json-schema.js';
+import type { SchemaCheck } from '../expect/json-schema.js';
 import { matcherToExpectations, statusMatcherToExpectation } from '../expect/matcher.js';
 import { parseExpectation, parseSubject } from '../expect/parse-expression.js';
 import { hasTemplate } from './interpolate.js';
@@ -106,7 +106,7 @@ async function compileSchema(
   problems: RawProblem[],
 ): Promise<SchemaCheck | null> {
   try {
-    if (typeof value !== 'string') return compileJsonSchema(value, 'inline schema');
+    if (typeof value !== 'string') return (await loadJsonSchemaModule()).compileJsonSchema(value, 'inline schema');
     const absolute = resolve(suiteDir, value);
     let pending = cache.get(absolute);
     if (pending === undefined) {
@@ -134,7 +134,12 @@ async function loadSchema(path: string, shown: string): Promise<SchemaCheck> {
   } catch (error) {
     throw new UsageError(`JSON Schema file ${shown} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return compileJsonSchema(json, shown);
+  return (await loadJsonSchemaModule()).compileJsonSchema(json, shown);
+}
+
+/** ajv is loaded only by suites that use `schema:` (it costs start-up time every run otherwise). */
+function loadJsonSchemaModule(): Promise<typeof import('../expect/json-schema.js')> {
+  return import('../expect/json-schema.js');
 }
 
 export function messageOf(error: unknown): string {

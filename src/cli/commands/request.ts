@@ -237,7 +237,7 @@ export function redactorFor(spec: RequestSpec, show: boolean, extraSecrets: read
 
 async function compileChecks(raw: Partial<RawExpectOptions>, cwd: string): Promise<ResponseChecks | null> {
   const { checkResponse, planExpectations, responseFacts } = await import('../expect-options.js');
-  const plan = planExpectations(
+  const plan = await planExpectations(
     { expect: raw.expect ?? [], ...(raw.expectStatus === undefined ? {} : { expectStatus: raw.expectStatus }), ...(raw.schema === undefined ? {} : { schema: raw.schema }) },
     cwd,
   );
