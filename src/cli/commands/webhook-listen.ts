@@ -160,23 +160,8 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
 }
 
-/** The NDJSON line of one delivery. `forwardStatus` is present only with --forward. */
-export interface DeliveryDocument {
-  time: string;
-  method: string;
-  path: string;
-  event: string | null;
-  size: number;
-  verified: boolean;
-  reason: string | null;
-  /**
-   * What the listener answered (200, 401, 404, 405, 413, 500; 400 to a request that is not valid HTTP,
-   * 431 to oversized headers, 408 to a request that timed out; 499 when the sender went away).
-   */
-  status: number;
-  forwardStatus?: number | null;
-  forwardError?: string;
-}
+/** The NDJSON line of one delivery: the listener's event; `forwardStatus` is present only with --forward. */
+export type DeliveryDocument = DeliveryEvent;
 
 export function eventDocument(e: DeliveryEvent, forwarding: boolean): DeliveryDocument {
   const doc: DeliveryDocument = {
