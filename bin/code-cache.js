@@ -1,7 +1,9 @@
 // Loads dist/apitest.cjs through vm.Script with a V8 code cache kept beside it (or in the temp directory when
 // dist/ is not writable). Node 20 has no module compile cache, and compiling the bundle is a large part of
 // apitest's start-up; the cache is written after a run (createCachedData then includes every function that
-// run compiled), keyed by the bundle's size and mtime, and rewritten whenever V8 rejects it.
+// run compiled), keyed by the content id the build writes on the bundle's first line (so a copied or installed
+// package keeps its cache; size and mtime for a bundle without one), and rewritten whenever V8 rejects it. The
+// temp-directory copy lives in a 0700 directory of the user's own and is not read from anywhere else.
 // APITEST_NO_CODE_CACHE=1 turns it off. Any cache problem falls back to a plain compile, silently.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -9,16 +11,25 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
+function isPrivateDir(dir) {
+  const st = statSync(dir);
+  return st.isDirectory() && (process.getuid === undefined || st.uid === process.getuid()) && (st.mode & 0o022) === 0;
+}
+
 export function loadBundle(bundlePath) {
   const source = readFileSync(bundlePath, 'utf8');
   const useCache = process.env.APITEST_NO_CODE_CACHE !== '1';
-  const stat = statSync(bundlePath);
-  const key = `${basename(bundlePath)}.${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}.cache`;
-  const candidates = [join(dirname(bundlePath), key), join(tmpdir(), `apitest-code-cache-${process.getuid?.() ?? 'user'}`, key)];
+  const buildId = /^\/\/apitest-build:([0-9a-f]+)\n/.exec(source.slice(0, 64))?.[1];
+  const stat = buildId ? null : statSync(bundlePath);
+  const key = `${basename(bundlePath)}.${buildId ?? `${stat.size}-${Math.trunc(stat.mtimeMs)}`}-${process.version}.cache`;
+  const privateDir = join(tmpdir(), `apitest-code-cache-${process.getuid?.() ?? 'user'}`);
+  const candidates = [join(dirname(bundlePath), key), join(privateDir, key)];
   let cachedData;
   if (useCache) {
     for (const file of candidates) {
       try {
+        // The temp-directory copy is trusted only in a directory of our own that no one else can write.
+        if (dirname(file) === privateDir && !isPrivateDir(privateDir)) continue;
         cachedData = readFileSync(file);
         break;
       } catch {
@@ -34,7 +45,10 @@ export function loadBundle(bundlePath) {
     const data = script.createCachedData();
     for (const file of candidates) {
       try {
-        mkdirSync(dirname(file), { recursive: true });
+        if (dirname(file) === privateDir) {
+          mkdirSync(privateDir, { recursive: true, mode: 0o700 });
+          if (!isPrivateDir(privateDir)) continue;
+        }
         const temp = `${file}.${process.pid}.tmp`;
         writeFileSync(temp, data);
         renameSync(temp, file);

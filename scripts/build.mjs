@@ -67,5 +67,16 @@ await build({
   logLevel: 'warning',
 });
 
+// A content id on the first line keys the code cache (bin/code-cache.js): an installed or copied package keeps
+// its cache valid whatever the files' times, and a changed bundle never meets an old cache.
+{
+  const { createHash } = await import('node:crypto');
+  const { writeFile } = await import('node:fs/promises');
+  const file = new URL('../dist/apitest.cjs', import.meta.url);
+  const code = await readFile(file, 'utf8');
+  const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  await writeFile(file, `//apitest-build:${id}\n${code}`);
+}
+
 // Pre-build the V8 code cache for the commands most runs use (see scripts/warm-code-cache.mjs).
 await import('./warm-code-cache.mjs');

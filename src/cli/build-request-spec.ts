@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { UsageError } from '../errors.js';
+import { headerValueProblem } from '../spec/header-value.js';
 import type { Io } from '../io.js';
 import { Secret } from '../redact/secret.js';
 import { METHOD_TOKEN, RequestSpecSchema, type AuthSpec, type BodySpec, type FormField, type RequestSpec } from '../spec/request-spec.js';
@@ -55,9 +56,12 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
     method: raw.method,
   });
   const url = appendQuery(normaliseUrl(raw.url, 'URL'), raw.query);
+  // -H replaces a --headers entry of the same name; -H given several times with one name sends them all.
+  const flagHeaders = parseHeaderFlags(raw.header);
+  const flagNames = new Set(flagHeaders.map(([n]) => n.toLowerCase()));
   const headers: Array<[string, string]> = [
-    ...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)),
-    ...parseHeaderFlags(raw.header),
+    ...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)).filter(([n]) => !flagNames.has(n.toLowerCase())),
+    ...flagHeaders,
     ...(prepared.headers ?? []).map(([n, v]): [string, string] => [n, v]),
   ];
   const auth = buildAuth(raw, io.env);
@@ -91,6 +95,7 @@ function buildAuth(raw: RawRequestOptions, env: Io['env']): AuthSpec {
   if (raw.apiKey !== undefined) {
     const key = raw.apiKey === true ? fromEnv(env, 'API_KEY', '--api-key', '--api-key=KEY') : raw.apiKey;
     if (key === '') throw new UsageError('--api-key: the key is empty');
+    if (raw.apiKeyQuery === undefined) refuseBadCredential('--api-key', 'the key', key);
     if (raw.apiKeyHeader.trim() === '' || /[\r\n:]/.test(raw.apiKeyHeader)) throw new UsageError(`--api-key-header: invalid header name ${JSON.stringify(raw.apiKeyHeader)}`);
     return { kind: 'api-key', key: new Secret(key), header: raw.apiKeyHeader, query: raw.apiKeyQuery ?? null };
   }
@@ -99,16 +104,24 @@ function buildAuth(raw: RawRequestOptions, env: Io['env']): AuthSpec {
   if (raw.bearer !== undefined) {
     const token = raw.bearer === true ? fromEnv(env, 'ACCESS_TOKEN', '--bearer', '--bearer=TOKEN') : raw.bearer;
     if (token === '') throw new UsageError('--bearer: the token is empty');
+    refuseBadCredential('--bearer', 'the token', token);
     return { kind: 'bearer', token: new Secret(token) };
   }
   if (raw.basic !== undefined) {
     const colon = raw.basic.indexOf(':');
     const user = colon === -1 ? raw.basic : raw.basic.slice(0, colon);
     if (user === '') throw new UsageError('--basic: the user name is empty', { hint: 'write --basic user:password' });
+    if (user.includes('\n') || user.includes('\r')) throw new UsageError('--basic: the user name contains a line break');
     const password = colon === -1 ? fromEnv(env, 'API_PASSWORD', '--basic', '--basic user:password', 'no password given') : raw.basic.slice(colon + 1);
     return { kind: 'basic', user, password: new Secret(password) };
   }
   return { kind: 'none' };
+}
+
+/** A credential that goes in a header must be sendable; the message never shows the value. */
+function refuseBadCredential(flag: string, what: string, value: string): void {
+  const problem = headerValueProblem(value);
+  if (problem !== null) throw new UsageError(`${flag}: ${what} ${problem}`, { hint: 'check the value (a stray newline from a file or variable?)' });
 }
 
 function fromEnv(env: Io['env'], name: string, flag: string, example: string, missing = 'no value given'): string {

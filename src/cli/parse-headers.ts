@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
+import { HEADER_NAME, headerValueProblem } from '../spec/header-value.js';
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Parses `-H "Name: value"` flags. CR/LF anywhere, or a missing colon, is a usage error. */
 export function parseHeaderFlags(values: readonly string[]): Array<[string, string]> {
@@ -34,7 +34,8 @@ export function parseHeadersJson(text: string): Array<[string, string]> {
 
 export function checkedHeader(name: string, value: string, flag: string): [string, string] {
   if (!HEADER_NAME.test(name)) throw new UsageError(`${flag}: invalid header name ${JSON.stringify(name)}`, { hint: 'header names are letters, digits and -' });
-  if (/[\r\n\0]/.test(value)) throw new UsageError(`${flag}: the value of header ${name} contains a CR, LF or NUL character`, { hint: 'header values must be a single line' });
+  const problem = headerValueProblem(value);
+  if (problem !== null) throw new UsageError(`${flag}: the value of header ${name} ${problem}`, { hint: 'header values are a single line of Latin-1 text' });
   return [name, value];
 }
 

@@ -111,8 +111,11 @@ async function sendOnce(
   options: SendOptions,
   chooseTarget: (head: ResponseHead) => BodyTarget,
 ): Promise<SendResult> {
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT, 'accept-encoding': 'gzip, deflate, br' };
-  for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
+  const headers: Record<string, string | string[]> = { 'user-agent': USER_AGENT, 'accept-encoding': 'gzip, deflate, br' };
+  // A header given several times is sent several times (as curl does); one given by the user replaces a default.
+  const given: Record<string, string[]> = {};
+  for (const [name, value] of request.headers) (given[name.toLowerCase()] ??= []).push(value);
+  for (const [name, values] of Object.entries(given)) headers[name] = values.length === 1 ? (values[0] as string) : values;
 
   const stream: GotRequest = client.stream(request.url, {
     method: request.method as 'GET',
@@ -143,7 +146,7 @@ async function sendOnce(
     // Bytes as received (before decoding), counted as they flow through the pipeline. A body streamed to a
     // file also releases its spent network buffers every few MiB, so memory stays flat for any size.
     const collect = target.kind === 'stream' ? youngGenerationCollector() : null;
-    const decoder = decoderFor(head.headers['content-encoding']);
+    const decoder = decoderFor(head.headers['content-encoding'], request.method, head.status);
     let size = 0;
     let sinceCollect = 0;
     stream.on('data', (chunk: Buffer) => {
@@ -196,20 +199,25 @@ async function sendOnce(
 }
 
 /** A decoder for a compressed body; node:zlib is loaded only when a response is compressed. */
-function decoderFor(encoding: string | string[] | undefined): Transform | null {
-  const value = (Array.isArray(encoding) ? encoding[0] : encoding)?.trim().toLowerCase();
+/**
+ * One decoder for a single gzip/deflate/br coding; anything else (identity, several codings, unknown ones) is
+ * kept as received. The decoders flush what they have at the end instead of failing on an empty body (HEAD,
+ * 204, 304, Content-Length: 0 still carry Content-Encoding), and "deflate" accepts zlib (the standard) or gzip framing.
+ */
+function decoderFor(encoding: string | string[] | undefined, method: string, status: number): Transform | null {
+  if (method === 'HEAD' || status === 204 || status === 304 || Array.isArray(encoding)) return null;
+  const value = encoding?.trim().toLowerCase();
   if (value !== 'gzip' && value !== 'x-gzip' && value !== 'deflate' && value !== 'br') return null;
-  const { createBrotliDecompress, createGunzip, createInflate } = loadZlib();
+  const zlib = loadZlib();
+  const lenient = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
   switch (value) {
     case 'gzip':
     case 'x-gzip':
-      return createGunzip();
+      return zlib.createGunzip(lenient);
     case 'deflate':
-      return createInflate();
+      return zlib.createUnzip(lenient);
     case 'br':
-      return createBrotliDecompress();
-    default:
-      return null;
+      return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
   }
 }
 

@@ -5,9 +5,10 @@
  * interpolated (e.g. a URL).
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { authSecrets } from '../auth/apply-auth.js';
 import { UsageError } from '../errors.js';
+import { HEADER_NAME, headerValueProblem } from '../spec/header-value.js';
 import { Secret } from '../redact/secret.js';
 import { RequestSpecSchema, type AuthSpec, type BodySpec, type FormField, type RequestSpec } from '../spec/request-spec.js';
 import type { AuthInput } from './suite-schema.js';
@@ -38,7 +39,8 @@ export async function buildRequest(t: RequestTemplate, baseUrl: string | null, s
   // what interpolation produced is checked here with the same schema pieces RequestSpecSchema uses.
   if (!RequestSpecSchema.shape.url.safeParse(url).success) throw new UsageError(`invalid URL ${JSON.stringify(url)} (after interpolation)`);
   for (const [name, value] of headers) {
-    if (/[\r\n\0]/.test(value)) throw new UsageError(`invalid request: the value of header ${name} contains a CR, LF or NUL character (after interpolation)`);
+    const problem = headerValueProblem(value);
+    if (problem !== null) throw new UsageError(`invalid request: the value of header ${name} ${problem} (after interpolation)`);
   }
   const spec: RequestSpec = {
     url,
@@ -109,24 +111,37 @@ async function buildBody(t: RequestTemplate, scope: Scope, headers: Array<[strin
           fields.push({ kind: 'text', name, value: value(v) });
           continue;
         }
-        const data = await readFile(v.file).catch((error: NodeJS.ErrnoException) => {
-          throw new UsageError(`form field ${name}: cannot read ${v.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+        const path = v.base === null ? v.file : resolve(v.base, interpolateString(v.file, scope));
+        const data = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+          throw new UsageError(`form field ${name}: cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
         });
-        fields.push({ kind: 'file', name, fileName: basename(v.file), data });
+        fields.push({ kind: 'file', name, fileName: basename(path), data });
       }
       return { kind: 'form', fields };
     }
   }
 }
 
+/** The step's auth with every field interpolated, each checked as what it becomes on the wire. */
 function buildAuth(auth: AuthInput | null, scope: Scope): AuthSpec {
   if (auth === null || auth === 'none') return { kind: 'none' };
   const text = (v: string): string => interpolateString(v, scope);
-  if ('bearer' in auth) return { kind: 'bearer', token: new Secret(text(auth.bearer)) };
+  const credential = (field: string, value: string): string => {
+    const problem = headerValueProblem(value);
+    if (problem !== null || value === '') throw new UsageError(`invalid request: auth ${field} ${problem ?? 'is empty'} (after interpolation)`);
+    return value;
+  };
+  if ('bearer' in auth) return { kind: 'bearer', token: new Secret(credential('bearer', text(auth.bearer))) };
   if ('apiKey' in auth) {
-    return { kind: 'api-key', key: new Secret(text(auth.apiKey)), header: auth.header ?? 'X-API-Key', query: auth.query ?? null };
+    const header = auth.header === undefined ? 'X-API-Key' : text(auth.header);
+    if (!HEADER_NAME.test(header)) throw new UsageError(`invalid request: auth header ${JSON.stringify(header)} is not a header name (after interpolation)`);
+    const query = auth.query === undefined ? null : text(auth.query);
+    if (query === '') throw new UsageError('invalid request: auth query is empty (after interpolation)');
+    return { kind: 'api-key', key: new Secret(query === null ? credential('apiKey', text(auth.apiKey)) : text(auth.apiKey)), header, query };
   }
-  return { kind: 'basic', user: text(auth.basic.user), password: new Secret(text(auth.basic.password)) };
+  const user = text(auth.basic.user);
+  if (user.includes(':')) throw new UsageError('invalid request: auth basic user contains ":" (Basic auth cannot carry it; put it in the password)');
+  return { kind: 'basic', user, password: new Secret(text(auth.basic.password)) };
 }
 
 /** A credential header's value, and the part after an auth scheme word (`Bearer abc` → `abc`). */

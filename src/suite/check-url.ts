@@ -25,6 +25,8 @@ export function urlProblem(url: string): string | null {
 
 /** The problem of a template-free `baseUrl`; null when it is fine or holds a template. */
 export function baseUrlProblem(baseUrl: string): string | null {
+  // Steps' URLs are appended to baseUrl as text: a query or fragment there would swallow them.
+  if (/[?#]/.test(baseUrl.replace(/\{\{.*?\}\}/gs, ''))) return `baseUrl ${JSON.stringify(baseUrl)} has a query or fragment (steps' URLs are appended to it; put query parameters in each step's query)`;
   return hasTemplate(baseUrl) ? null : urlProblem(baseUrl);
 }
 

@@ -5,10 +5,12 @@
  * Merge rule: a step's key replaces the default's, except `headers` and `query`, which are merged by name
  * (case-insensitive for headers), the step's value winning; a header set to null is removed.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileJsonPath } from '../expect/jsonpath.js';
 import type { PaginateOptions } from '../paginate/paginate-options.js';
 import { DEFAULT_RETRY_ON, type RetryPolicy } from '../retry/backoff.js';
+import { HEADER_NAME } from '../spec/header-value.js';
 import { METHOD_TOKEN } from '../spec/request-spec.js';
 import { parseDuration } from '../util/duration.js';
 import { messageOf } from './compile-expect.js';
@@ -22,7 +24,13 @@ export type BodyTemplate =
   | { readonly kind: 'none' }
   | { readonly kind: 'json'; readonly value: unknown }
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'form'; readonly fields: ReadonlyArray<readonly [string, Scalar | { readonly file: string }]> };
+  | { readonly kind: 'form'; readonly fields: ReadonlyArray<readonly [string, Scalar | FormFile]> };
+
+/** A file to upload: `path` is absolute, or (when it holds a template) relative to `base`, resolved once interpolated. */
+export interface FormFile {
+  readonly file: string;
+  readonly base: string | null;
+}
 
 export interface RequestTemplate {
   /** Upper-case; default GET, or POST with a body. */
@@ -51,7 +59,7 @@ export function compileRequest(step: StepInput, defaults: DefaultsInput, path: r
   if (bodies.length > 1) {
     problems.push({ path: at(bodies[1] ?? 'body'), anchor: 'key', message: `give one of json, body and form (this step has ${bodies.join(' and ')})` });
   }
-  const body = bodyOf(step, suiteDir);
+  const body = bodyOf(step, suiteDir, at, problems);
 
   let method = (step.method ?? (body.kind === 'none' ? 'GET' : 'POST')).toUpperCase();
   if (!METHOD_TOKEN.test(method)) {
@@ -67,6 +75,13 @@ export function compileRequest(step: StepInput, defaults: DefaultsInput, path: r
   }
   const timeout = step.timeout ?? defaults.timeout;
   const auth = step.auth ?? defaults.auth;
+  const authAt = (...keys: PathKey[]): PathKey[] => (step.auth !== undefined ? at('auth', ...keys) : ['defaults', 'auth', ...keys]);
+  if (auth !== undefined && auth !== 'none' && 'apiKey' in auth && auth.header !== undefined && !hasTemplate(auth.header) && !HEADER_NAME.test(auth.header)) {
+    problems.push({ path: authAt('header'), anchor: 'value', message: `invalid header name ${JSON.stringify(auth.header)}` });
+  }
+  if (auth !== undefined && auth !== 'none' && 'basic' in auth && !hasTemplate(auth.basic.user) && auth.basic.user.includes(':')) {
+    problems.push({ path: authAt('basic', 'user'), anchor: 'value', message: 'a Basic auth user name cannot contain ":"' });
+  }
   return {
     method,
     url: step.url,
@@ -83,13 +98,20 @@ export function compileRequest(step: StepInput, defaults: DefaultsInput, path: r
   };
 }
 
-function bodyOf(step: StepInput, suiteDir: string): BodyTemplate {
+/** A file path without a template is resolved and checked now (a missing file is a problem before anything is sent). */
+function bodyOf(step: StepInput, suiteDir: string, at: (...keys: PathKey[]) => PathKey[], problems: RawProblem[]): BodyTemplate {
   if (Object.hasOwn(step, 'json')) return { kind: 'json', value: step.json ?? null };
   if (step.body !== undefined) return { kind: 'text', text: step.body };
   if (step.form !== undefined) {
+    const fileOf = (name: string, path: string): FormFile => {
+      if (hasTemplate(path)) return { file: path, base: suiteDir };
+      const file = resolve(suiteDir, path);
+      if (!existsSync(file)) problems.push({ path: at('form', name, 'file'), anchor: 'value', message: `cannot read ${JSON.stringify(path)}: no such file` });
+      return { file, base: null };
+    };
     return {
       kind: 'form',
-      fields: Object.entries(step.form).map(([name, value]) => [name, typeof value === 'object' ? { file: resolve(suiteDir, value.file) } : value] as const),
+      fields: Object.entries(step.form).map(([name, value]) => [name, typeof value === 'object' ? fileOf(name, value.file) : value] as const),
     };
   }
   return { kind: 'none' };

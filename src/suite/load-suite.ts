@@ -118,10 +118,23 @@ function isPrefix(prefix: readonly PathKey[], path: readonly PathKey[]): boolean
   return prefix.length <= path.length && prefix.every((key, i) => String(key) === String(path[i]));
 }
 
-const YAML_ALIAS = /(^|[\s[{,:-])\*[^\s,[\]{}]/;
+/**
+ * Where js-yaml and the yaml package could read the same text differently, the fast path is not taken, so a
+ * file always means the same thing: aliases (the yaml package bounds their expansion), tags (`!!float`,
+ * `!!binary`), directives (`%YAML 1.1`), numbers in forms YAML 1.2's core schema reads as strings (`0b101`,
+ * `-0x1F`, `1_000`), a `~` key, and old Mac line ends (lone CR).
+ */
+const NOT_FOR_FAST_PATH = [
+  /(^|[\s[{,:-])\*[^\s,[\]{}]/, // alias
+  /(^|[\s[{,:-])![^\s]/, // tag
+  /^%/m, // directive
+  /(^|[\s[{,:-])[+-]?0[bB]|(^|[\s[{,:-])[+-]0[xXoO]|\d_\d/, // numbers the two read differently
+  /(^|\s)~\s*:/, // ~ as a key
+  /\r(?!\n)/, // lone CR
+];
 
 function parseYamlFast(text: string): { ok: true; data: unknown } | { ok: false } {
-  if (YAML_ALIAS.test(text)) return { ok: false };
+  if (NOT_FOR_FAST_PATH.some((re) => re.test(text))) return { ok: false };
   try {
     return { ok: true, data: loadYamlFast(text, { schema: CORE_SCHEMA, json: false }) };
   } catch {

@@ -59,3 +59,24 @@ describe('review fixes', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(600);
   });
 });
+
+describe('second review fixes', () => {
+  test('a header value that cannot be sent is a usage error, nothing sent', async () => {
+    const before = demo.requests().length;
+    for (const value of ['✓', 'a\u0001b']) {
+      const r = await runCli([`${demo.url}/echo`, '-H', `X-A: ${value}`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^apitest: error: -H\/--header: the value of header X-A contains/);
+    }
+    const token = await runCli([`${demo.url}/echo`, '--bearer', 'tok\u0007en-secret-value']);
+    expect(token.code).toBe(2);
+    expect(token.stderr).not.toContain('secret-value');
+    expect(demo.requests().length).toBe(before);
+  });
+  test('the same -H name given twice is sent twice', async () => {
+    const r = await runCli([`${demo.url}/echo`, '-H', 'X-A: 1', '-H', 'X-A: 2', '--json']);
+    expect(r.code).toBe(0);
+    const last = demo.requests().filter((x) => x.path === '/echo').pop();
+    expect(last?.headers['x-a']).toBe('1, 2');
+  });
+});
