@@ -6,8 +6,8 @@ import { addOutputOptions, addRequestOptions } from './request-options.js';
 import { addRetryOptions } from './retry-options.js';
 import { addExpectOptions } from './expect-flags.js';
 import { addPaginateOptions, PAGINATION_STYLES } from './paginate-flags.js';
-import { registerRunCommand } from './run-command.js';
-import { registerWebhookCommand } from './webhook-command.js';
+import { RUN_DESCRIPTION, registerRunCommand } from './run-command.js';
+import { WEBHOOK_DESCRIPTION, registerWebhookCommand } from './webhook-command.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -76,13 +76,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       exitCode = await runDemoServerCommand(opts, io);
     });
 
-  registerRunCommand(program, io, (code) => {
+  // A subcommand's options are defined only when its name is on the command line; otherwise a stub with its
+  // description stands in for --help (a plain request does not pay for defining dozens of options it never uses).
+  const setExitCode = (code: number): void => {
     exitCode = code;
-  });
-
-  registerWebhookCommand(program, io, (code) => {
-    exitCode = code;
-  });
+  };
+  if (argv.includes('run')) registerRunCommand(program, io, setExitCode);
+  else program.command('run [options] <suites...>').description(RUN_DESCRIPTION);
+  if (argv.includes('webhook')) registerWebhookCommand(program, io, setExitCode);
+  else program.command('webhook [command]').description(WEBHOOK_DESCRIPTION);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { collect } from './collect.js';
 
+export const RUN_DESCRIPTION = 'run suite files (YAML or JSON): steps of requests with expectations and captures';
+
 /** The raw option values of `apitest run` (validated in commands/run.ts). */
 export interface RawRunOptions {
   reporter: string[];
@@ -33,7 +35,7 @@ Docs: docs/suites.md`;
 export function registerRunCommand(program: Command, io: Io, setExitCode: (code: number) => void): void {
   program
     .command('run')
-    .description('run suite files (YAML or JSON): steps of requests with expectations and captures')
+    .description(RUN_DESCRIPTION)
     .argument('<suites...>', 'suite files, directories (their *.yaml, *.yml, *.json files) or globs')
     .option('--reporter <name[:file]>', 'table (default), json, junit or tap; to stdout, or to a file with :file (repeatable)', collect, [])
     .option('--bail', 'stop at the first failed step (the rest are reported as skipped)', false)

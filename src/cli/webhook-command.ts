@@ -6,6 +6,8 @@ import { addSchemeOptions, addSigningOptions } from './commands/webhook-options.
 import { addOutputOptions, addRequestOptions } from './request-options.js';
 import { addRetryOptions } from './retry-options.js';
 
+export const WEBHOOK_DESCRIPTION = 'sign and send webhooks, verify captured deliveries, listen and forward to a local app';
+
 const DATA_HELP = 'the exact payload: text, @file, or @- for stdin';
 
 const EXAMPLES = `
@@ -27,7 +29,7 @@ Docs: docs/webhooks.md`;
 export function registerWebhookCommand(program: Command, io: Io, setExitCode: (code: number) => void): void {
   const webhook = program
     .command('webhook')
-    .description('sign and send webhooks, verify captured deliveries, listen and forward to a local app')
+    .description(WEBHOOK_DESCRIPTION)
     .usage('<sign|send|verify|listen> [options]')
     .argument('[command]', 'sign, send, verify or listen')
     .addHelpText('after', EXAMPLES)
