@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDemo } from './start-demo.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'apitest.js');
@@ -64,22 +65,7 @@ async function peakRssKb(args) {
   return Number(m[1]);
 }
 
-async function startDemo() {
-  const child = spawn(process.execPath, [bin, 'demo-server', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('demo server did not start in 10 s')), 10_000);
-    child.stdout.on('data', (d) => {
-      const m = /listening on (http:\/\/\S+)/.exec(String(d));
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
-
-const demo = await startDemo();
+const demo = await startDemo(bin, root);
 const work = await mkdtemp(join(tmpdir(), 'apitest-bench-'));
 try {
   console.log(`apitest bench: ${RUNS} runs each, alternated, medians; demo API at ${demo.url}\n`);

@@ -3,22 +3,13 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDemo } from './start-demo.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'apitest.js');
 
-const server = spawn(process.execPath, [bin, 'demo-server', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-const base = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('the demo API did not start within 10 s')), 10_000);
-  server.stdout.on('data', (d) => {
-    const m = /listening on (http:\/\/\S+)/.exec(String(d));
-    if (m) {
-      clearTimeout(timer);
-      resolve(m[1]);
-    }
-  });
-  server.on('exit', (code) => reject(new Error(`the demo API exited with ${code}`)));
-});
+const demo = await startDemo(bin, root);
+const base = demo.url;
 
 const commands = [
   ['GET a resource', [`${base}/users/1`]],
@@ -45,5 +36,5 @@ for (const [title, args] of commands) {
   const expected = args.includes(`${base}/users/999`) ? 5 : 0;
   if (code !== expected) failures += 1;
 }
-server.kill('SIGTERM');
+demo.stop();
 process.exitCode = failures === 0 ? 0 : 1;

@@ -97,7 +97,3 @@ export function httpErrorFor(status: number, statusText: string, url: string, re
   }
   return new HttpStatusError(status, base);
 }
-
-export function isApitestError(value: unknown): value is ApitestError {
-  return value instanceof ApitestError;
-}

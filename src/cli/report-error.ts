@@ -1,4 +1,4 @@
-import { ApitestError } from '../errors.js';
+import type { ApitestError } from '../errors.js';
 import type { Redactor } from '../redact/redactor.js';
 
 /** The one-line error report: `apitest: error: <what> (hint: <how to fix>)`, masked; stack only with --debug. */
@@ -16,5 +16,3 @@ export function formatInternalError(error: unknown, debug: boolean): string {
   const stack = debug && error instanceof Error && error.stack ? `\n${error.stack}` : '';
   return `apitest: error: internal error: ${message} (run with --debug for details, and please report it)${stack}\n`;
 }
-
-export { ApitestError };

@@ -14,11 +14,6 @@ export const MAX_JSON_ITEMS = 100000;
 const PATTERN: Buffer = Buffer.alloc(BYTES_CHUNK, 0);
 for (let i = 0; i < BYTES_CHUNK; i++) PATTERN[i] = i % 256;
 
-/** The byte `/bytes` sends at `offset` (for tests). */
-export function patternByte(offset: number): number {
-  return offset % 256;
-}
-
 const TEXT = [
   'apitest demo API',
   'This is a plain text response.',

@@ -53,5 +53,3 @@ export function createGithubScheme(deps: GithubSchemeDeps = { randomId: randomUU
     eventOf,
   };
 }
-
-export const githubScheme: Scheme = createGithubScheme();

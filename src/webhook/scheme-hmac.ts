@@ -78,5 +78,3 @@ export function createHmacScheme(): Scheme {
     eventOf,
   };
 }
-
-export const hmacScheme: Scheme = createHmacScheme();

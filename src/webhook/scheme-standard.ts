@@ -120,5 +120,3 @@ export function createStandardScheme(deps: StandardSchemeDeps = { randomId: rand
     eventOf,
   };
 }
-
-export const standardScheme: Scheme = createStandardScheme();

@@ -91,5 +91,3 @@ export function createStripeScheme(): Scheme {
     eventOf,
   };
 }
-
-export const stripeScheme: Scheme = createStripeScheme();

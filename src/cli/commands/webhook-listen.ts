@@ -10,7 +10,6 @@ import { normaliseUrl } from '../parse-url.js';
 import { durationFlag, integerFlag, parseFlags } from '../zod-flags.js';
 import { checkedFlag, parseTolerance, parseWebhookSettings, redactError, webhookRedactor, type RawSchemeOptions } from './webhook-shared.js';
 
-export const DEFAULT_LISTEN_PORT = '9000';
 /** After the last of --max-events, time for its answer to flush before the sockets are closed. */
 const CLOSE_GRACE_MS = 200;
 
