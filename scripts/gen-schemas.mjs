@@ -1,5 +1,5 @@
-// Generates docs/json-output.schema.json from the zod schema in src/spec/json-document.ts (zod 4's
-// z.toJSONSchema, through src/spec/json-output-schema.ts). The TypeScript is bundled in memory with esbuild.
+// Generates docs/json-output.schema.json from the zod schema in src/model/request-document.ts (zod 4's
+// z.toJSONSchema, through src/model/request-document-json-schema.ts). The TypeScript is bundled in memory with esbuild.
 //   node scripts/gen-schemas.mjs          write the file
 //   node scripts/gen-schemas.mjs --check  exit 1 when the committed file is out of date
 import { build } from 'esbuild';
@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const result = await build({
-  entryPoints: [join(root, 'src/spec/json-output-schema.ts')],
+  entryPoints: [join(root, 'src/model/request-document-json-schema.ts')],
   bundle: true,
   format: 'esm',
   platform: 'node',

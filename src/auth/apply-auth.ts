@@ -1,4 +1,4 @@
-import type { AuthSpec } from '../spec/request-spec.js';
+import type { AuthSpec } from '../model/request-spec.js';
 import { assertNever } from '../util/assert-never.js';
 
 export interface AuthApplied {

@@ -1,13 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { ApitestError, ExitCode, UsageError } from '../errors.js';
 import { processIo, type Io } from '../io.js';
-import { formatErrorLine, formatInternalError } from './report-error.js';
-import { addOutputOptions, addRequestOptions } from './request-options.js';
-import { addRetryOptions } from './retry-options.js';
-import { addExpectOptions } from './expect-flags.js';
-import { addPaginateOptions, PAGINATION_STYLES } from './paginate-flags.js';
-import { RUN_DESCRIPTION, registerRunCommand } from './run-command.js';
-import { WEBHOOK_DESCRIPTION, registerWebhookCommand } from './webhook-command.js';
+import { formatErrorLine, formatInternalError } from '../render/error-line.js';
+import { addOutputFlags } from './flags/output-flags.js';
+import { addRequestFlags } from './flags/request-flags.js';
+import { addRetryFlags } from './flags/retry-flags.js';
+import { addExpectFlags } from './flags/expect-flags.js';
+import { addPaginateFlags, PAGINATION_STYLES } from './flags/paginate-flags.js';
+import { RUN_DESCRIPTION, registerRunCommand } from './flags/run-flags.js';
+import { WEBHOOK_DESCRIPTION, registerWebhookCommand } from './flags/webhook-flags.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -49,11 +50,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .enablePositionalOptions()
     .argument('[url]', 'the URL to request (http:// is assumed without a scheme)')
     .addHelpText('after', EXAMPLES);
-  addRequestOptions(program);
-  addRetryOptions(program);
-  addPaginateOptions(program);
-  addExpectOptions(program);
-  addOutputOptions(program);
+  addRequestFlags(program);
+  addRetryFlags(program);
+  addPaginateFlags(program);
+  addExpectFlags(program);
+  addOutputFlags(program);
   program.action(async (url: string | undefined, opts: Record<string, unknown>) => {
     if (url !== undefined && opts.url !== undefined) throw new UsageError('the URL is given twice (argument and --url)', { hint: 'give it once' });
     // `--paginate URL`: the optional style value took the URL; styles are a closed set, so give it back.

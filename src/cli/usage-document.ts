@@ -1,6 +1,6 @@
 import type { ApitestError } from '../errors.js';
-import type { SingleRequestDocument } from '../spec/json-document.js';
-import { hidePassword } from './parse-url.js';
+import type { SingleRequestDocument } from '../model/request-document.js';
+import { hidePassword } from './parse/url-argument.js';
 
 /** The `--json` document of a run that failed before any request (bad flags or input): ok false, error filled. */
 export function usageDocument(method: string | undefined, url: string | undefined, error: ApitestError | { code: string; message: string }): SingleRequestDocument {

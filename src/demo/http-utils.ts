@@ -19,15 +19,15 @@ export class HttpError extends Error {
   }
 }
 
-export type HeaderMap = Record<string, string | number | readonly string[]>;
+export type OutgoingHeaders = Record<string, string | number | readonly string[]>;
 
-function applyHeaders(res: ServerResponse, headers: HeaderMap | undefined): void {
+function applyHeaders(res: ServerResponse, headers: OutgoingHeaders | undefined): void {
   if (!headers) return;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
 /** Sends `body` as JSON (statuses 204/304 and HEAD requests get no body). */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: HeaderMap): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: OutgoingHeaders): void {
   applyHeaders(res, headers);
   if (status === 204 || status === 304) {
     res.writeHead(status);
@@ -47,7 +47,7 @@ export function sendText(
   status: number,
   text: string,
   contentType: string,
-  headers?: HeaderMap,
+  headers?: OutgoingHeaders,
 ): void {
   applyHeaders(res, headers);
   res.setHeader('content-type', contentType);
@@ -57,7 +57,7 @@ export function sendText(
 }
 
 /** Sends a status without a body. */
-export function sendEmpty(res: ServerResponse, status: number, headers?: HeaderMap): void {
+export function sendEmpty(res: ServerResponse, status: number, headers?: OutgoingHeaders): void {
   applyHeaders(res, headers);
   res.writeHead(status);
   res.end();

@@ -1,4 +1,4 @@
-import { clientKey, sendJson, type HeaderMap } from './http-utils.js';
+import { clientKey, sendJson, type OutgoingHeaders } from './http-utils.js';
 import { flagParam, intParam } from './params.js';
 import type { Route, RouteContext } from './router.js';
 
@@ -23,7 +23,7 @@ function epochSeconds(msFromNow = 0): number {
   return Math.ceil((Date.now() + msFromNow) / 1000);
 }
 
-function xFamily(q: Quota, resetValue: number): HeaderMap {
+function xFamily(q: Quota, resetValue: number): OutgoingHeaders {
   return {
     'x-ratelimit-limit': String(q.limit),
     'x-ratelimit-remaining': String(q.remaining),
@@ -33,7 +33,7 @@ function xFamily(q: Quota, resetValue: number): HeaderMap {
   };
 }
 
-function ok(headers: (ctx: RouteContext, q: Quota) => HeaderMap) {
+function ok(headers: (ctx: RouteContext, q: Quota) => OutgoingHeaders) {
   return (ctx: RouteContext): void => {
     sendJson(ctx.res, 200, { ok: true }, headers(ctx, quota(ctx)));
   };
@@ -53,7 +53,7 @@ function fixedWindow(ctx: RouteContext): void {
   const key = clientKey(ctx.req, ctx.query);
   const now = Date.now();
   const d = ctx.state.windows.hit(key, limit, window * 1000, now);
-  const headers: HeaderMap = {
+  const headers: OutgoingHeaders = {
     'x-ratelimit-limit': String(d.limit),
     'x-ratelimit-remaining': String(d.remaining),
     'x-ratelimit-reset': String(Math.ceil(d.resetAt / 1000)),

@@ -1,4 +1,4 @@
-import { clientKey, sendJson, type HeaderMap } from './http-utils.js';
+import { clientKey, sendJson, type OutgoingHeaders } from './http-utils.js';
 import { intParam, parseIntParam } from './params.js';
 import type { Route, RouteContext } from './router.js';
 import type { ThrottleState } from './state.js';
@@ -40,7 +40,7 @@ function flaky(ctx: RouteContext): void {
     sendJson(ctx.res, 200, { ok: true, attempts });
     return;
   }
-  const headers: HeaderMap = {};
+  const headers: OutgoingHeaders = {};
   if (ctx.query.has('retry_after')) {
     headers['retry-after'] = String(intParam(ctx.query, 'retry_after', { def: 1, min: 0, max: 3600 }));
   }

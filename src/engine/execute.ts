@@ -2,7 +2,7 @@ import type { Limiter } from '../ratelimit/token-bucket.js';
 import type { ServerGate } from '../ratelimit/server-gate.js';
 import type { RetryPolicy } from '../retry/backoff.js';
 import { decideRetry, type AttemptOutcome, type RetryDecision } from '../retry/decide-retry.js';
-import type { RequestSpec } from '../spec/request-spec.js';
+import type { RequestSpec } from '../model/request-spec.js';
 import type { Clock } from '../util/clock.js';
 import { performAttempt, type AttemptDeps } from './perform-attempt.js';
 import type { Attempt, Exchange } from './types.js';

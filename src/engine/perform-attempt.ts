@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { applyAuth, authHeaderNames } from '../auth/apply-auth.js';
 import { ConnectionError } from '../errors.js';
-import type { RequestSpec } from '../spec/request-spec.js';
+import type { RequestSpec } from '../model/request-spec.js';
 import { isRedirect, redirectMethod, sameOrigin, withoutHeaders } from './redirect.js';
 import type { BodyTarget, ResponseHead, SendOptions, Transport, WireRequest } from './transport.js';
 import type { Attempt, Redirect, SentRequest } from './types.js';

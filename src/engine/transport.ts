@@ -11,7 +11,8 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { youngGenerationCollector } from './release-memory.js';
 import { loadZlib } from '../util/load-builtin.js';
 import { mapTransportError, type RawTransportError } from './map-transport-error.js';
-import { EMPTY_TIMINGS, type ResponseHeaders, type SentRequest, type Timings } from './types.js';
+import { EMPTY_TIMINGS, type SentRequest, type Timings } from './types.js';
+import type { HeaderMap } from '../util/header-map.js';
 import type { ApitestError } from '../errors.js';
 
 export interface WireRequest {
@@ -35,7 +36,7 @@ export interface ResponseHead {
   status: number;
   statusText: string;
   httpVersion: string;
-  headers: ResponseHeaders;
+  headers: HeaderMap;
   rawHeaders: ReadonlyArray<readonly [string, string]>;
 }
 
@@ -240,7 +241,7 @@ function describeHead(response: IncomingMessage): ResponseHead {
  * (Node's `headers` would join them with ", ", which loses values that contain commas). Set-Cookie is
  * always an array, as in Node.
  */
-function distinctHeaders(response: IncomingMessage): ResponseHeaders {
+function distinctHeaders(response: IncomingMessage): HeaderMap {
   const out: Record<string, string | string[]> = {};
   for (const [name, values] of Object.entries(response.headersDistinct)) {
     if (values === undefined || values.length === 0) continue;

@@ -1,5 +1,6 @@
 import type { ApitestError } from '../errors.js';
-import type { RequestSpec } from '../spec/request-spec.js';
+import type { HeaderMap } from '../util/header-map.js';
+import type { RequestSpec } from '../model/request-spec.js';
 
 /** Milliseconds per phase; null for a phase that did not happen (no TLS on http, no DNS on a reused socket). */
 export interface Timings {
@@ -11,7 +12,6 @@ export interface Timings {
   total: number | null;
 }
 
-export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /** What went on the wire: the request line and the headers as sent (after auth). */
 export interface SentRequest {
@@ -28,7 +28,7 @@ export interface ResponseData {
   statusText: string;
   httpVersion: string;
   /** Lower-case names, as Node gives them. */
-  headers: ResponseHeaders;
+  headers: HeaderMap;
   /** Raw name/value pairs, in order, as received. */
   rawHeaders: ReadonlyArray<readonly [string, string]>;
   /** The (decoded) body, or null when it was streamed to a file. */

@@ -1,6 +1,6 @@
 import type { HeaderMap } from '../util/header-map.js';
 import { findLink, parseLinkHeader } from './link-header.js';
-import type { PaginateOptions, ResolvedStyle, StopReason } from './paginate-options.js';
+import type { PaginateOptions, ResolvedStyle, StopReason } from './walk-options.js';
 import { extractItems, findCursor, findHasMore } from './read-body.js';
 
 /** What a page said, as the pagination rules need it. */

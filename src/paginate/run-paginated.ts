@@ -2,9 +2,9 @@ import { executeRequest, type EngineDeps, type ExecutedExchange } from '../engin
 import type { Timings } from '../engine/types.js';
 import { viewBody } from '../engine/body-view.js';
 import type { RetryPolicy } from '../retry/backoff.js';
-import type { RequestSpec } from '../spec/request-spec.js';
+import type { RequestSpec } from '../model/request-spec.js';
 import { detectStyle, firstPageUrl, nextPage, positionOf, type PageFacts } from './next-page.js';
-import type { PaginateOptions, ResolvedStyle, StopReason } from './paginate-options.js';
+import type { PaginateOptions, ResolvedStyle, StopReason } from './walk-options.js';
 import { extractItems } from './read-body.js';
 
 export interface PageRecord {

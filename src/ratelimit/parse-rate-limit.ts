@@ -31,7 +31,7 @@
  * one bad member does not hide the others.
  */
 import { parseItem, parseList, Token, type BareItem, type Item } from 'structured-headers';
-import { headerValue, headerValues, type HeaderMap } from '../util/header-map.js';
+import { firstHeaderValue, allHeaderValues, type HeaderMap } from '../util/header-map.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RateLimitInfo, RateLimitSource } from './rate-limit-info.js';
 
@@ -47,7 +47,7 @@ const EPOCH_S_THRESHOLD = 1e9;
 const NUMBER = /^\d+(?:\.\d+)?$/;
 
 export function parseRateLimit(headers: HeaderMap, nowMs: number): RateLimitInfo | null {
-  const rawRetryAfter = headerValue(headers, 'retry-after');
+  const rawRetryAfter = firstHeaderValue(headers, 'retry-after');
   const retryAfterSeconds = parseRetryAfter(rawRetryAfter, nowMs);
 
   const readings = [
@@ -84,7 +84,7 @@ function readNumbered(
 ): Reading | null {
   const pick = (suffix: string): string | undefined => {
     for (const prefix of prefixes) {
-      const value = headerValue(headers, prefix + suffix);
+      const value = firstHeaderValue(headers, prefix + suffix);
       if (value !== undefined) return value;
     }
     return undefined;
@@ -104,8 +104,8 @@ function readNumbered(
 
 /** `RateLimit` / `RateLimit-Policy`; null when neither is present. */
 function readStructured(headers: HeaderMap): Reading | null {
-  const limitLines = headerValues(headers, 'ratelimit');
-  const policyLines = headerValues(headers, 'ratelimit-policy');
+  const limitLines = allHeaderValues(headers, 'ratelimit');
+  const policyLines = allHeaderValues(headers, 'ratelimit-policy');
   if (limitLines.length === 0 && policyLines.length === 0) return null;
 
   const policies = new Map<string, number>();

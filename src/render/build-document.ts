@@ -3,7 +3,7 @@ import type { Attempt, Exchange, Timings } from '../engine/types.js';
 import { EMPTY_TIMINGS } from '../engine/types.js';
 import { parseRateLimit } from '../ratelimit/parse-rate-limit.js';
 import type { Redactor } from '../redact/redactor.js';
-import type { ResponseInfo, SingleRequestDocument } from '../spec/json-document.js';
+import type { ResponseInfo, SingleRequestDocument } from '../model/request-document.js';
 import { viewBody } from '../engine/body-view.js';
 
 export interface DocumentOptions {

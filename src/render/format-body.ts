@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { ResponseInfo } from '../spec/json-document.js';
+import type { ResponseInfo } from '../model/request-document.js';
 import { colorJson } from './json-colors.js';
 
 export interface BodyDisplay {

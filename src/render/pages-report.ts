@@ -1,4 +1,4 @@
-import type { SingleRequestDocument } from '../spec/json-document.js';
+import type { SingleRequestDocument } from '../model/request-document.js';
 import { colorJson } from './json-colors.js';
 import { simpleTable, statusColor, type TableView } from './table-report.js';
 import type { Theme } from './theme.js';

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { SingleRequestDocument } from '../spec/json-document.js';
+import type { SingleRequestDocument } from '../model/request-document.js';
 import { formatBody, type BodyDisplay } from './format-body.js';
 import type { Theme } from './theme.js';
 

@@ -23,7 +23,7 @@
  * 'network-error' for a connection failure.
  */
 import type { HeaderMap } from '../util/header-map.js';
-import { headerValue } from '../util/header-map.js';
+import { firstHeaderValue } from '../util/header-map.js';
 import { backoffDelay, type RetryPolicy } from './backoff.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -90,7 +90,7 @@ export function decideRetry(ctx: AttemptContext, policy: RetryPolicy, random: ()
 
   // 4. Retry-After
   if (outcome.kind === 'response' && RETRY_AFTER_STATUSES.includes(outcome.status)) {
-    const waitSeconds = parseRetryAfter(headerValue(outcome.headers, 'retry-after'), ctx.nowMs);
+    const waitSeconds = parseRetryAfter(firstHeaderValue(outcome.headers, 'retry-after'), ctx.nowMs);
     if (waitSeconds !== null) {
       const delayMs = waitSeconds * 1000;
       if (delayMs > policy.maxDelayMs) return { retry: false, reason: 'retry-after-too-long', waitSeconds };

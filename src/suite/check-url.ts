@@ -4,7 +4,7 @@
  * `url`: parseable, http or https), and so is the join of the two. One that holds a template can only be
  * checked once interpolated, when its step runs (`build-request.ts`).
  */
-import { RequestSpecSchema } from '../spec/request-spec.js';
+import { RequestSpecSchema } from '../model/request-spec.js';
 import { joinUrl } from './build-request.js';
 import { hasTemplate } from './interpolate.js';
 

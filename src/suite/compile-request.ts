@@ -8,10 +8,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileJsonPath } from '../expect/jsonpath.js';
-import type { PaginateOptions } from '../paginate/paginate-options.js';
+import type { PaginateOptions } from '../paginate/walk-options.js';
 import { DEFAULT_RETRY_ON, type RetryPolicy } from '../retry/backoff.js';
-import { HEADER_NAME } from '../spec/header-value.js';
-import { METHOD_TOKEN } from '../spec/request-spec.js';
+import { HEADER_NAME } from '../model/header-syntax.js';
+import { METHOD_TOKEN } from '../model/request-spec.js';
 import { parseDuration } from '../util/duration.js';
 import { messageOf } from './compile-expect.js';
 import { hasTemplate } from './interpolate.js';

@@ -9,7 +9,7 @@
 import type { Subject } from '../expect/expression.js';
 import { parseSubject } from '../expect/parse-expression.js';
 import { parseRate } from '../ratelimit/parse-rate.js';
-import type { SkipReason } from '../spec/suite-report.js';
+import type { SkipReason } from '../model/suite-report.js';
 import { compileExpect, type CompiledExpect, type SchemaCache } from './compile-expect.js';
 import { compileRequest, urlNeedsBase, type RequestTemplate } from './compile-request.js';
 import { MAX_DEPTH } from './check-structure.js';

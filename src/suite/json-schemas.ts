@@ -4,7 +4,7 @@
  * Written by scripts/gen-suite-schemas.mjs; a unit test fails when the committed files drift.
  */
 import { z } from 'zod';
-import { SuiteReportSchema } from '../spec/suite-report.js';
+import { SuiteReportSchema } from '../model/suite-report.js';
 import { SuiteFileSchema } from './suite-schema.js';
 
 export const SUITE_SCHEMA_FILES = {

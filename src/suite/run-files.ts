@@ -2,7 +2,7 @@
  * Runs suite files, up to `concurrency` at a time (steps within a file stay in order). Reports each file
  * as it finishes; the caller decides how to print them (in order, as `onFileDone` gives the file's index).
  */
-import type { FileReport } from '../spec/suite-report.js';
+import type { FileReport } from '../model/suite-report.js';
 import type { CompiledSuite } from './compile-suite.js';
 import { runSuite, type SuiteRunOptions } from './run-suite.js';
 import type { StepDeps } from './run-step.js';

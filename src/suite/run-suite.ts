@@ -3,7 +3,7 @@
  * value (a step that reads one fails, naming it); after a failure with --bail the remaining steps are
  * skipped (`bail`).
  */
-import type { FileReport, StepReport } from '../spec/suite-report.js';
+import type { FileReport, StepReport } from '../model/suite-report.js';
 import { SuiteScope } from './captures.js';
 import type { CompiledSuite } from './compile-suite.js';
 import { runStep, skippedStep, type StepDeps } from './run-step.js';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { safeEqual } from './constant-time.js';
 import { decodeDigest, hmacDigest } from './scheme-hmac.js';
-import { headerValue, type HeaderMap, type Scheme, type SignInput, type VerifyFailure, type VerifyInput, type VerifyResult } from './scheme.js';
+import { type Scheme, type SignInput, type VerifyFailure, type VerifyInput, type VerifyResult } from './scheme.js';
+import { foldedHeaderValue, type HeaderMap } from '../util/header-map.js';
 
 /**
  * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>`,
@@ -20,7 +21,7 @@ export interface GithubSchemeDeps {
 }
 
 function eventOf(headers: HeaderMap): string | null {
-  return headerValue(headers, GITHUB_EVENT_HEADER)?.trim() || null;
+  return foldedHeaderValue(headers, GITHUB_EVENT_HEADER)?.trim() || null;
 }
 
 export function createGithubScheme(deps: GithubSchemeDeps = { randomId: randomUUID }): Scheme {
@@ -39,7 +40,7 @@ export function createGithubScheme(deps: GithubSchemeDeps = { randomId: randomUU
       const event = eventOf(input.headers);
       const fail = (reason: VerifyFailure, message: string): VerifyResult => ({ ok: false, reason, message, event });
       if (input.secret === '') return fail('bad-secret', 'the webhook secret is empty');
-      const raw = headerValue(input.headers, GITHUB_SIGNATURE_HEADER);
+      const raw = foldedHeaderValue(input.headers, GITHUB_SIGNATURE_HEADER);
       if (raw === undefined) return fail('missing-header', `missing header ${GITHUB_SIGNATURE_HEADER}`);
       const value = raw.trim();
       if (!value.startsWith(PREFIX)) return fail('malformed-header', `${GITHUB_SIGNATURE_HEADER} does not start with "${PREFIX}"`);
@@ -48,7 +49,7 @@ export function createGithubScheme(deps: GithubSchemeDeps = { randomId: randomUU
       if (!safeEqual(given, hmacDigest('sha256', input.secret, input.body))) {
         return fail('bad-signature', `${GITHUB_SIGNATURE_HEADER} does not match the body`);
       }
-      return { ok: true, event, id: headerValue(input.headers, GITHUB_DELIVERY_HEADER)?.trim() || null };
+      return { ok: true, event, id: foldedHeaderValue(input.headers, GITHUB_DELIVERY_HEADER)?.trim() || null };
     },
     eventOf,
   };

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { safeEqual } from './constant-time.js';
-import { asBuffer, headerValue, type HeaderMap, type HmacOptions, type Scheme, type SignInput, type VerifyInput, type VerifyResult } from './scheme.js';
+import { asBuffer, type HmacOptions, type Scheme, type SignInput, type VerifyInput, type VerifyResult } from './scheme.js';
+import { foldedHeaderValue, type HeaderMap } from '../util/header-map.js';
 
 /**
  * Generic HMAC scheme: `<header>: <prefix><digest>` where digest is
@@ -42,7 +43,7 @@ function optionsOf(input: { hmac?: HmacOptions }): HmacOptions {
 }
 
 function eventOf(headers: HeaderMap): string | null {
-  return headerValue(headers, 'X-Event') ?? headerValue(headers, 'X-Event-Type') ?? null;
+  return foldedHeaderValue(headers, 'X-Event') ?? foldedHeaderValue(headers, 'X-Event-Type') ?? null;
 }
 
 export function createHmacScheme(): Scheme {
@@ -61,7 +62,7 @@ export function createHmacScheme(): Scheme {
       const event = eventOf(input.headers);
       const fail = (reason: Exclude<VerifyResult, { ok: true }>['reason'], message: string): VerifyResult => ({ ok: false, reason, message, event });
       if (input.secret === '') return fail('bad-secret', 'the webhook secret is empty');
-      const raw = headerValue(input.headers, opts.header);
+      const raw = foldedHeaderValue(input.headers, opts.header);
       if (raw === undefined) return fail('missing-header', `missing header ${opts.header}`);
       const value = raw.trim();
       if (!value.toLowerCase().startsWith(opts.prefix.toLowerCase())) {

@@ -2,18 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { safeEqual } from './constant-time.js';
 import { decodeDigest, hmacDigest } from './scheme-hmac.js';
-import {
-  headerValue,
-  jsonStringField,
-  parseUnixSeconds,
-  toleranceProblem,
-  type HeaderMap,
-  type Scheme,
-  type SignInput,
-  type VerifyFailure,
-  type VerifyInput,
-  type VerifyResult,
-} from './scheme.js';
+import { jsonStringField, parseUnixSeconds, toleranceProblem, type Scheme, type SignInput, type VerifyFailure, type VerifyInput, type VerifyResult } from './scheme.js';
+import { foldedHeaderValue, type HeaderMap } from '../util/header-map.js';
 
 /**
  * Standard Webhooks (the Svix scheme): headers `webhook-id`, `webhook-timestamp`
@@ -62,8 +52,8 @@ function eventOf(_headers: HeaderMap, body?: Uint8Array): string | null {
 
 function headerNames(headers: HeaderMap): { id: string; timestamp: string; signature: string } {
   const standard = { id: STANDARD_ID_HEADER, timestamp: STANDARD_TIMESTAMP_HEADER, signature: STANDARD_SIGNATURE_HEADER };
-  const anyStandard = Object.values(standard).some((name) => headerValue(headers, name) !== undefined);
-  if (!anyStandard && headerValue(headers, 'svix-signature') !== undefined) {
+  const anyStandard = Object.values(standard).some((name) => foldedHeaderValue(headers, name) !== undefined);
+  if (!anyStandard && foldedHeaderValue(headers, 'svix-signature') !== undefined) {
     return { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' };
   }
   return standard;
@@ -92,9 +82,9 @@ export function createStandardScheme(deps: StandardSchemeDeps = { randomId: rand
       const key = standardSecretKey(input.secret);
       if (typeof key === 'string') return fail('bad-secret', key);
       const names = headerNames(input.headers);
-      const signatureValue = headerValue(input.headers, names.signature);
-      const idValue = headerValue(input.headers, names.id);
-      const timestampValue = headerValue(input.headers, names.timestamp);
+      const signatureValue = foldedHeaderValue(input.headers, names.signature);
+      const idValue = foldedHeaderValue(input.headers, names.id);
+      const timestampValue = foldedHeaderValue(input.headers, names.timestamp);
       if (signatureValue === undefined) return fail('missing-header', `missing header ${names.signature}`);
       if (idValue === undefined) return fail('missing-header', `missing header ${names.id}`);
       if (timestampValue === undefined) return fail('missing-header', `missing header ${names.timestamp}`);

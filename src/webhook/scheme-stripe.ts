@@ -1,18 +1,8 @@
 import { UsageError } from '../errors.js';
 import { safeEqual } from './constant-time.js';
 import { decodeDigest, hmacDigest } from './scheme-hmac.js';
-import {
-  headerValue,
-  jsonStringField,
-  parseUnixSeconds,
-  toleranceProblem,
-  type HeaderMap,
-  type Scheme,
-  type SignInput,
-  type VerifyFailure,
-  type VerifyInput,
-  type VerifyResult,
-} from './scheme.js';
+import { jsonStringField, parseUnixSeconds, toleranceProblem, type Scheme, type SignInput, type VerifyFailure, type VerifyInput, type VerifyResult } from './scheme.js';
+import { foldedHeaderValue, type HeaderMap } from '../util/header-map.js';
 
 /**
  * Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
@@ -71,7 +61,7 @@ export function createStripeScheme(): Scheme {
       const event = eventOf(input.headers, input.body);
       const fail = (reason: VerifyFailure, message: string): VerifyResult => ({ ok: false, reason, message, event });
       if (input.secret === '') return fail('bad-secret', 'the webhook secret is empty');
-      const raw = headerValue(input.headers, STRIPE_SIGNATURE_HEADER);
+      const raw = foldedHeaderValue(input.headers, STRIPE_SIGNATURE_HEADER);
       if (raw === undefined) return fail('missing-header', `missing header ${STRIPE_SIGNATURE_HEADER}`);
       const parsed = parseStripeSignature(raw);
       if (typeof parsed === 'string') return fail('malformed-header', parsed);

@@ -1,3 +1,4 @@
+import type { HeaderMap } from '../util/header-map.js';
 /**
  * Webhook signature schemes: the shared types, plus the few small helpers every
  * scheme needs (case-insensitive header lookup, strict unix-seconds parsing, the
@@ -43,8 +44,6 @@ export type VerifyResult =
       event: string | null;
     };
 
-/** Header names in any case; matched case-insensitively. Node's `IncomingHttpHeaders` fits. */
-export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
 
 export interface VerifyInput {
   /** The raw body bytes exactly as received (never re-serialised JSON). */
@@ -68,22 +67,6 @@ export interface Scheme {
 
 /** Default replay window for the timestamped schemes (stripe, standard). */
 export const DEFAULT_TOLERANCE_MS = 5 * 60 * 1000;
-
-/**
- * The value of a header, its name matched case-insensitively. Several values
- * (an array, or the same name under different casings) are joined with ", ",
- * which is how HTTP folds repeated headers. Undefined when absent.
- */
-export function headerValue(headers: HeaderMap, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  const values: string[] = [];
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    if (Array.isArray(value)) values.push(...value);
-    else values.push(value);
-  }
-  return values.length === 0 ? undefined : values.join(', ');
-}
 
 /** Parses a non-negative integer count of unix seconds; null when it is not exactly that. */
 export function parseUnixSeconds(text: string): number | null {

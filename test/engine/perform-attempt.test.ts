@@ -13,7 +13,7 @@ import { createGotTransport, type Transport } from '../../src/engine/transport.j
 import type { Attempt, ResponseData } from '../../src/engine/types.js';
 import { Secret } from '../../src/redact/secret.js';
 import type { RetryPolicy } from '../../src/retry/backoff.js';
-import { RequestSpecSchema, type RequestSpec } from '../../src/spec/request-spec.js';
+import { RequestSpecSchema, type RequestSpec } from '../../src/model/request-spec.js';
 import type { Clock } from '../../src/util/clock.js';
 
 const TOKEN = 'tok_engine_test_0123456789';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { SuiteReportSchema, type SuiteReport } from '../../src/spec/suite-report.js';
+import { SuiteReportSchema, type SuiteReport } from '../../src/model/suite-report.js';
 import { withDemoServer } from '../helpers/demo.js';
 import { runCli } from '../helpers/run-cli.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { applyAuth, authHeaderNames, authSecrets } from '../../src/auth/apply-auth.js';
 import { Secret } from '../../src/redact/secret.js';
-import type { AuthSpec } from '../../src/spec/request-spec.js';
+import type { AuthSpec } from '../../src/model/request-spec.js';
 
 const url = 'http://api.test/items?page=1';
 

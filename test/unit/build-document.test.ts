@@ -4,8 +4,8 @@ import { ConnectionError, httpErrorFor } from '../../src/errors.js';
 import { Secret } from '../../src/redact/secret.js';
 import { createRedactor } from '../../src/redact/redactor.js';
 import { buildDocument, finalAttempt } from '../../src/render/build-document.js';
-import { SingleRequestDocumentSchema } from '../../src/spec/json-document.js';
-import { RequestSpecSchema, type RequestSpec } from '../../src/spec/request-spec.js';
+import { SingleRequestDocumentSchema } from '../../src/model/request-document.js';
+import { RequestSpecSchema, type RequestSpec } from '../../src/model/request-spec.js';
 
 const TOKEN = 'tok_0123456789abcdef_ab12';
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);

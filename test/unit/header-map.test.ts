@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { headerValue, headerValues, type HeaderMap } from '../../src/util/header-map.js';
+import { firstHeaderValue, allHeaderValues, type HeaderMap } from '../../src/util/header-map.js';
 
 const headers: HeaderMap = {
   'content-type': 'application/json',
@@ -9,7 +9,7 @@ const headers: HeaderMap = {
   missing: undefined,
 };
 
-describe('headerValue', () => {
+describe('firstHeaderValue', () => {
   test.each([
     ['content-type', 'application/json'],
     ['Content-Type', 'application/json'],
@@ -19,17 +19,17 @@ describe('headerValue', () => {
     ['missing', undefined],
     ['nope', undefined],
   ])('%s -> %j', (name, value) => {
-    expect(headerValue(headers, name)).toBe(value);
+    expect(firstHeaderValue(headers, name)).toBe(value);
   });
 });
 
-describe('headerValues', () => {
+describe('allHeaderValues', () => {
   test.each([
     ['LINK', ['<a>; rel=next', '<b>; rel=last']],
     ['content-type', ['application/json']],
     ['missing', []],
     ['nope', []],
   ])('%s -> %j', (name, values) => {
-    expect(headerValues(headers, name)).toEqual(values);
+    expect(allHeaderValues(headers, name)).toEqual(values);
   });
 });

@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { JSON_OUTPUT_SCHEMA_PATH, jsonOutputSchema, jsonOutputSchemaText } from '../../src/spec/json-output-schema.js';
+import { JSON_OUTPUT_SCHEMA_PATH, jsonOutputSchema, jsonOutputSchemaText } from '../../src/model/request-document-json-schema.js';
 
 const committed = readFileSync(new URL(`../../${JSON_OUTPUT_SCHEMA_PATH}`, import.meta.url), 'utf8');
 
 describe('docs/json-output.schema.json', () => {
-  test('is exactly what scripts/gen-schemas.mjs generates now (run it after changing src/spec/json-document.ts)', () => {
+  test('is exactly what scripts/gen-schemas.mjs generates now (run it after changing src/model/request-document.ts)', () => {
     expect(JSON.parse(committed)).toEqual(jsonOutputSchema());
     expect(committed).toBe(jsonOutputSchemaText());
   });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { decideOutputView } from '../../src/cli/output-view.js';
+import { decideOutputView } from '../../src/cli/parse/output-view.js';
 import type { Io } from '../../src/io.js';
 
 const raw = { verbose: false, color: true, fail: true, showSecrets: false, debug: false };

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { compileJsonPath } from '../../src/expect/jsonpath.js';
 import { detectStyle, firstPageUrl, nextPage, positionOf, type PageFacts, type WalkState } from '../../src/paginate/next-page.js';
-import type { PaginateOptions } from '../../src/paginate/paginate-options.js';
+import type { PaginateOptions } from '../../src/paginate/walk-options.js';
 import { extractItems, findCursor, findHasMore } from '../../src/paginate/read-body.js';
 
 const base: PaginateOptions = {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { UsageError } from '../../src/errors.js';
-import { hasHeader, parseHeaderFlags, parseHeadersJson } from '../../src/cli/parse-headers.js';
+import { hasHeader, parseHeaderFlags, parseHeadersJson } from '../../src/cli/parse/header-flags.js';
 
 describe('parseHeaderFlags (-H)', () => {
   test('Name: value pairs, trimmed, in order; the value may contain colons', () => {

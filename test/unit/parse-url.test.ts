@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { UsageError } from '../../src/errors.js';
-import { appendQuery, hidePassword, normaliseUrl } from '../../src/cli/parse-url.js';
+import { appendQuery, hidePassword, normaliseUrl } from '../../src/cli/parse/url-argument.js';
 
 describe('normaliseUrl', () => {
   test.each([

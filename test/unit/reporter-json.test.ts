@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { renderJsonReport } from '../../src/render/reporters/json.js';
-import { SuiteReportSchema } from '../../src/spec/suite-report.js';
+import { SuiteReportSchema } from '../../src/model/suite-report.js';
 import { expectGolden } from '../golden/reporters/golden.js';
 import { sampleReport } from '../golden/reporters/sample-report.js';
 

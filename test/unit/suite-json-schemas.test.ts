@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { readFile, readdir } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
-import { SuiteReportSchema } from '../../src/spec/suite-report.js';
+import { SuiteReportSchema } from '../../src/model/suite-report.js';
 import { renderSchemaFile, SUITE_SCHEMA_FILES, suiteFileJsonSchema, suiteReportJsonSchema } from '../../src/suite/json-schemas.js';
 import { sampleReport } from '../golden/reporters/sample-report.js';
 

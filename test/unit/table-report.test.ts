@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { renderTableReport, simpleTable, statusColor } from '../../src/render/table-report.js';
 import { createTheme } from '../../src/render/theme.js';
-import type { SingleRequestDocument } from '../../src/spec/json-document.js';
+import type { SingleRequestDocument } from '../../src/model/request-document.js';
 
 const plain = createTheme(0);
 const view = { maxLines: null, columns: null, placeholderTimings: false };

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import { safeEqual } from '../../src/webhook/constant-time.js';
 import type { HmacOptions, SchemeName, SignInput, VerifyFailure, VerifyInput, VerifyResult } from '../../src/webhook/scheme.js';
-import { headerValue } from '../../src/webhook/scheme.js';
+import { foldedHeaderValue } from '../../src/util/header-map.js';
 import { parseStripeSignature } from '../../src/webhook/scheme-stripe.js';
 import { standardV1Signatures } from '../../src/webhook/scheme-standard.js';
 import { DEFAULT_HMAC, getScheme, SCHEME_NAMES } from '../../src/webhook/schemes.js';
@@ -431,11 +431,11 @@ describe('helpers', () => {
     expect(safeEqual(a, b)).toBe(expected);
   });
 
-  test('headerValue matches names case-insensitively and folds repeats', () => {
-    expect(headerValue({ 'X-A': '1' }, 'x-a')).toBe('1');
-    expect(headerValue({ 'x-a': ['1', '2'] }, 'X-A')).toBe('1, 2');
-    expect(headerValue({ 'x-a': undefined }, 'X-A')).toBeUndefined();
-    expect(headerValue({}, 'X-A')).toBeUndefined();
+  test('foldedHeaderValue matches names case-insensitively and folds repeats', () => {
+    expect(foldedHeaderValue({ 'X-A': '1' }, 'x-a')).toBe('1');
+    expect(foldedHeaderValue({ 'x-a': ['1', '2'] }, 'X-A')).toBe('1, 2');
+    expect(foldedHeaderValue({ 'x-a': undefined }, 'X-A')).toBeUndefined();
+    expect(foldedHeaderValue({}, 'X-A')).toBeUndefined();
   });
 
   test('parseStripeSignature keeps every v1 and drops other schemes', () => {

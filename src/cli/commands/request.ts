@@ -6,29 +6,31 @@ import { ApitestError, ExpectationError, HttpStatusError, RateLimitError, UsageE
 import type { CheckResult } from '../../expect/evaluate.js';
 import type { ResponseData, Timings } from '../../engine/types.js';
 import type { Io } from '../../io.js';
-import type { PaginateOptions } from '../../paginate/paginate-options.js';
+import type { PaginateOptions } from '../../paginate/walk-options.js';
 import { createServerGate } from '../../ratelimit/server-gate.js';
 import { createTokenBucket } from '../../ratelimit/token-bucket.js';
 import { createRedactor, type Redactor } from '../../redact/redactor.js';
 import { buildDocument, finalAttempt, roundTimings } from '../../render/build-document.js';
 import { createTheme } from '../../render/theme.js';
 import { renderReceivedHead, renderSentRequest } from '../../render/verbose.js';
-import type { SingleRequestDocument } from '../../spec/json-document.js';
-import type { RequestSpec } from '../../spec/request-spec.js';
+import type { SingleRequestDocument } from '../../model/request-document.js';
+import type { RequestSpec } from '../../model/request-spec.js';
 import { parseRetryAfter } from '../../retry/retry-after.js';
 import { systemClock } from '../../util/clock.js';
-import { headerValue } from '../../util/header-map.js';
+import { firstHeaderValue } from '../../util/header-map.js';
 import { formatDuration } from '../../util/duration.js';
-import { buildRequestSpec, type PreparedParts } from '../build-request-spec.js';
+import { buildRequestSpec, type PreparedParts } from '../parse/request-input.js';
 import { usageDocument } from '../usage-document.js';
-import { wantsExpectations, type RawExpectOptions } from '../expect-flags.js';
-import { prepareOutputFile, type AtomicOutput } from '../output-file.js';
-import { decideOutputView, type OutputView } from '../output-view.js';
-import type { RawPaginateOptions } from '../paginate-flags.js';
-import { formatErrorLine } from '../report-error.js';
-import type { RawOutputOptions, RawRequestOptions } from '../request-options.js';
-import { parseRetrySettings, type RawRetryOptions, type RetrySettings } from '../retry-options.js';
-import { startSpinner, type Spinner } from '../spinner.js';
+import { wantsExpectations, type RawExpectOptions } from '../flags/expect-flags.js';
+import { prepareOutputFile, type AtomicOutput } from '../../files/output-file.js';
+import { decideOutputView, type OutputView } from '../parse/output-view.js';
+import type { RawPaginateOptions } from '../flags/paginate-flags.js';
+import { formatErrorLine } from '../../render/error-line.js';
+import type { RawOutputOptions } from '../flags/output-flags.js';
+import type { RawRequestOptions } from '../flags/request-flags.js';
+import type { RawRetryOptions } from '../flags/retry-flags.js';
+import { parseRetrySettings, type RetrySettings } from '../parse/retry-settings.js';
+import { startSpinner, type Spinner } from '../../render/spinner.js';
 
 export type RawSingleOptions = RawRequestOptions & RawOutputOptions & RawRetryOptions & Partial<RawPaginateOptions> & Partial<RawExpectOptions>;
 
@@ -95,7 +97,7 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
   try {
     const spec = await buildRequestSpec(raw, io, prepared);
     const retry = parseRetrySettings(raw);
-    const paginate = raw.paginate !== undefined || raw.ndjson === true ? (await import('../paginate-options.js')).parsePaginateOptions(withPaginateDefaults(raw)) : null;
+    const paginate = raw.paginate !== undefined || raw.ndjson === true ? (await import('../parse/paginate-settings.js')).parsePaginateOptions(withPaginateDefaults(raw)) : null;
     const expect = wantsExpectations(raw) ? await compileChecks(raw, io.cwd) : null;
     if (paginate && view.outputFile !== null) throw new UsageError('-o/--output cannot be used with --paginate', { hint: 'use --json or --ndjson and redirect stdout' });
     const output = view.outputFile === null ? null : await prepareOutputFile(view.outputFile, io.cwd);
@@ -199,7 +201,7 @@ function decideError(exchange: ExecutedExchange, plan: Plan, checks: CheckResult
     return new ExpectationError(`expectation failed: ${first?.message ?? first?.expression ?? ''}${more}`, { code: 'EXPECTATION_FAILED' });
   }
   if (response.status >= 400 && plan.view.fail && !plan.expect?.checksStatus) {
-    const error = httpErrorFor(response.status, response.statusText, url, parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now()));
+    const error = httpErrorFor(response.status, response.statusText, url, parseRetryAfter(firstHeaderValue(response.headers, 'retry-after'), Date.now()));
     if ((response.status === 401 || response.status === 403) && plan.authHint !== null) return withHint(error, plan.authHint);
     return error;
   }
@@ -236,7 +238,7 @@ export function redactorFor(spec: RequestSpec, show: boolean, extraSecrets: read
 }
 
 async function compileChecks(raw: Partial<RawExpectOptions>, cwd: string): Promise<ResponseChecks | null> {
-  const { checkResponse, planExpectations, responseFacts } = await import('../expect-options.js');
+  const { checkResponse, planExpectations, responseFacts } = await import('../parse/expect-plan.js');
   const plan = await planExpectations(
     { expect: raw.expect ?? [], ...(raw.expectStatus === undefined ? {} : { expectStatus: raw.expectStatus }), ...(raw.schema === undefined ? {} : { schema: raw.schema }) },
     cwd,

@@ -6,9 +6,9 @@ import { colorLevel, createTheme, type Theme } from '../../render/theme.js';
 import { parseByteSize } from '../../util/byte-size.js';
 import { startWebhookListener, type DeliveryEvent, type Listener } from '../../webhook/listener.js';
 import { DEFAULT_TOLERANCE_MS } from '../../webhook/schemes.js';
-import { normaliseUrl } from '../parse-url.js';
-import { durationFlag, integerFlag, parseFlags } from '../zod-flags.js';
-import { checkedFlag, parseTolerance, parseWebhookSettings, redactError, webhookRedactor, type RawSchemeOptions } from './webhook-shared.js';
+import { normaliseUrl } from '../parse/url-argument.js';
+import { durationFlag, integerFlag, parseFlags } from '../parse/flag-schemas.js';
+import { checkedFlag, parseTolerance, parseWebhookSettings, redactError, webhookRedactor, type RawSchemeOptions } from './webhook-settings.js';
 
 /** After the last of --max-events, time for its answer to flush before the sockets are closed. */
 const CLOSE_GRACE_MS = 200;

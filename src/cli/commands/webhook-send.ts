@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { hasHeader, parseHeaderFlags, parseHeadersJson } from '../parse-headers.js';
-import { readDataArg } from '../read-data.js';
+import { hasHeader, parseHeaderFlags, parseHeadersJson } from '../parse/header-flags.js';
+import { readDataArg } from '../parse/data-argument.js';
 import type { RawSingleOptions } from './request.js';
 import {
   parseWebhookSettings,
@@ -12,8 +12,8 @@ import {
   type RawSchemeOptions,
   type RawSigningOptions,
   type SecretSource,
-} from './webhook-shared.js';
-import { SECRET_ENV } from './webhook-options.js';
+} from './webhook-settings.js';
+import { SECRET_ENV } from '../flags/webhook-scheme-flags.js';
 
 /** commander's values for `webhook send`: the request options (no -F), plus the scheme and -d. */
 export type RawWebhookSendOptions = Omit<RawSingleOptions, 'data' | 'form'> &

@@ -1,5 +1,5 @@
 import type { Io } from '../../io.js';
-import { readDataArg } from '../read-data.js';
+import { readDataArg } from '../parse/data-argument.js';
 import {
   parseWebhookSettings,
   redactError,
@@ -8,7 +8,7 @@ import {
   webhookRedactor,
   type RawSchemeOptions,
   type RawSigningOptions,
-} from './webhook-shared.js';
+} from './webhook-settings.js';
 
 export interface RawWebhookSignOptions extends RawSchemeOptions, RawSigningOptions {
   data?: string;

@@ -1,10 +1,11 @@
 import { ExitCode } from '../../errors.js';
 import type { Io } from '../../io.js';
-import type { HeaderMap, VerifyResult } from '../../webhook/scheme.js';
+import type { VerifyResult } from '../../webhook/scheme.js';
+import type { HeaderMap } from '../../util/header-map.js';
 import { DEFAULT_TOLERANCE_MS } from '../../webhook/schemes.js';
-import { parseHeaderFlags } from '../parse-headers.js';
-import { readDataArg } from '../read-data.js';
-import { parseTolerance, parseWebhookSettings, redactError, requireData, webhookRedactor, type RawSchemeOptions } from './webhook-shared.js';
+import { parseHeaderFlags } from '../parse/header-flags.js';
+import { readDataArg } from '../parse/data-argument.js';
+import { parseTolerance, parseWebhookSettings, redactError, requireData, webhookRedactor, type RawSchemeOptions } from './webhook-settings.js';
 
 export interface RawWebhookVerifyOptions extends RawSchemeOptions {
   data?: string;

@@ -1,4 +1,4 @@
-import type { SuiteReport } from '../../spec/suite-report.js';
+import type { SuiteReport } from '../../model/suite-report.js';
 
 /** `--reporter json`: the report document (SuiteReportSchema), pretty-printed. Pure. */
 export function renderJsonReport(report: SuiteReport): string {

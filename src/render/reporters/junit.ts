@@ -6,7 +6,7 @@
  * failed step (expectation, status >= 400, capture, variable) a `failure`, whose text lists each failed
  * expectation with its expected and actual values. Skipped steps carry `skipped`. Pure.
  */
-import type { FileReport, StepReport, SuiteReport } from '../../spec/suite-report.js';
+import type { FileReport, StepReport, SuiteReport } from '../../model/suite-report.js';
 import { showValue } from './show-value.js';
 import { openTag, xmlText } from './xml.js';
 

@@ -13,7 +13,7 @@
  *
  * Pure: data in, string out. The last line is exactly `N passed, N failed[, N skipped]` (CI parses it).
  */
-import type { FileReport, StepReport, Summary } from '../../spec/suite-report.js';
+import type { FileReport, StepReport, Summary } from '../../model/suite-report.js';
 import { formatDuration } from '../../util/duration.js';
 import type { Theme } from '../theme.js';
 import { showValue, summaryLine } from './show-value.js';

@@ -5,7 +5,7 @@
  * Pure.
  */
 import { stringify } from 'yaml';
-import type { StepReport, SuiteReport } from '../../spec/suite-report.js';
+import type { StepReport, SuiteReport } from '../../model/suite-report.js';
 import { summaryLine } from './show-value.js';
 
 export function renderTapReport(report: SuiteReport): string {

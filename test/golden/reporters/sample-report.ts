@@ -1,4 +1,4 @@
-import type { StepReport, SuiteReport } from '../../../src/spec/suite-report.js';
+import type { StepReport, SuiteReport } from '../../../src/model/suite-report.js';
 
 /** A fixed report (fixed timings) that exercises every reporter branch: pass, fail kinds, skips, odd characters. */
 export function sampleReport(): SuiteReport {

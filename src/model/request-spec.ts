@@ -1,4 +1,4 @@
-// zod/mini keeps the request path's start-up cheap (see cli/zod-flags.ts).
+// zod/mini keeps the request path's start-up cheap (see cli/parse/flag-schemas.ts).
 import * as z from 'zod/mini';
 import { Secret } from '../redact/secret.js';
 

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { collect } from './collect.js';
 
 export const DEFAULT_API_KEY_HEADER = 'X-API-Key';
@@ -26,7 +26,7 @@ export interface RawRequestOptions {
 }
 
 /** The options of one request, shared by the default command and `webhook send`. */
-export function addRequestOptions(cmd: Command, opts: { withBody?: boolean } = {}): Command {
+export function addRequestFlags(cmd: Command, opts: { withBody?: boolean } = {}): Command {
   cmd
     .option('-u, --url <url>', 'the URL (or give it as the first argument); http:// is assumed without a scheme')
     .option('-X, --method <method>', 'HTTP method (default GET, or POST when a body is given)')
@@ -50,28 +50,4 @@ export function addRequestOptions(cmd: Command, opts: { withBody?: boolean } = {
     .option('--max-redirects <n>', 'most redirects to follow with -L', '10')
     .option('-k, --insecure', 'do not verify TLS certificates (unsafe; prints a warning)', false)
     .option('--cacert <file>', 'PEM file of CA certificates to trust');
-}
-
-/** Output options of the single-request mode. */
-export interface RawOutputOptions {
-  json?: boolean;
-  format?: string;
-  output?: string;
-  verbose: boolean;
-  color: boolean;
-  fail: boolean;
-  showSecrets: boolean;
-  debug: boolean;
-}
-
-export function addOutputOptions(cmd: Command): Command {
-  return cmd
-    .option('--json', 'print exactly one JSON document on stdout (same as --format json)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'body']))
-    .option('-o, --output <file>', 'stream the response body to a file (the report still goes to stdout)')
-    .option('-v, --verbose', 'show the request and response as on the wire, on stderr', false)
-    .option('--no-color', 'no colours (also off when stdout is not a TTY, or with NO_COLOR)')
-    .option('--no-fail', 'exit 0 even when the status is >= 400')
-    .option('--show-secrets', 'do not mask credentials in the output', false)
-    .option('--debug', 'print stack traces of internal errors', false);
 }

@@ -1,4 +1,4 @@
-// zod/mini, as in zod-flags.ts: the same checks with a smaller start-up cost.
+// zod/mini, as in ../parse/flag-schemas.ts: the same checks with a smaller start-up cost.
 import * as z from 'zod/mini';
 import { ApitestError, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
@@ -6,8 +6,8 @@ import { createRedactor, type Redactor } from '../../redact/redactor.js';
 import { parseDuration } from '../../util/duration.js';
 import { DEFAULT_HMAC, getScheme, isSchemeName, SCHEME_NAMES } from '../../webhook/schemes.js';
 import { parseUnixSeconds, type HmacOptions, type Scheme, type SchemeName, type SignInput } from '../../webhook/scheme.js';
-import { parseFlags } from '../zod-flags.js';
-import { SECRET_ENV } from './webhook-options.js';
+import { parseFlags } from '../parse/flag-schemas.js';
+import { SECRET_ENV } from '../flags/webhook-scheme-flags.js';
 
 /** The raw option values every `webhook` subcommand shares (before validation). */
 export interface RawSchemeOptions {

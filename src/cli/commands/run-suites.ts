@@ -17,8 +17,8 @@ import { renderJsonReport } from '../../render/reporters/json.js';
 import { renderJunitReport } from '../../render/reporters/junit.js';
 import { renderTableFile, renderTableReport, renderTableSummary, tableStep } from '../../render/reporters/table.js';
 import { colorLevel, createTheme, type Theme } from '../../render/theme.js';
-import type { FileReport, SuiteReport } from '../../spec/suite-report.js';
-import { summarize } from '../../spec/suite-report-util.js';
+import type { FileReport, SuiteReport } from '../../model/suite-report.js';
+import { summarize } from '../../model/suite-report-values.js';
 import { collectSuiteFiles } from '../../suite/collect-files.js';
 import type { SchemaCache } from '../../suite/compile-expect.js';
 import type { CompiledSuite } from '../../suite/compile-suite.js';
@@ -29,11 +29,11 @@ import { formatProblem } from '../../suite/locate-issue.js';
 import { runFiles } from '../../suite/run-files.js';
 import { createSecretRegistry } from '../../suite/secrets.js';
 import { parseShard, selectShard, type Shard } from '../../suite/shard.js';
-import { checkWritable, writeFileAtomic } from '../../suite/write-atomic.js';
+import { checkWritable, writeFileAtomic } from '../../files/write-file-atomic.js';
 import { systemClock } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
-import type { RawRunOptions } from '../run-command.js';
-import { integerFlag, parseFlags } from '../zod-flags.js';
+import type { RawRunOptions } from '../flags/run-flags.js';
+import { integerFlag, parseFlags } from '../parse/flag-schemas.js';
 
 const REPORTERS = ['table', 'json', 'junit', 'tap'] as const;
 type ReporterName = (typeof REPORTERS)[number];
@@ -56,7 +56,7 @@ interface RunOptions {
 /** How long the server gate waits at most for a rate-limit reset. */
 const MAX_GATE_WAIT_MS = 30_000;
 
-export async function runRunCommand(args: readonly string[], raw: RawRunOptions, io: Io): Promise<number> {
+export async function runSuitesCommand(args: readonly string[], raw: RawRunOptions, io: Io): Promise<number> {
   const options = await parseRunOptions(raw, io);
   const env = mergeEnv(raw.envFile === undefined ? {} : await loadEnvFile(raw.envFile, io.cwd), io.env);
   const files = await collectSuiteFiles(args, io.cwd);

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 
 /** Runs a parser for one flag; a usage error it throws is reported with the flag's name in front. */
 export function withFlag<T>(flag: string, parse: () => T): T {

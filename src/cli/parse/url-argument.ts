@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 
 const HAS_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
 /** `name:` followed by something that is not a port number: a scheme without `//` (`mailto:x`, `http:/x`, `file:x`). */

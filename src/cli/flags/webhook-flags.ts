@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import type { Io } from '../io.js';
+import { UsageError } from '../../errors.js';
+import type { Io } from '../../io.js';
 import { collect } from './collect.js';
-import { addSchemeOptions, addSigningOptions } from './commands/webhook-options.js';
-import { addOutputOptions, addRequestOptions } from './request-options.js';
-import { addRetryOptions } from './retry-options.js';
+import { addSchemeFlags, addSigningFlags } from './webhook-scheme-flags.js';
+import { addOutputFlags } from './output-flags.js';
+import { addRequestFlags } from './request-flags.js';
+import { addRetryFlags } from './retry-flags.js';
 
 export const WEBHOOK_DESCRIPTION = 'sign and send webhooks, verify captured deliveries, listen and forward to a local app';
 
@@ -40,14 +41,14 @@ export function registerWebhookCommand(program: Command, io: Io, setExitCode: (c
     });
 
   const sign = webhook.command('sign').description('print the headers that sign a payload (--json: { scheme, headers })');
-  addSchemeOptions(sign);
-  addSigningOptions(sign);
+  addSchemeFlags(sign);
+  addSigningFlags(sign);
   sign
     .option('-d, --data <data>', DATA_HELP)
     .option('--json', 'print { "scheme", "headers": { name: value } }')
     .option('--debug', 'print stack traces of internal errors', false)
     .action(async (opts: Record<string, unknown>) => {
-      const { runWebhookSignCommand } = await import('./commands/webhook-sign.js');
+      const { runWebhookSignCommand } = await import('../commands/webhook-sign.js');
       setExitCode(await runWebhookSignCommand(opts as unknown as Parameters<typeof runWebhookSignCommand>[0], io));
     });
 
@@ -55,19 +56,19 @@ export function registerWebhookCommand(program: Command, io: Io, setExitCode: (c
     .command('send')
     .description('sign a payload and POST exactly those bytes (retry, timeouts, --json report, exit codes as a single request)')
     .argument('[url]', 'where to deliver (http:// is assumed without a scheme)');
-  addSchemeOptions(send);
-  addSigningOptions(send);
+  addSchemeFlags(send);
+  addSigningFlags(send);
   send.option('-d, --data <data>', DATA_HELP);
-  addRequestOptions(send, { withBody: false });
-  addRetryOptions(send);
-  addOutputOptions(send);
+  addRequestFlags(send, { withBody: false });
+  addRetryFlags(send);
+  addOutputFlags(send);
   send.action(async (url: string | undefined, opts: Record<string, unknown>) => {
-    const { runWebhookSendCommand } = await import('./commands/webhook-send.js');
+    const { runWebhookSendCommand } = await import('../commands/webhook-send.js');
     setExitCode(await runWebhookSendCommand(url, opts as unknown as Parameters<typeof runWebhookSendCommand>[1], io));
   });
 
   const verify = webhook.command('verify').description('check a captured delivery: exit 0 when valid, 1 when not (with the reason)');
-  addSchemeOptions(verify);
+  addSchemeFlags(verify);
   verify
     .option('-d, --data <data>', DATA_HELP)
     .option('-H, --header <header>', '"Name: value" header of the delivery (repeatable)', collect, [])
@@ -75,12 +76,12 @@ export function registerWebhookCommand(program: Command, io: Io, setExitCode: (c
     .option('--json', 'print { "scheme", "valid", "reason", "message", "event" }')
     .option('--debug', 'print stack traces of internal errors', false)
     .action(async (opts: Record<string, unknown>) => {
-      const { runWebhookVerifyCommand } = await import('./commands/webhook-verify.js');
+      const { runWebhookVerifyCommand } = await import('../commands/webhook-verify.js');
       setExitCode(await runWebhookVerifyCommand(opts as unknown as Parameters<typeof runWebhookVerifyCommand>[0], io));
     });
 
   const listen = webhook.command('listen').description('receive deliveries locally, verify each (2xx / 401), optionally forward verified ones');
-  addSchemeOptions(listen);
+  addSchemeFlags(listen);
   listen
     .option('--port <n>', 'port to listen on (0: any free port)', '9000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -94,7 +95,7 @@ export function registerWebhookCommand(program: Command, io: Io, setExitCode: (c
     .option('--no-color', 'no colours (also off when stdout is not a TTY, or with NO_COLOR)')
     .option('--debug', 'print stack traces of internal errors', false)
     .action(async (opts: Record<string, unknown>) => {
-      const { runWebhookListenCommand } = await import('./commands/webhook-listen.js');
+      const { runWebhookListenCommand } = await import('../commands/webhook-listen.js');
       setExitCode(await runWebhookListenCommand(opts as unknown as Parameters<typeof runWebhookListenCommand>[0], io));
     });
 }

@@ -1,7 +1,7 @@
-import { UsageError } from '../errors.js';
-import type { Io } from '../io.js';
-import { colorLevel, type ColorLevel } from '../render/theme.js';
-import type { RawOutputOptions } from './request-options.js';
+import { UsageError } from '../../errors.js';
+import type { Io } from '../../io.js';
+import { colorLevel, type ColorLevel } from '../../render/theme.js';
+import type { RawOutputOptions } from '../flags/output-flags.js';
 
 type RawViewOptions = RawOutputOptions & { ndjson?: boolean };
 

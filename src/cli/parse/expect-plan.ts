@@ -1,12 +1,12 @@
-import { evaluateExpectation, type CheckResult } from '../expect/evaluate.js';
-import type { Expectation } from '../expect/expression.js';
-import type { SchemaCheck } from '../expect/json-schema.js';
-import { parseExpectStatus } from '../expect/matcher.js';
-import { parseExpectation } from '../expect/parse-expression.js';
-import type { ResponseFacts } from '../expect/subject-context.js';
-import type { ResponseData, Timings } from '../engine/types.js';
-import { viewBody } from '../engine/body-view.js';
-import type { RawExpectOptions } from './expect-flags.js';
+import { evaluateExpectation, type CheckResult } from '../../expect/evaluate.js';
+import type { Expectation } from '../../expect/expression.js';
+import type { SchemaCheck } from '../../expect/json-schema.js';
+import { parseExpectStatus } from '../../expect/matcher.js';
+import { parseExpectation } from '../../expect/parse-expression.js';
+import type { ResponseFacts } from '../../expect/subject-context.js';
+import type { ResponseData, Timings } from '../../engine/types.js';
+import { viewBody } from '../../engine/body-view.js';
+import type { RawExpectOptions } from '../flags/expect-flags.js';
 import { withFlag } from './with-flag.js';
 import { resolve } from 'node:path';
 
@@ -25,7 +25,7 @@ export async function planExpectations(raw: RawExpectOptions, cwd: string): Prom
   if (status !== undefined) expectations.unshift(withFlag('--expect-status', () => parseExpectStatus(status)));
   const schemaFile = raw.schema;
   // ajv is loaded only when --schema is used.
-  const jsonSchema = schemaFile === undefined ? null : await import('../expect/json-schema.js');
+  const jsonSchema = schemaFile === undefined ? null : await import('../../expect/json-schema.js');
   const schema = schemaFile === undefined || jsonSchema === null ? null : withFlag('--schema', () => jsonSchema.compileJsonSchema(jsonSchema.loadJsonSchemaFile(resolve(cwd, schemaFile)), schemaFile));
   if (expectations.length === 0 && schema === null) return null;
   return { expectations, schema, checksStatus: expectations.some((e) => e.subject.kind === 'status') };

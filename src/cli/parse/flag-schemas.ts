@@ -1,7 +1,7 @@
 // zod/mini: the same schemas as zod with a tree-shakable API; the full zod costs ~20 ms of start-up per run.
 import * as z from 'zod/mini';
-import { UsageError } from '../errors.js';
-import { parseDuration } from '../util/duration.js';
+import { UsageError } from '../../errors.js';
+import { parseDuration } from '../../util/duration.js';
 
 /** zod pieces for command-line flags: each failure message names the flag and how to fix it. */
 export function durationFlag(flag: string) {

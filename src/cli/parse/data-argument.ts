@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
-import type { Io } from '../io.js';
+import { UsageError } from '../../errors.js';
+import type { Io } from '../../io.js';
 
 /** Reads `--data` / `-d`: literal text, `@file`, or `@-` for stdin. Missing files are usage errors. */
 export async function readDataArg(value: string, io: Io, flag = '-d/--data'): Promise<Uint8Array> {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../../io.js';
 import { collect } from './collect.js';
 
 export const RUN_DESCRIPTION = 'run suite files (YAML or JSON): steps of requests with expectations and captures';
@@ -52,7 +52,7 @@ export function registerRunCommand(program: Command, io: Io, setExitCode: (code:
     .option('--debug', 'print stack traces of internal errors', false)
     .addHelpText('after', EXAMPLES)
     .action(async (suites: string[], opts: RawRunOptions) => {
-      const { runRunCommand } = await import('./commands/run.js');
-      setExitCode(await runRunCommand(suites, opts, io));
+      const { runSuitesCommand } = await import('../commands/run-suites.js');
+      setExitCode(await runSuitesCommand(suites, opts, io));
     });
 }

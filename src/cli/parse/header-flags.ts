@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
-import { HEADER_NAME, headerValueProblem } from '../spec/header-value.js';
+import { UsageError } from '../../errors.js';
+import { HEADER_NAME, headerValueProblem } from '../../model/header-syntax.js';
 
 
 /** Parses `-H "Name: value"` flags. CR/LF anywhere, or a missing colon, is a usage error. */

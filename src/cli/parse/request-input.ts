@@ -1,14 +1,14 @@
 import * as z from 'zod/mini';
-import { UsageError } from '../errors.js';
-import { headerValueProblem } from '../spec/header-value.js';
-import type { Io } from '../io.js';
-import { Secret } from '../redact/secret.js';
-import { METHOD_TOKEN, RequestSpecSchema, type AuthSpec, type BodySpec, type FormField, type RequestSpec } from '../spec/request-spec.js';
-import { appendQuery, normaliseUrl } from './parse-url.js';
-import { hasHeader, parseHeaderFlags, parseHeadersJson } from './parse-headers.js';
-import { fileNameOf, readDataArg, readFileArg } from './read-data.js';
-import { DEFAULT_API_KEY_HEADER, type RawRequestOptions } from './request-options.js';
-import { durationFlag, integerFlag, parseFlags } from './zod-flags.js';
+import { UsageError } from '../../errors.js';
+import { headerValueProblem } from '../../model/header-syntax.js';
+import type { Io } from '../../io.js';
+import { Secret } from '../../redact/secret.js';
+import { METHOD_TOKEN, RequestSpecSchema, type AuthSpec, type BodySpec, type FormField, type RequestSpec } from '../../model/request-spec.js';
+import { appendQuery, normaliseUrl } from './url-argument.js';
+import { hasHeader, parseHeaderFlags, parseHeadersJson } from './header-flags.js';
+import { fileNameOf, readDataArg, readFileArg } from './data-argument.js';
+import { DEFAULT_API_KEY_HEADER, type RawRequestOptions } from '../flags/request-flags.js';
+import { durationFlag, integerFlag, parseFlags } from './flag-schemas.js';
 
 const ScalarFlagsSchema = z.object({
   timeout: durationFlag('--timeout'),

@@ -1,3 +1,4 @@
+/** Flags checked before anything is sent: each error names its flag, exit 2, nothing reaches the server. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli } from '../helpers/run-cli.js';
 import { startTestDemo, type DemoServer } from '../helpers/demo.js';
@@ -10,7 +11,7 @@ afterAll(async () => {
   await demo.close();
 });
 
-describe('review fixes', () => {
+describe('flag checks', () => {
   test('--ndjson with --json or --format is a usage error, nothing sent', async () => {
     const before = demo.requests().length;
     for (const extra of [['--json'], ['--format', 'table']]) {
@@ -24,16 +25,6 @@ describe('review fixes', () => {
     const r = await runCli([`${demo.url}/echo`, '-H', 'X-Tok: S3cretValue123', '--api-key-header', 'X-Tok']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--api-key-header needs --api-key/);
-  });
-  test('a kept-alive connection has no DNS, TCP or TLS phase', async () => {
-    const r = await runCli([`${demo.url}/flaky?fail=1&key=reuse1`, '--retry', '2', '--retry-delay', '10ms', '--json']);
-    expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.timings).toMatchObject({ dns: null, tcp: null, tls: null });
-    expect(r.stderr).toMatch(/attempt 1 failed \(503 Service Unavailable\)/);
-    const pages = JSON.parse((await runCli([`${demo.url}/pages/link`, '--paginate', '--json'])).stdout).pages;
-    expect(typeof pages[0].timings.tcp).toBe('number');
-    expect(pages[1].timings).toMatchObject({ dns: null, tcp: null });
   });
   test.each([
     [['--expect', 'bogus'], '--expect:'],
@@ -51,16 +42,6 @@ describe('review fixes', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--basic: no password given and the environment variable API_PASSWORD is not set/);
   });
-  test('--timeout applies to each attempt: two attempts of /hang each time out, exit 4', async () => {
-    const started = Date.now();
-    const r = await runCli([`${demo.url}/hang`, '--timeout', '300ms', '--retry', '1', '--retry-delay', '10ms', '--retry-on', '503', '--json']);
-    expect(r.code).toBe(4);
-    expect(JSON.parse(r.stdout).attempts).toHaveLength(2);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
-  });
-});
-
-describe('second review fixes', () => {
   test('a header value that cannot be sent is a usage error, nothing sent', async () => {
     const before = demo.requests().length;
     for (const value of ['✓', 'a\u0001b']) {
@@ -72,11 +53,5 @@ describe('second review fixes', () => {
     expect(token.code).toBe(2);
     expect(token.stderr).not.toContain('secret-value');
     expect(demo.requests().length).toBe(before);
-  });
-  test('the same -H name given twice is sent twice', async () => {
-    const r = await runCli([`${demo.url}/echo`, '-H', 'X-A: 1', '-H', 'X-A: 2', '--json']);
-    expect(r.code).toBe(0);
-    const last = demo.requests().filter((x) => x.path === '/echo').pop();
-    expect(last?.headers['x-a']).toBe('1, 2');
   });
 });

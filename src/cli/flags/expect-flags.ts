@@ -7,8 +7,8 @@ export interface RawExpectOptions {
   schema?: string;
 }
 
-/** Flag definitions only (cheap to load); the checks live in expect-options.ts, loaded when a flag is used. */
-export function addExpectOptions(cmd: Command): Command {
+/** Flag definitions only (cheap to load); the checks live in ../parse/expect-plan.ts, loaded when a flag is used. */
+export function addExpectFlags(cmd: Command): Command {
   return cmd
     .option('--expect <expression>', 'an expectation such as "status == 200" or "$.id type number" (repeatable); a failure exits 1', collect, [])
     .option('--expect-status <codes>', 'expected status: 200, 200,201 or 2xx (replaces the status >= 400 exits 5 rule)')

@@ -5,7 +5,7 @@ import { DEFAULT_HMAC, SCHEME_NAMES } from '../../webhook/scheme-names.js';
 export const SECRET_ENV = 'WEBHOOK_SECRET';
 
 /** `--scheme`, `--secret` and the generic HMAC options, added to a subcommand. */
-export function addSchemeOptions(cmd: Command): Command {
+export function addSchemeFlags(cmd: Command): Command {
   return cmd
     .option('--scheme <scheme>', `signature scheme: ${SCHEME_NAMES.join(', ')} (required)`)
     .option('--secret <secret>', `the shared secret (default: $${SECRET_ENV}); masked in all output`)
@@ -16,7 +16,7 @@ export function addSchemeOptions(cmd: Command): Command {
 }
 
 /** `--event` and the hidden replay/testing options of the subcommands that sign. */
-export function addSigningOptions(cmd: Command): Command {
+export function addSigningFlags(cmd: Command): Command {
   return cmd
     .option('--event <type>', 'github: the X-GitHub-Event value (default ping); hmac: sent as X-Event')
     .addOption(new Option('--timestamp <unix-seconds>', 'sign as of this time instead of now (for testing replays and tolerance)').hideHelp())

@@ -6,7 +6,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { startTestDemo, type DemoServer } from '../helpers/demo.js';
 
 let demo: DemoServer;
-const dir = mkdtempSync(join(tmpdir(), 'apitest-suite-fixes-'));
+const dir = mkdtempSync(join(tmpdir(), 'apitest-suite-load-'));
 const suite = (name: string, text: string): string => {
   const file = join(dir, name);
   writeFileSync(file, text);
@@ -19,7 +19,7 @@ afterAll(async () => {
   await demo.close();
 });
 
-describe('suite fixes from the second review', () => {
+describe('loading and interpolating a suite', () => {
   test('auth header and query names and form file paths are interpolated', async () => {
     writeFileSync(join(dir, 'up.txt'), 'uploaded bytes');
     const file = suite(

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import { UsageError } from '../errors.js';
-import { compileJsonPath } from '../expect/jsonpath.js';
-import type { PaginateOptions, PaginationStyle } from '../paginate/paginate-options.js';
-import { integerFlag, parseFlags } from './zod-flags.js';
+import { UsageError } from '../../errors.js';
+import { compileJsonPath } from '../../expect/jsonpath.js';
+import type { PaginateOptions, PaginationStyle } from '../../paginate/walk-options.js';
+import { integerFlag, parseFlags } from './flag-schemas.js';
 import { withFlag } from './with-flag.js';
-import { PAGINATION_STYLES, type RawPaginateOptions } from './paginate-flags.js';
+import { PAGINATION_STYLES, type RawPaginateOptions } from '../flags/paginate-flags.js';
 
 const Schema = z.object({
   startPage: integerFlag('--start-page', 0),

@@ -23,8 +23,8 @@ export interface RawPaginateOptions {
 const STYLES = ['auto', 'link', 'page', 'offset', 'cursor'] as const;
 export const PAGINATION_STYLES: readonly string[] = STYLES;
 
-/** Flag definitions only (cheap to load); parsing (with JSONPath compilation) is in paginate-options.ts. */
-export function addPaginateOptions(cmd: Command): Command {
+/** Flag definitions only (cheap to load); parsing (with JSONPath compilation) is in ../parse/paginate-settings.ts. */
+export function addPaginateFlags(cmd: Command): Command {
   return cmd
     .addOption(new Option('--paginate [style]', 'walk a collection: auto (default), link, page, offset or cursor'))
     .option('--page-param <name>', 'page style: the page number parameter', 'page')

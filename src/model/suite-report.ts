@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HeaderValueSchema, TimingsSchema } from './json-document.js';
+import { HeaderValueSchema, TimingsSchema } from './request-document.js';
 
 /**
  * The report of `apitest run`, version 1: what `--reporter json` prints, and the data every reporter

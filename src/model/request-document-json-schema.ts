@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SingleRequestDocumentSchema } from './json-document.js';
+import { SingleRequestDocumentSchema } from './request-document.js';
 
 /** Where the published schema lives, relative to the repository root. */
 export const JSON_OUTPUT_SCHEMA_PATH = 'docs/json-output.schema.json';
@@ -15,7 +15,7 @@ export function jsonOutputSchema(): Record<string, unknown> {
   return {
     $schema,
     title: 'apitest --json document, schemaVersion 1',
-    description: 'What `apitest --json` prints on stdout for a single request. Generated from src/spec/json-document.ts by scripts/gen-schemas.mjs: do not edit by hand.',
+    description: 'What `apitest --json` prints on stdout for a single request. Generated from src/model/request-document.ts by scripts/gen-schemas.mjs: do not edit by hand.',
     ...rest,
   };
 }
