@@ -1,6 +1,8 @@
 /**
- * The one table of exit codes, and the typed errors that carry them.
- * `cli/main.ts` is the only place that turns an error into an exit code.
+ * The one table of error kinds and exit codes, and the typed errors that carry them.
+ * Every kind has one exit code and, where one is always true, a default hint. The `--json` document's and the
+ * suite report's error kinds (and their JSON Schemas), the exit-code tables of the README and docs/cli.md are
+ * generated from or tested against this table (test/unit/error-kinds.test.ts).
  */
 export const ExitCode = {
   Ok: 0,
@@ -9,91 +11,132 @@ export const ExitCode = {
   Connection: 3,
   Timeout: 4,
   Http: 5,
+  /** A bug in apitest (sysexits' EX_SOFTWARE). */
+  Internal: 70,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-export type ErrorKind = 'usage' | 'connection' | 'tls' | 'timeout' | 'http' | 'expectation';
+interface KindRow {
+  readonly exitCode: ExitCode;
+  /** Said when the error has no hint of its own; null when no hint would be true for every case. */
+  readonly defaultHint: string | null;
+  /** What the kind means, for the schemas and the docs. */
+  readonly meaning: string;
+  /** Where it is reported: a single request's `--json` document, a suite step, or both. */
+  readonly reportedBy: readonly ('request' | 'step')[];
+}
+
+export const ERROR_KINDS = {
+  expectation: { exitCode: ExitCode.Expectation, defaultHint: null, meaning: 'an expectation failed', reportedBy: ['request', 'step'] },
+  capture: { exitCode: ExitCode.Expectation, defaultHint: null, meaning: 'a capture found no value', reportedBy: ['step'] },
+  variable: {
+    exitCode: ExitCode.Expectation,
+    defaultHint: null,
+    meaning: 'a {{ variable }} had no value (e.g. an earlier capture failed); nothing was sent',
+    reportedBy: ['step'],
+  },
+  usage: { exitCode: ExitCode.Usage, defaultHint: null, meaning: 'bad command line or input; nothing was sent', reportedBy: ['request', 'step'] },
+  connection: { exitCode: ExitCode.Connection, defaultHint: null, meaning: 'no response: DNS, refused, reset, too many redirects', reportedBy: ['request', 'step'] },
+  tls: {
+    exitCode: ExitCode.Connection,
+    defaultHint: "give the server's CA with --cacert, or skip verification with -k/--insecure (unsafe)",
+    meaning: 'no response: the TLS handshake failed',
+    reportedBy: ['request', 'step'],
+  },
+  timeout: { exitCode: ExitCode.Timeout, defaultHint: null, meaning: 'no response in time', reportedBy: ['request', 'step'] },
+  http: { exitCode: ExitCode.Http, defaultHint: null, meaning: 'the server answered with a status >= 400', reportedBy: ['request', 'step'] },
+  internal: {
+    exitCode: ExitCode.Internal,
+    defaultHint: 'run with --debug for details, and please report it',
+    meaning: 'a bug in apitest',
+    reportedBy: ['step'],
+  },
+} as const satisfies Record<string, KindRow>;
+
+export type ErrorKind = keyof typeof ERROR_KINDS;
+
+/** The kinds a single request's `--json` document and a suite step can report, in table order. */
+export const REQUEST_ERROR_KINDS = kindsReportedBy('request');
+export const STEP_ERROR_KINDS = kindsReportedBy('step');
+
+function kindsReportedBy(where: 'request' | 'step'): [ErrorKind, ...ErrorKind[]] {
+  return (Object.keys(ERROR_KINDS) as ErrorKind[]).filter((kind) => (ERROR_KINDS[kind].reportedBy as readonly string[]).includes(where)) as [ErrorKind, ...ErrorKind[]];
+}
+
+export function exitCodeOf(kind: ErrorKind): ExitCode {
+  return ERROR_KINDS[kind].exitCode;
+}
+
+export interface ErrorOptions {
+  code?: string;
+  hint?: string;
+  cause?: unknown;
+}
 
 export abstract class ApitestError extends Error {
   abstract readonly kind: ErrorKind;
-  abstract readonly exitCode: ExitCode;
   /** A stable machine word for the failure (an errno such as ECONNREFUSED, or a short word). */
   readonly code: string;
   readonly hint: string | undefined;
 
-  constructor(message: string, options: { code?: string; hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code ?? 'ERROR';
     this.hint = options.hint;
+  }
+
+  get exitCode(): ExitCode {
+    return ERROR_KINDS[this.kind].exitCode;
   }
 }
 
 /** Bad command line or bad input: nothing was sent. */
 export class UsageError extends ApitestError {
   readonly kind = 'usage' as const;
-  readonly exitCode = ExitCode.Usage;
-  constructor(message: string, options: { code?: string; hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: ErrorOptions = {}) {
     super(message, { code: 'EUSAGE', ...options });
   }
 }
 
 export class ConnectionError extends ApitestError {
   readonly kind = 'connection' as const;
-  readonly exitCode = ExitCode.Connection;
 }
 
 export class TlsError extends ApitestError {
   readonly kind = 'tls' as const;
-  readonly exitCode = ExitCode.Connection;
 }
 
 export class TimeoutError extends ApitestError {
   readonly kind = 'timeout' as const;
-  readonly exitCode = ExitCode.Timeout;
 }
 
 export class ExpectationError extends ApitestError {
   readonly kind = 'expectation' as const;
-  readonly exitCode = ExitCode.Expectation;
 }
 
-/** The server answered with a status >= 400. Subclasses name the common cases. */
+/** The server answered with a status >= 400. */
 export class HttpStatusError extends ApitestError {
   readonly kind = 'http' as const;
-  readonly exitCode = ExitCode.Http;
   constructor(
     readonly status: number,
     message: string,
-    options: { code?: string; hint?: string; cause?: unknown } = {},
+    options: ErrorOptions = {},
   ) {
     super(message, { code: `HTTP_${status}`, ...options });
   }
 }
-export class UnauthorizedError extends HttpStatusError {}
-export class ForbiddenError extends HttpStatusError {}
-export class NotFoundError extends HttpStatusError {}
-export class RateLimitError extends HttpStatusError {}
-export class ServerError extends HttpStatusError {}
 
-/** Builds the typed error for a response status >= 400, with a hint for the common cases. */
-export function httpErrorFor(status: number, statusText: string, url: string, retryAfterSeconds?: number | null): HttpStatusError {
+/** What the error line and the reports say about a status >= 400, with a hint for the common cases. */
+export function describeHttpStatus(status: number, statusText: string, url: string, retryAfterSeconds: number | null = null): { message: string; hint: string | undefined } {
   const base = `${status} ${statusText}`.trim() + ` from ${url}`;
-  if (status === 401) {
-    return new UnauthorizedError(status, `${base}: authentication failed`, { hint: 'check the credentials (--bearer, --api-key, --basic)' });
-  }
-  if (status === 403) {
-    return new ForbiddenError(status, `${base}: permission denied`, { hint: 'the credentials are valid but lack permission for this resource' });
-  }
-  if (status === 404) {
-    return new NotFoundError(status, `${base}: not found`, { hint: 'check the URL path' });
-  }
+  if (status === 401) return { message: `${base}: authentication failed`, hint: 'check the credentials (--bearer, --api-key, --basic)' };
+  if (status === 403) return { message: `${base}: permission denied`, hint: 'the credentials are valid but lack permission for this resource' };
+  if (status === 404) return { message: `${base}: not found`, hint: 'check the URL path' };
   if (status === 429) {
-    const wait = retryAfterSeconds == null ? '' : ` (the server asks to wait ${retryAfterSeconds}s)`;
-    return new RateLimitError(status, `${base}: rate limit exceeded${wait}`, { hint: 'slow down with --rate, or retry with --retry' });
+    const wait = retryAfterSeconds === null ? '' : ` (the server asks to wait ${retryAfterSeconds}s)`;
+    return { message: `${base}: rate limit exceeded${wait}`, hint: 'slow down with --rate, or retry with --retry' };
   }
-  if (status >= 500) {
-    return new ServerError(status, `${base}: server error`, { hint: 'the server failed; --retry may help if it is transient' });
-  }
-  return new HttpStatusError(status, base);
+  if (status >= 500) return { message: `${base}: server error`, hint: 'the server failed; --retry may help if it is transient' };
+  return { message: base, hint: undefined };
 }

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { ApitestError, ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { processIo, type Io } from '../io.js';
-import { formatErrorLine, formatInternalError } from '../render/error-line.js';
+import { printDiagnostic, printErrorLine, printReport } from '../render/output.js';
+import { exitWith, OK, resultOfError, type CommandResult } from './command-result.js';
 import { addOutputFlags } from './flags/output-flags.js';
 import { addRequestFlags } from './flags/request-flags.js';
 import { addRetryFlags } from './flags/retry-flags.js';
@@ -29,12 +30,22 @@ Exit codes: 0 ok, 1 expectation failed, 2 usage error, 3 connection/TLS failed, 
 Docs: docs/cli.md`;
 
 /**
- * Parses argv, runs the command, and turns any error into an exit code — the one catch-all.
- * Returns the exit code; bin/apitest.js sets process.exitCode (never process.exit, so pipes flush).
+ * Parses argv, runs the command, and prints the one error line of a failed run — the one catch-all and the one
+ * place errors are printed. Returns the exit code; bin/apitest.js sets process.exitCode (never process.exit, so
+ * pipes flush).
  */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  let exitCode: number = ExitCode.Ok;
-  let debug = argv.includes('--debug');
+  const debug = argv.includes('--debug') || io.env.APITEST_DEBUG === '1';
+  const result = await run(argv, io);
+  if (result.error !== null) printErrorLine(io, result.error, debug);
+  return result.exitCode;
+}
+
+async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
+  let result: CommandResult = OK;
+  const setResult = (r: CommandResult): void => {
+    result = r;
+  };
   const program = new Command()
     .name('apitest')
     .description('Test an HTTP endpoint: status, headers, rate limits, timings by phase, body.')
@@ -42,8 +53,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeOut: (s) => printReport(io, s),
+      writeErr: (s) => printErrorText(io, s),
       outputError: (s, write) => write(`apitest: ${s}`),
     })
     .showSuggestionAfterError(true)
@@ -64,7 +75,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     const { runRequestCommand } = await import('./commands/request.js');
     const raw = { ...opts, url: (opts.url as string | undefined) ?? url } as unknown as Parameters<typeof runRequestCommand>[0];
-    exitCode = await runRequestCommand(raw, io);
+    setResult(await runRequestCommand(raw, io));
   });
 
   program
@@ -74,40 +85,37 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (opts: { port: string; host: string }) => {
       const { runDemoServerCommand } = await import('./commands/demo-server.js');
-      exitCode = await runDemoServerCommand(opts, io);
+      setResult(await runDemoServerCommand(opts, io));
     });
 
   // A subcommand's options are defined only when its name is on the command line; otherwise a stub with its
   // description stands in for --help (a plain request does not pay for defining dozens of options it never uses).
-  const setExitCode = (code: number): void => {
-    exitCode = code;
-  };
-  if (argv.includes('run')) registerRunCommand(program, io, setExitCode);
+  if (argv.includes('run')) registerRunCommand(program, io, setResult);
   else program.command('run [options] <suites...>').description(RUN_DESCRIPTION);
-  if (argv.includes('webhook')) registerWebhookCommand(program, io, setExitCode);
+  if (argv.includes('webhook')) registerWebhookCommand(program, io, setResult);
   else program.command('webhook [command]').description(WEBHOOK_DESCRIPTION);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return exitCode;
+    return result;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return OK;
       // A single request asked for JSON: the document is printed even for a command-line error.
       const subcommand = program.commands.some((c) => c.name() === argv[0]);
       if (!subcommand && (argv.includes('--json') || argv.join(' ').includes('--format json'))) {
-        const { usageDocument } = await import('./usage-document.js');
+        const { usageDocument } = await import('../result/request-document.js');
         const message = error.message.replace(/^error: /, '');
-        io.stdout.write(`${JSON.stringify(usageDocument(undefined, undefined, { code: 'EUSAGE', message }), null, 2)}\n`);
+        printReport(io, `${JSON.stringify(usageDocument(undefined, undefined, { code: 'EUSAGE', message }), null, 2)}\n`);
       }
-      return ExitCode.Usage;
+      // commander has printed its own line (configureOutput above).
+      return exitWith(ExitCode.Usage);
     }
-    if (error instanceof ApitestError) {
-      io.stderr.write(formatErrorLine(error, null, debug));
-      return error.exitCode;
-    }
-    debug ||= io.env.APITEST_DEBUG === '1';
-    io.stderr.write(formatInternalError(error, debug));
-    return 70;
+    return resultOfError(error);
   }
+}
+
+/** commander's own error and help text on stderr. */
+function printErrorText(io: Io, text: string): void {
+  printDiagnostic(io, text);
 }

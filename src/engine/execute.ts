@@ -3,12 +3,10 @@ import type { ServerGate } from '../ratelimit/server-gate.js';
 import type { RetryPolicy } from '../retry/backoff.js';
 import { decideRetry, type AttemptOutcome, type RetryDecision } from '../retry/decide-retry.js';
 import type { RequestSpec } from '../model/request-spec.js';
-import type { Clock } from '../util/clock.js';
 import { performAttempt, type AttemptDeps } from './perform-attempt.js';
 import type { Attempt, Exchange } from './types.js';
 
 export interface EngineDeps extends AttemptDeps {
-  clock: Clock;
   random: () => number;
   /** Client-side pacing of request starts (`--rate`), shared by the whole run. */
   limiter: Limiter | null;
@@ -38,9 +36,9 @@ export async function executeRequest(spec: RequestSpec, policy: RetryPolicy, dep
     if (deps.limiter) await deps.limiter.acquire();
     const attempt = await performAttempt(spec, deps, delayMs);
     attempts.push(attempt);
-    if (attempt.outcome.kind === 'response' && deps.gate) deps.gate.observe(attempt.outcome.response.headers);
+    if (attempt.outcome.kind === 'response' && deps.gate) deps.gate.observe(attempt.outcome.response.headers, attempt.outcome.response.retryAfterSeconds);
     const decision = decideRetry(
-      { retriesSoFar: attempts.length - 1, method: spec.method, hasIdempotencyKey, outcome: outcomeOf(attempt), nowMs: deps.clock.now() },
+      { retriesSoFar: attempts.length - 1, method: spec.method, hasIdempotencyKey, outcome: outcomeOf(attempt) },
       policy,
       deps.random,
     );
@@ -55,7 +53,7 @@ export async function executeRequest(spec: RequestSpec, policy: RetryPolicy, dep
 
 function outcomeOf(attempt: Attempt): AttemptOutcome {
   if (attempt.outcome.kind === 'response') {
-    return { kind: 'response', status: attempt.outcome.response.status, headers: attempt.outcome.response.headers };
+    return { kind: 'response', status: attempt.outcome.response.status, retryAfterSeconds: attempt.outcome.response.retryAfterSeconds };
   }
   const { error } = attempt.outcome;
   const errorKind = error.kind === 'tls' || error.kind === 'timeout' || error.kind === 'connection' ? error.kind : 'usage';

@@ -5,12 +5,17 @@ import type { RequestSpec } from '../model/request-spec.js';
 import { isRedirect, redirectMethod, sameOrigin, withoutHeaders } from './redirect.js';
 import type { BodyTarget, ResponseHead, SendOptions, Transport, WireRequest } from './transport.js';
 import type { Attempt, Redirect, SentRequest } from './types.js';
+import type { Clock } from '../util/clock.js';
+import { firstHeaderValue } from '../util/header-map.js';
+import { parseRetryAfter } from '../retry/retry-after.js';
 
 /** Headers that never follow a request to another origin, besides the auth spec's own (even when given with -H). */
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
 
 export interface AttemptDeps {
   transport: Transport;
+  /** Time for the attempt's budget and for converting Retry-After when a response arrives. */
+  clock: Clock;
   /** Opens the stream the final response body is written to (`-o`); absent: kept in memory. */
   openBodySink?: () => Writable;
   /** Told of each request as it went out, and of each response head (for `--verbose`). */
@@ -29,7 +34,7 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
   // A user-given Host names the first origin: it does not follow the request elsewhere either.
   const credentialNames = new Set([...CREDENTIAL_HEADERS, ...authHeaderNames(spec.auth), 'host']);
   // --timeout is the total for the attempt: redirect hops share it (each retry gets its own).
-  const started = Date.now();
+  const started = deps.clock.now();
   const options: SendOptions = {
     timeoutMs: spec.timeoutMs,
     totalTimeoutMs: spec.timeoutMs,
@@ -49,7 +54,7 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
     };
     const result = await deps.transport.send(
       wire,
-      { timeoutMs: Math.max(1, spec.timeoutMs - (Date.now() - started)), totalTimeoutMs: options.totalTimeoutMs ?? spec.timeoutMs, connectTimeoutMs: options.connectTimeoutMs, insecure: options.insecure, ca: options.ca },
+      { timeoutMs: Math.max(1, spec.timeoutMs - (deps.clock.now() - started)), totalTimeoutMs: options.totalTimeoutMs ?? spec.timeoutMs, connectTimeoutMs: options.connectTimeoutMs, insecure: options.insecure, ca: options.ca },
       chooseTarget,
     );
     if (result.sent && deps.onRequest) deps.onRequest(result.sent);
@@ -73,6 +78,7 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
             body: result.body,
             size: result.size,
             bodyFile: result.body === null ? 'stream' : null,
+            retryAfterSeconds: parseRetryAfter(firstHeaderValue(result.head.headers, 'retry-after'), deps.clock.now()),
           },
         },
         redirects,

@@ -37,6 +37,8 @@ export interface ResponseData {
   size: number;
   /** Where the body was written (`-o`), if it was. */
   bodyFile: string | null;
+  /** `Retry-After` in seconds from when the response arrived (converted once, here); null when absent or invalid. */
+  retryAfterSeconds: number | null;
 }
 
 export interface Redirect {

@@ -16,3 +16,11 @@ export function headerValueProblem(value: string): string | null {
     ? `contains the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`
     : `contains ${JSON.stringify(char)}, which is not a Latin-1 character (header values are bytes)`;
 }
+
+/** Why a header cannot be sent (its name, then its value), or null when it can. */
+export function headerProblem(name: string, value: string): { problem: string; hint: string } | null {
+  if (!HEADER_NAME.test(name)) return { problem: `invalid header name ${JSON.stringify(name)}`, hint: "header names are letters, digits and !#$%&'*+-.^_`|~" };
+  const problem = headerValueProblem(value);
+  if (problem !== null) return { problem: `the value of header ${name} ${problem}`, hint: 'header values are a single line of Latin-1 text' };
+  return null;
+}

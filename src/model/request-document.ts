@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_KINDS, REQUEST_ERROR_KINDS } from '../errors.js';
 
 /**
  * The `--json` document of a single request, version 1. The code builds documents of this type and the
@@ -10,8 +11,12 @@ export const TimingsSchema = z
   .object({ dns: NullableMs, tcp: NullableMs, tls: NullableMs, firstByte: NullableMs, download: NullableMs, total: NullableMs })
   .describe('Milliseconds per phase; null for a phase that did not happen (no TLS on http, no DNS/TCP on a reused connection).');
 
+export const ErrorKindSchema = z
+  .enum(REQUEST_ERROR_KINDS)
+  .describe(REQUEST_ERROR_KINDS.map((kind) => `${kind} (exit ${ERROR_KINDS[kind].exitCode}): ${ERROR_KINDS[kind].meaning}`).join('; '));
+
 export const ErrorInfoSchema = z.object({
-  kind: z.enum(['usage', 'connection', 'tls', 'timeout', 'http', 'expectation']),
+  kind: ErrorKindSchema,
   code: z.string().describe('A stable machine word: an errno such as ECONNREFUSED, HTTP_404, ETIMEDOUT, EUSAGE.'),
   message: z.string(),
 });
@@ -40,7 +45,7 @@ export const ResponseInfoSchema = z.object({
 
 export const AttemptInfoSchema = z.object({
   status: z.number().int().nullable(),
-  error: z.object({ kind: z.string(), code: z.string() }).nullable(),
+  error: z.object({ kind: ErrorKindSchema, code: z.string() }).nullable(),
   delayMs: z.number().nonnegative().describe('Wait before this attempt (0 for the first).'),
 });
 
@@ -49,7 +54,7 @@ export const ExpectationResultSchema = z.object({
   ok: z.boolean(),
   expected: z.unknown(),
   actual: z.unknown(),
-  message: z.string().optional(),
+  message: z.string().nullable().describe('One line for a failure; null when it passed.'),
 });
 
 export const PageInfoSchema = z.object({
@@ -69,7 +74,7 @@ export const SingleRequestDocumentSchema = z.object({
   request: z.object({
     method: z.string(),
     url: z.string().describe('The final URL, with query.'),
-    headers: z.record(z.string(), z.string()),
+    headers: z.record(z.string(), HeaderValueSchema).describe('As sent, in order; a header sent several times is an array of its values; credentials masked.'),
   }),
   response: ResponseInfoSchema.nullable(),
   timings: TimingsSchema,

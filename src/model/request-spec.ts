@@ -1,56 +1,212 @@
-// zod/mini keeps the request path's start-up cheap (see cli/parse/flag-schemas.ts).
-import * as z from 'zod/mini';
-import { Secret } from '../redact/secret.js';
+/**
+ * One request, fully validated: what the engine sends. There is one way to make one, `createRequestSpec`, used
+ * by the command line, suite steps, `webhook send` and every later producer; `withUrl` derives a request for
+ * another URL (the next page of a walk). Producers turn their own syntax (flags, YAML, templates) into a
+ * `RequestInput`; every rule about what can be sent lives here, and its messages name where the value came from.
+ */
+import { UsageError } from '../errors.js';
+import type { Secret } from '../redact/secret.js';
+import { HEADER_NAME, headerProblem, headerValueProblem } from './header-syntax.js';
 
 /** RFC 9110 `token`: the characters a method name may use. */
 export const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-const SecretSchema = z.instanceof(Secret);
-const BytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected bytes' });
+/** The longest time budget a timer can hold (2^31 - 1 ms, about 24.8 days). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+export const MAX_REDIRECTS = 1000;
 
-export const AuthSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }),
-  z.object({ kind: z.literal('bearer'), token: SecretSchema }),
-  z.object({
-    kind: z.literal('api-key'),
-    key: SecretSchema,
-    /** Header that carries the key, unless `query` is set. */
-    header: z.string().check(z.minLength(1)),
-    /** Query parameter that carries the key instead of a header. */
-    query: z.nullable(z.string().check(z.minLength(1))),
-  }),
-  z.object({ kind: z.literal('basic'), user: z.string(), password: SecretSchema }),
-]);
-export type AuthSpec = z.infer<typeof AuthSpecSchema>;
+export type AuthSpec =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'bearer'; readonly token: Secret }
+  /** The key goes in `header`, or in the query parameter `query` when that is set. */
+  | { readonly kind: 'api-key'; readonly key: Secret; readonly header: string; readonly query: string | null }
+  | { readonly kind: 'basic'; readonly user: string; readonly password: Secret };
 
-export const FormFieldSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), name: z.string().check(z.minLength(1)), value: z.string() }),
-  z.object({ kind: z.literal('file'), name: z.string().check(z.minLength(1)), fileName: z.string(), data: BytesSchema }),
-]);
-export type FormField = z.infer<typeof FormFieldSchema>;
+export type FormField =
+  | { readonly kind: 'text'; readonly name: string; readonly value: string }
+  | { readonly kind: 'file'; readonly name: string; readonly fileName: string; readonly data: Uint8Array };
 
-export const BodySpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }),
-  /** Exact bytes. The Content-Type header is in `headers` (chosen by the builder when the user gave none). */
-  z.object({ kind: z.literal('bytes'), data: BytesSchema }),
-  z.object({ kind: z.literal('form'), fields: z.array(FormFieldSchema).check(z.minLength(1)) }),
-]);
-export type BodySpec = z.infer<typeof BodySpecSchema>;
+export type BodySpec =
+  | { readonly kind: 'none' }
+  /** Exact bytes. The Content-Type is in `headers`. */
+  | { readonly kind: 'bytes'; readonly data: Uint8Array }
+  | { readonly kind: 'form'; readonly fields: readonly FormField[] };
 
-/** One fully validated request: what the engine sends. Built only through `RequestSpecSchema.parse`. */
-export const RequestSpecSchema = z.object({
-  url: z.url({ protocol: /^https?$/ }),
-  method: z.string().check(z.regex(METHOD_TOKEN)),
-  /** Headers in the order given, names as typed. Auth headers are not here: see `auth`. */
-  headers: z.array(z.tuple([z.string().check(z.minLength(1)), z.string()])),
-  body: BodySpecSchema,
-  auth: AuthSpecSchema,
-  timeoutMs: z.int().check(z.positive()),
-  connectTimeoutMs: z.nullable(z.int().check(z.positive())),
-  followRedirects: z.boolean(),
-  maxRedirects: z.int().check(z.nonnegative()),
-  insecure: z.boolean(),
+export interface RequestSpec {
+  /** An absolute http or https URL. */
+  readonly url: string;
+  /** Upper-case RFC 9110 token. */
+  readonly method: string;
+  /** In the order given, names as typed. Auth headers are not here: see `auth`. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: BodySpec;
+  readonly auth: AuthSpec;
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number | null;
+  readonly followRedirects: boolean;
+  readonly maxRedirects: number;
+  readonly insecure: boolean;
   /** PEM text of extra CA certificates (`--cacert`). */
-  ca: z.nullable(z.string()),
-});
-export type RequestSpec = z.infer<typeof RequestSpecSchema>;
+  readonly ca: string | null;
+}
+
+/** A header and where the user wrote it (named in a problem's message, e.g. `-H/--header`). */
+export type HeaderInput = readonly [name: string, value: string, source?: string];
+
+export interface RequestInput {
+  readonly url: string;
+  /** null: GET, or POST when there is a body. */
+  readonly method: string | null;
+  readonly headers: readonly HeaderInput[];
+  readonly body: BodySpec;
+  readonly auth: AuthSpec;
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number | null;
+  readonly followRedirects: boolean;
+  readonly maxRedirects: number;
+  readonly insecure: boolean;
+  readonly ca: string | null;
+}
+
+/** How the user wrote each field, for messages (`URL`, `-X/--method`…), and a note such as "(after interpolation)". */
+export interface InputLabels {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: string;
+  readonly auth: string;
+  /** Where the API key's header name was given (`--api-key-header`, `auth.header`). */
+  readonly apiKeyHeader: string;
+  readonly timeout: string;
+  readonly connectTimeout: string;
+  readonly maxRedirects: string;
+  readonly note?: string;
+}
+
+/**
+ * Checks every field and fills the defaults: the method (GET, or POST with a body), a Content-Type for a byte
+ * body that has none (application/json when the bytes are JSON, else text/plain; charset=utf-8). Throws a
+ * UsageError naming the field as the user wrote it; a credential's value is never shown.
+ */
+export function createRequestSpec(input: RequestInput, labels: InputLabels): RequestSpec {
+  const note = labels.note === undefined ? '' : ` ${labels.note}`;
+  const fail = (label: string, problem: string, hint?: string): never => {
+    throw new UsageError(`${label}: ${problem}${note}`, hint === undefined ? {} : { hint });
+  };
+  const urlIssue = urlProblem(input.url);
+  if (urlIssue !== null) fail(labels.url, urlIssue, 'write it as http://host[:port]/path');
+  const method = (input.method ?? (input.body.kind === 'none' ? 'GET' : 'POST')).toUpperCase();
+  if (!METHOD_TOKEN.test(method)) fail(labels.method, `invalid method ${JSON.stringify(input.method)}`, 'use a token such as GET, POST, PATCH');
+  const headers: Array<readonly [string, string]> = [];
+  for (const [name, value, source] of input.headers) {
+    const problem = headerProblem(name, value);
+    if (problem !== null) fail(source ?? labels.headers, problem.problem, problem.hint);
+    headers.push([name, value]);
+  }
+  checkAuth(input.auth, labels, fail);
+  if (input.body.kind === 'form') {
+    for (const field of input.body.fields) if (field.name === '') fail('form', 'a form field has an empty name');
+  }
+  if (input.body.kind === 'bytes' && !headers.some(([n]) => n.toLowerCase() === 'content-type')) {
+    headers.push(['Content-Type', looksLikeJson(input.body.data) ? 'application/json' : 'text/plain; charset=utf-8']);
+  }
+  checkDuration(input.timeoutMs, labels.timeout, fail);
+  if (input.connectTimeoutMs !== null) checkDuration(input.connectTimeoutMs, labels.connectTimeout, fail);
+  if (!Number.isSafeInteger(input.maxRedirects) || input.maxRedirects < 0 || input.maxRedirects > MAX_REDIRECTS) {
+    fail(labels.maxRedirects, `expected a whole number from 0 to ${MAX_REDIRECTS}, got ${input.maxRedirects}`);
+  }
+  return Object.freeze({
+    url: new URL(input.url).toString(),
+    method,
+    headers,
+    body: input.body,
+    auth: input.auth,
+    timeoutMs: input.timeoutMs,
+    connectTimeoutMs: input.connectTimeoutMs,
+    followRedirects: input.followRedirects,
+    maxRedirects: input.maxRedirects,
+    insecure: input.insecure,
+    ca: input.ca,
+  });
+}
+
+/** The same request sent to another URL (the next page of a walk); the URL is checked like any other. */
+export function withUrl(spec: RequestSpec, url: string): RequestSpec {
+  const problem = urlProblem(url);
+  if (problem !== null) throw new UsageError(`next page: ${problem}`);
+  return Object.freeze({
+    url,
+    method: spec.method,
+    headers: spec.headers,
+    body: spec.body,
+    auth: spec.auth,
+    timeoutMs: spec.timeoutMs,
+    connectTimeoutMs: spec.connectTimeoutMs,
+    followRedirects: spec.followRedirects,
+    maxRedirects: spec.maxRedirects,
+    insecure: spec.insecure,
+    ca: spec.ca,
+  });
+}
+
+/** Why a URL cannot be sent (the rule of every request), or null when it can: absolute, http or https, a host. */
+export function urlProblem(url: string): string | null {
+  const shown = JSON.stringify(hidePassword(url));
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url.trim()) ? `invalid URL ${shown}` : `expected an http:// or https:// URL, got ${shown}`;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `expected an http:// or https:// URL, got ${shown}`;
+  if (parsed.hostname === '') return `URL ${shown} has no host`;
+  return null;
+}
+
+/** `http://user:secret@host` → `http://user:****@host` (for messages about a URL that may not parse). */
+export function hidePassword(url: string): string {
+  return url.replace(/^((?:[a-zA-Z][a-zA-Z0-9+.-]*:\/\/)?[^/?#@:]*:)[^/?#@]*@/, '$1****@');
+}
+
+function checkAuth(auth: AuthSpec, labels: InputLabels, fail: (label: string, problem: string, hint?: string) => never): void {
+  const label = labels.auth;
+  const credential = (field: string, value: string): void => {
+    if (value === '') fail(label, `the ${field} is empty`);
+    const problem = headerValueProblem(value);
+    if (problem !== null) fail(label, `the ${field} ${problem}`, 'check the value (a stray newline from a file or variable?)');
+  };
+  switch (auth.kind) {
+    case 'none':
+      return;
+    case 'bearer':
+      credential('token', auth.token.reveal());
+      return;
+    case 'api-key':
+      if (auth.query === null) {
+        if (!HEADER_NAME.test(auth.header)) fail(labels.apiKeyHeader, `invalid header name ${JSON.stringify(auth.header)}`, "header names are letters, digits and !#$%&'*+-.^_`|~");
+        credential('key', auth.key.reveal());
+      } else if (auth.query === '') fail(label, 'the API-key query parameter name is empty');
+      else if (auth.key.reveal() === '') fail(label, 'the key is empty');
+      return;
+    case 'basic':
+      if (auth.user === '') fail(label, 'the user name is empty', 'write user:password');
+      if (auth.user.includes(':')) fail(label, 'the user name contains ":" (Basic auth cannot carry it; put it in the password)');
+      if (/[\r\n\0]/.test(auth.user)) fail(label, 'the user name contains a CR, LF or NUL character');
+      return;
+  }
+}
+
+function checkDuration(ms: number, label: string, fail: (label: string, problem: string, hint?: string) => never): void {
+  if (!Number.isSafeInteger(ms) || ms <= 0) fail(label, `invalid duration ${ms}ms`);
+  if (ms > MAX_TIMEOUT_MS) fail(label, `${ms}ms is longer than the longest allowed (${MAX_TIMEOUT_MS}ms, about 24.8 days)`);
+}
+
+function looksLikeJson(data: Uint8Array): boolean {
+  const text = Buffer.from(data).toString('utf8').trim();
+  if (text === '') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_KINDS, STEP_ERROR_KINDS } from '../errors.js';
 import { HeaderValueSchema, TimingsSchema } from './request-document.js';
 
 /**
@@ -12,12 +13,8 @@ import { HeaderValueSchema, TimingsSchema } from './request-document.js';
  */
 
 export const StepErrorKindSchema = z
-  .enum(['connection', 'tls', 'timeout', 'http', 'expectation', 'capture', 'variable', 'usage'])
-  .describe(
-    'connection/tls/timeout: no response; http: status >= 400 with no status expectation; expectation: a check failed; ' +
-      'capture: a capture found no value; variable: a {{ variable }} had no value (e.g. an earlier capture failed), nothing was sent; ' +
-      'usage: the request was invalid once interpolated (e.g. the URL).',
-  );
+  .enum(STEP_ERROR_KINDS)
+  .describe(STEP_ERROR_KINDS.map((kind) => `${kind}: ${ERROR_KINDS[kind].meaning}`).join('; '));
 
 export const StepErrorSchema = z.object({
   kind: StepErrorKindSchema,
@@ -30,13 +27,13 @@ export const ExpectationResultSchema = z.object({
   ok: z.boolean(),
   expected: z.unknown(),
   actual: z.unknown().describe('The value found; "(missing)" when it does not exist.'),
-  message: z.string().optional().describe('One line for a failure.'),
+  message: z.string().nullable().describe('One line for a failure; null when it passed.'),
 });
 
 export const StepRequestSchema = z.object({
   method: z.string(),
   url: z.string(),
-  headers: z.record(z.string(), z.string()).describe('As sent; credentials masked.'),
+  headers: z.record(z.string(), HeaderValueSchema).describe('As sent; a header sent several times is an array of its values; credentials masked.'),
 });
 
 export const StepResponseSchema = z.object({

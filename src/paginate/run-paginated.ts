@@ -2,7 +2,7 @@ import { executeRequest, type EngineDeps, type ExecutedExchange } from '../engin
 import type { Timings } from '../engine/types.js';
 import { viewBody } from '../engine/body-view.js';
 import type { RetryPolicy } from '../retry/backoff.js';
-import type { RequestSpec } from '../model/request-spec.js';
+import { withUrl, type RequestSpec } from '../model/request-spec.js';
 import { detectStyle, firstPageUrl, nextPage, positionOf, type PageFacts } from './next-page.js';
 import type { PaginateOptions, ResolvedStyle, StopReason } from './walk-options.js';
 import { extractItems } from './read-body.js';
@@ -22,14 +22,16 @@ export interface PaginatedRun {
   stopReason: StopReason;
   /** The exchange of the last page fetched (the one that failed, if one did). */
   lastExchange: ExecutedExchange;
+  /** Over every page: attempts made, body bytes received, and the pages' total times summed. */
+  totals: { attempts: number; sizeBytes: number; durationMs: number };
+  /** Wall time of the walk, waits included. */
+  elapsedMs: number;
 }
 
 export interface PaginateHooks {
   /** Items of each page, as pages arrive (the caller keeps or streams them). */
   onItems(items: unknown[]): void;
   onPage?(page: PageRecord, index: number): void;
-  /** Every page's exchange, e.g. to check expectations per page. */
-  onExchange?(exchange: ExecutedExchange): void;
 }
 
 /**
@@ -51,17 +53,30 @@ export async function runPaginated(
   let url = baseUrl;
   let itemsFetched = 0;
   let pageSize = options.pageSize;
+  const started = deps.clock.now();
+  const totals = { attempts: 0, sizeBytes: 0, durationMs: 0 };
+  const done = (stopReason: StopReason, lastExchange: ExecutedExchange): PaginatedRun => ({
+    style: style ?? 'none',
+    pages,
+    itemCount: itemsFetched,
+    stopReason,
+    lastExchange,
+    totals,
+    elapsedMs: deps.clock.now() - started,
+  });
   for (;;) {
-    const exchange = await executeRequest({ ...spec, url }, policy, deps);
-    hooks.onExchange?.(exchange);
+    const exchange = await executeRequest(withUrl(spec, url), policy, deps);
     const last = exchange.attempts[exchange.attempts.length - 1];
     if (!last) throw new Error('an exchange has at least one attempt');
     const response = last.outcome.kind === 'response' ? last.outcome.response : null;
+    totals.attempts += exchange.attempts.length;
+    totals.durationMs += last.timings.total ?? 0;
+    if (response !== null) totals.sizeBytes += response.size;
     if (response === null || response.status >= 400 || exchange.retryAfterTooLong !== null) {
       const record = { url, status: response?.status ?? null, items: 0, timings: last.timings };
       pages.push(record);
       hooks.onPage?.(record, pages.length - 1);
-      return { style: style ?? 'none', pages, itemCount: itemsFetched, stopReason: 'error', lastExchange: exchange };
+      return done('error', exchange);
     }
     const view = viewBody(response.body, response.headers);
     const facts: PageFacts = { url: last.request?.url ?? url, headers: response.headers, body: view.kind === 'json' ? view.value : undefined };
@@ -79,7 +94,7 @@ export async function runPaginated(
       facts,
       options,
     );
-    if (step.kind === 'stop') return { style, pages, itemCount: itemsFetched, stopReason: step.reason, lastExchange: exchange };
+    if (step.kind === 'stop') return done(step.reason, exchange);
     seen.add(step.key);
     url = step.url;
   }

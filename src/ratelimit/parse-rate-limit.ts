@@ -46,9 +46,12 @@ const EPOCH_MS_THRESHOLD = 1e12;
 const EPOCH_S_THRESHOLD = 1e9;
 const NUMBER = /^\d+(?:\.\d+)?$/;
 
-export function parseRateLimit(headers: HeaderMap, nowMs: number): RateLimitInfo | null {
+/**
+ * `retryAfterSeconds`: the response's Retry-After as the engine already converted it when the response arrived
+ * (ResponseData.retryAfterSeconds); when not given, it is converted here.
+ */
+export function parseRateLimit(headers: HeaderMap, nowMs: number, retryAfterSeconds: number | null = parseRetryAfter(firstHeaderValue(headers, 'retry-after'), nowMs)): RateLimitInfo | null {
   const rawRetryAfter = firstHeaderValue(headers, 'retry-after');
-  const retryAfterSeconds = parseRetryAfter(rawRetryAfter, nowMs);
 
   const readings = [
     readStructured(headers),

@@ -13,7 +13,8 @@ export interface RateLimitWait {
  * remain, the next request waits until the reset the server gave, capped by `maxWaitMs`.
  */
 export interface ServerGate {
-  observe(headers: HeaderMap): void;
+  /** `retryAfterSeconds`: the response's Retry-After, already converted (ResponseData.retryAfterSeconds). */
+  observe(headers: HeaderMap, retryAfterSeconds?: number | null): void;
   /** Waits if the last response exhausted the quota; returns the wait (0 when none). */
   beforeRequest(url: string): Promise<number>;
   readonly waits: readonly RateLimitWait[];
@@ -24,9 +25,9 @@ export function createServerGate(clock: Clock, maxWaitMs: number, onWait?: (wait
   const waits: RateLimitWait[] = [];
   return {
     waits,
-    observe(headers) {
+    observe(headers, retryAfterSeconds) {
       const now = clock.now();
-      const waitMs = exhaustedWaitMs(parseRateLimit(headers, now));
+      const waitMs = exhaustedWaitMs(retryAfterSeconds === undefined ? parseRateLimit(headers, now) : parseRateLimit(headers, now, retryAfterSeconds));
       resumeAt = waitMs === null ? null : now + Math.min(waitMs, maxWaitMs);
     },
     async beforeRequest(url) {

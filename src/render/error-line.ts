@@ -1,18 +1,21 @@
-import type { ApitestError } from '../errors.js';
-import type { Redactor } from '../redact/redactor.js';
+import { ERROR_KINDS, type ErrorKind } from '../errors.js';
 
-/** The one-line error report: `apitest: error: <what> (hint: <how to fix>)`, masked; stack only with --debug. */
-export function formatErrorLine(error: ApitestError, redactor: Redactor | null, debug: boolean): string {
-  const text = `apitest: error: ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
-  const masked = redactor ? redactor.text(text) : text;
-  const cause = error.cause instanceof Error && error.cause.stack ? error.cause : error;
-  const stack = debug && cause.stack ? `\n${cause.stack}` : '';
-  return `${masked}${redactor && stack ? redactor.text(stack) : stack}\n`;
+/** What the one error line says: already masked by whoever built it. */
+export interface ErrorLine {
+  readonly kind: ErrorKind;
+  readonly message: string;
+  /** How to fix it; null falls back to the kind's default hint (errors.ts), if it has one. */
+  readonly hint: string | null;
+  /** The error behind it, whose stack `--debug` shows (already source-mapped and masked, see below). */
+  readonly stack: string | null;
 }
 
-/** An unexpected (non-apitest) error: a bug. One line unless --debug. */
-export function formatInternalError(error: unknown, debug: boolean): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const stack = debug && error instanceof Error && error.stack ? `\n${error.stack}` : '';
-  return `apitest: error: internal error: ${message} (run with --debug for details, and please report it)${stack}\n`;
+/**
+ * The one-line error report every command uses: `apitest: error: <what happened> (<hint>)`; the stack of the
+ * error behind it follows only with --debug.
+ */
+export function renderErrorLine(error: ErrorLine, debug: boolean): string {
+  const hint = error.hint ?? ERROR_KINDS[error.kind].defaultHint;
+  const stack = debug && error.stack !== null ? `\n${error.stack}` : '';
+  return `apitest: error: ${error.message}${hint ? ` (${hint})` : ''}${stack}\n`;
 }

@@ -28,6 +28,5 @@ export function renderPagesReport(doc: SingleRequestDocument, summary: string, v
   const lines = items.split('\n');
   const shown = view.maxLines !== null && lines.length > view.maxLines ? `${lines.slice(0, view.maxLines).join('\n')}\n${c.dim(`… items cut at ${view.maxLines} of ${lines.length} lines; see all with --json or --ndjson`)}` : items;
   parts.push(`${c.bold('Items')}\n${shown}`);
-  if (doc.error) parts.push(c.red(`error (${doc.error.kind}): ${doc.error.message}`));
   return `${parts.join('\n\n')}\n`;
 }

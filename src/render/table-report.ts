@@ -55,7 +55,6 @@ export function renderTableReport(doc: SingleRequestDocument, view: TableView, t
   parts.push(section(c.bold('Timings'), simpleTable(['DNS', 'TCP', 'TLS', 'First byte', 'Download', 'Total'], [[ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.firstByte), ms(t.download), ms(t.total)]], theme, view.columns)));
   if (response) parts.push(section(c.bold('Body'), formatBody(response, view, c)));
   if (doc.expectations && doc.expectations.length > 0) parts.push(section(c.bold('Expectations'), renderExpectations(doc.expectations, theme)));
-  if (doc.error) parts.push(c.red(`error (${doc.error.kind}): ${doc.error.message}`));
   return `${parts.join('\n\n')}\n`;
 }
 

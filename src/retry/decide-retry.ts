@@ -13,8 +13,8 @@
  * 3. Budget. retriesSoFar >= policy.limit: 'retries-exhausted' (so limit 0 never
  *    retries, yet a 200 is still 'success' by rule 1). Exhaustion is reported before
  *    rule 4: a long Retry-After on the last allowed attempt reads 'retries-exhausted'.
- * 4. Retry-After. On 429 and 503, a valid Retry-After (delay-seconds or HTTP-date) is
- *    authoritative and replaces backoff: longer than policy.maxDelayMs gives
+ * 4. Retry-After. On 429 and 503, a valid Retry-After (delay-seconds or HTTP-date, converted
+ *    to seconds once, by the engine, when the response arrived) is authoritative and replaces backoff: longer than policy.maxDelayMs gives
  *    { retry: false, reason: 'retry-after-too-long', waitSeconds }; otherwise the delay
  *    is exactly that wait (source 'retry-after'). An invalid Retry-After is ignored.
  * 5. Backoff. Otherwise retry after backoffDelay(retriesSoFar + 1) (source 'backoff').
@@ -22,13 +22,10 @@
  * The retry reason is 'status' for a response, 'timeout' for a timeout and
  * 'network-error' for a connection failure.
  */
-import type { HeaderMap } from '../util/header-map.js';
-import { firstHeaderValue } from '../util/header-map.js';
 import { backoffDelay, type RetryPolicy } from './backoff.js';
-import { parseRetryAfter } from './retry-after.js';
 
 export type AttemptOutcome =
-  | { kind: 'response'; status: number; headers: HeaderMap }
+  | { kind: 'response'; status: number; retryAfterSeconds: number | null }
   | { kind: 'failure'; errorKind: 'connection' | 'tls' | 'timeout' | 'usage'; code: string };
 
 export interface AttemptContext {
@@ -36,7 +33,6 @@ export interface AttemptContext {
   method: string;
   hasIdempotencyKey: boolean;
   outcome: AttemptOutcome;
-  nowMs: number;
 }
 
 export type RetryDecision =
@@ -90,7 +86,7 @@ export function decideRetry(ctx: AttemptContext, policy: RetryPolicy, random: ()
 
   // 4. Retry-After
   if (outcome.kind === 'response' && RETRY_AFTER_STATUSES.includes(outcome.status)) {
-    const waitSeconds = parseRetryAfter(firstHeaderValue(outcome.headers, 'retry-after'), ctx.nowMs);
+    const waitSeconds = outcome.retryAfterSeconds;
     if (waitSeconds !== null) {
       const delayMs = waitSeconds * 1000;
       if (delayMs > policy.maxDelayMs) return { retry: false, reason: 'retry-after-too-long', waitSeconds };

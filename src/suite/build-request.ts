@@ -1,6 +1,6 @@
 /**
- * A step's request template + the variables in scope → a validated RequestSpec (through RequestSpecSchema,
- * like every request the engine sends), plus the credential values it holds (to mask them).
+ * A step's request template + the variables in scope → a RequestSpec, made by the one request constructor
+ * (model/request-spec.ts) like every request the engine sends, plus the credential values it holds (to mask them).
  * Throws VariableError for a variable without a value and UsageError for what is invalid only once
  * interpolated (e.g. a URL).
  */
@@ -8,9 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { authSecrets } from '../auth/apply-auth.js';
 import { UsageError } from '../errors.js';
-import { HEADER_NAME, headerValueProblem } from '../model/header-syntax.js';
 import { Secret } from '../redact/secret.js';
-import { RequestSpecSchema, type AuthSpec, type BodySpec, type FormField, type RequestSpec } from '../model/request-spec.js';
+import { createRequestSpec, type AuthSpec, type BodySpec, type FormField, type InputLabels, type RequestSpec } from '../model/request-spec.js';
 import type { AuthInput } from './suite-schema.js';
 import type { RequestTemplate, Scalar } from './compile-request.js';
 import { interpolateDeep, interpolateString, type Scope } from './interpolate.js';
@@ -35,28 +34,37 @@ export async function buildRequest(t: RequestTemplate, baseUrl: string | null, s
   const body = await buildBody(t, scope, headers);
   const auth = buildAuth(t.auth, scope);
   secrets.push(...authSecrets(auth));
-  // Everything but the interpolated parts was validated with the suite file (method, timeouts, auth shape…);
-  // what interpolation produced is checked here with the same schema pieces RequestSpecSchema uses.
-  if (!RequestSpecSchema.shape.url.safeParse(url).success) throw new UsageError(`invalid URL ${JSON.stringify(url)} (after interpolation)`);
-  for (const [name, value] of headers) {
-    const problem = headerValueProblem(value);
-    if (problem !== null) throw new UsageError(`invalid request: the value of header ${name} ${problem} (after interpolation)`);
-  }
-  const spec: RequestSpec = {
-    url,
-    method: t.method,
-    headers,
-    body,
-    auth,
-    timeoutMs: t.timeoutMs,
-    connectTimeoutMs: null,
-    followRedirects: t.followRedirects,
-    maxRedirects: t.maxRedirects,
-    insecure: t.insecure,
-    ca: null,
-  };
+  const spec = createRequestSpec(
+    {
+      url,
+      method: t.method,
+      headers,
+      body,
+      auth,
+      timeoutMs: t.timeoutMs,
+      connectTimeoutMs: null,
+      followRedirects: t.followRedirects,
+      maxRedirects: t.maxRedirects,
+      insecure: t.insecure,
+      ca: null,
+    },
+    STEP_LABELS,
+  );
   return { spec, secrets };
 }
+
+/** How a step's fields are named in a problem found once its templates are filled in. */
+const STEP_LABELS: InputLabels = {
+  url: 'url',
+  method: 'method',
+  headers: 'headers',
+  auth: 'auth',
+  apiKeyHeader: 'auth.header',
+  timeout: 'timeout',
+  connectTimeout: 'timeout',
+  maxRedirects: 'maxRedirects',
+  note: '(after interpolation)',
+};
 
 /** `base` + `/path`: joined as text (keeping a base path such as /api/v1), unless the URL is absolute. */
 export function joinUrl(base: string | null, url: string): string {
@@ -92,11 +100,9 @@ async function buildBody(t: RequestTemplate, scope: Scope, headers: Array<[strin
     case 'json':
       setType('application/json');
       return { kind: 'bytes', data: Buffer.from(JSON.stringify(interpolateDeep(body.value, scope)), 'utf8') };
-    case 'text': {
-      const text = interpolateString(body.text, scope);
-      setType(looksLikeJson(text) ? 'application/json' : 'text/plain; charset=utf-8');
-      return { kind: 'bytes', data: Buffer.from(text, 'utf8') };
-    }
+    case 'text':
+      // No type given: the request constructor chooses it from the bytes (JSON or text).
+      return { kind: 'bytes', data: Buffer.from(interpolateString(body.text, scope), 'utf8') };
     case 'form': {
       const value = (v: Scalar): string => (typeof v === 'string' ? interpolateString(v, scope) : String(v));
       if (!body.fields.some(([, v]) => typeof v === 'object')) {
@@ -126,37 +132,15 @@ async function buildBody(t: RequestTemplate, scope: Scope, headers: Array<[strin
 function buildAuth(auth: AuthInput | null, scope: Scope): AuthSpec {
   if (auth === null || auth === 'none') return { kind: 'none' };
   const text = (v: string): string => interpolateString(v, scope);
-  const credential = (field: string, value: string): string => {
-    const problem = headerValueProblem(value);
-    if (problem !== null || value === '') throw new UsageError(`invalid request: auth ${field} ${problem ?? 'is empty'} (after interpolation)`);
-    return value;
-  };
-  if ('bearer' in auth) return { kind: 'bearer', token: new Secret(credential('bearer', text(auth.bearer))) };
+  if ('bearer' in auth) return { kind: 'bearer', token: new Secret(text(auth.bearer)) };
   if ('apiKey' in auth) {
-    const header = auth.header === undefined ? 'X-API-Key' : text(auth.header);
-    if (!HEADER_NAME.test(header)) throw new UsageError(`invalid request: auth header ${JSON.stringify(header)} is not a header name (after interpolation)`);
-    const query = auth.query === undefined ? null : text(auth.query);
-    if (query === '') throw new UsageError('invalid request: auth query is empty (after interpolation)');
-    return { kind: 'api-key', key: new Secret(query === null ? credential('apiKey', text(auth.apiKey)) : text(auth.apiKey)), header, query };
+    return { kind: 'api-key', key: new Secret(text(auth.apiKey)), header: auth.header === undefined ? 'X-API-Key' : text(auth.header), query: auth.query === undefined ? null : text(auth.query) };
   }
-  const user = text(auth.basic.user);
-  if (user.includes(':')) throw new UsageError('invalid request: auth basic user contains ":" (Basic auth cannot carry it; put it in the password)');
-  return { kind: 'basic', user, password: new Secret(text(auth.basic.password)) };
+  return { kind: 'basic', user: text(auth.basic.user), password: new Secret(text(auth.basic.password)) };
 }
 
 /** A credential header's value, and the part after an auth scheme word (`Bearer abc` → `abc`). */
 function credentialParts(value: string): string[] {
   const scheme = /^[A-Za-z][A-Za-z0-9._~+-]*\s+(\S.*)$/.exec(value.trim());
   return scheme?.[1] ? [value, scheme[1]] : [value];
-}
-
-function looksLikeJson(text: string): boolean {
-  const trimmed = text.trim();
-  if (trimmed === '' || !/^[[{"]/.test(trimmed)) return false;
-  try {
-    JSON.parse(trimmed);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,34 +3,10 @@
  * A capture that failed, or whose step did not run, is remembered as such, so a step that reads it fails
  * with the reason instead of sending an empty value.
  */
-import type { ResponseFacts } from '../expect/subject-context.js';
-import { resolveSubject } from '../expect/subject-context.js';
-import type { CaptureSpec } from './compile-suite.js';
+import type { CaptureOutcome } from '../expect/capture.js';
 import { VariableError, type Scope } from './interpolate.js';
 
 export type CaptureState = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly step: string; readonly reason: string };
-
-export interface CaptureOutcome {
-  readonly name: string;
-  readonly source: string;
-  readonly ok: boolean;
-  readonly value?: unknown;
-  /** Why it has no value, e.g. `$.id: it does not exist`. */
-  readonly reason?: string;
-}
-
-/** Evaluates a step's captures against its response, in the order written. Pure. */
-export function evaluateCaptures(specs: readonly CaptureSpec[], facts: ResponseFacts): CaptureOutcome[] {
-  return specs.map((spec) => {
-    try {
-      const resolved = resolveSubject(spec.subject, facts);
-      if (resolved.found) return { name: spec.name, source: spec.source, ok: true, value: resolved.value };
-      return { name: spec.name, source: spec.source, ok: false, reason: `${spec.source}: ${resolved.reason}` };
-    } catch (error) {
-      return { name: spec.name, source: spec.source, ok: false, reason: `${spec.source}: ${error instanceof Error ? error.message : String(error)}` };
-    }
-  });
-}
 
 /**
  * The variables of one suite file while it runs. Lookup order for `{{ name }}`: captures, then `--var`,

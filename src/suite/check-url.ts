@@ -1,27 +1,14 @@
 /**
  * URLs checked before anything is sent. A `baseUrl` or step `url` without a `{{ … }}` template is checked
- * when the file is compiled, with the rule the request itself uses after interpolation (the RequestSpec's
- * `url`: parseable, http or https), and so is the join of the two. One that holds a template can only be
+ * when the file is compiled, with the rule the request itself uses after interpolation (model/request-spec.ts's
+ * `urlProblem`: parseable, http or https, a host), and so is the join of the two. One that holds a template can only be
  * checked once interpolated, when its step runs (`build-request.ts`).
  */
-import { RequestSpecSchema } from '../model/request-spec.js';
+import { urlProblem } from '../model/request-spec.js';
 import { joinUrl } from './build-request.js';
 import { hasTemplate } from './interpolate.js';
 
 const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-
-/** Why this URL cannot be sent, or null when it can. */
-export function urlProblem(url: string): string | null {
-  if (RequestSpecSchema.shape.url.safeParse(url).success) return null;
-  let protocol: string | null = null;
-  try {
-    protocol = new URL(url.trim()).protocol;
-  } catch {
-    protocol = null;
-  }
-  const notHttp = protocol === null ? !HAS_SCHEME.test(url.trim()) : protocol !== 'http:' && protocol !== 'https:';
-  return notHttp ? `expected an http:// or https:// URL, got ${JSON.stringify(url)}` : `invalid URL ${JSON.stringify(url)}`;
-}
 
 /** The problem of a template-free `baseUrl`; null when it is fine or holds a template. */
 export function baseUrlProblem(baseUrl: string): string | null {

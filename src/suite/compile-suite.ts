@@ -6,7 +6,7 @@
  * and which steps run (skip, only, --filter). Its input has no cycles and is at most MAX_DEPTH deep
  * (check-structure.ts runs first).
  */
-import type { Subject } from '../expect/expression.js';
+import type { CaptureSpec } from '../expect/capture.js';
 import { parseSubject } from '../expect/parse-expression.js';
 import { parseRate } from '../ratelimit/parse-rate.js';
 import type { SkipReason } from '../model/suite-report.js';
@@ -20,12 +20,6 @@ import { isSecretHeaderName } from './secrets.js';
 import type { StepInput, SuiteFile } from './suite-schema.js';
 
 
-export interface CaptureSpec {
-  readonly name: string;
-  readonly source: string;
-  readonly subject: Subject;
-}
-
 export interface CompiledStep {
   readonly index: number;
   readonly name: string;
@@ -34,6 +28,8 @@ export interface CompiledStep {
   readonly request: RequestTemplate;
   readonly expect: CompiledExpect;
   readonly captures: readonly CaptureSpec[];
+  /** This step's captures that some step sends as a credential: their values are secrets once captured. */
+  readonly secretCaptures: ReadonlySet<string>;
 }
 
 export interface CompiledSuite {
@@ -86,9 +82,10 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
   const defaults = suite.defaults ?? {};
   const vars = suite.vars ?? {};
   const secrets = new Set<string>();
+  const secretNames = new Set<string>();
   const allCaptures = suite.declaredCaptures;
 
-  const refs = new ReferenceChecker(ctx, vars, allCaptures, secrets, problems);
+  const refs = new ReferenceChecker(ctx, vars, allCaptures, secrets, secretNames, problems);
   if (suite.baseUrl !== undefined) refs.check(suite.baseUrl, ['baseUrl'], { stepIndex: null, runs: true, secret: false });
   refs.check(defaults.headers, ['defaults', 'headers'], { stepIndex: null, runs: true, secret: false, secretHeaders: true });
   refs.check(defaults.query, ['defaults', 'query'], { stepIndex: null, runs: true, secret: false });
@@ -126,7 +123,16 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
     const urlIssue = stepUrlProblem(step.url, suite.baseUrl);
     if (urlIssue !== null) problems.push({ path: [...path, 'url'], anchor: 'value', message: urlIssue });
     const expect = await compileExpect(step.expect, [...path, 'expect'], ctx.dir, ctx.displayDir, ctx.schemaCache, problems);
-    steps.push({ index, name, skip, request, expect, captures: compileCaptures(step, path, problems) });
+    steps.push({ index, name, skip, request, expect, captures: compileCaptures(step, path, problems), secretCaptures: new Set() });
+  }
+  // A variable sent as a credential (auth, a secret-looking header) is a secret: a var's or --var's value now, a
+  // capture's once it is captured.
+  for (const name of secretNames) {
+    const value = ctx.cliVars.get(name) ?? (Object.hasOwn(vars, name) ? vars[name] : undefined);
+    if (typeof value === 'string' && value !== '') secrets.add(value);
+  }
+  for (const step of steps) {
+    for (const capture of step.captures) if (secretNames.has(capture.name)) (step.secretCaptures as Set<string>).add(capture.name);
   }
   return { file: ctx.file, name: suite.name ?? baseName(ctx.file), baseUrl: suite.baseUrl ?? null, vars, steps, rate, secrets: [...secrets] };
 }
@@ -178,6 +184,7 @@ class ReferenceChecker {
     private readonly vars: Readonly<Record<string, unknown>>,
     private readonly captures: ReadonlyMap<string, number>,
     private readonly secrets: Set<string>,
+    private readonly secretNames: Set<string>,
     private readonly problems: RawProblem[],
   ) {}
 
@@ -221,6 +228,7 @@ class ReferenceChecker {
       }
       return;
     }
+    if (scope.secret) this.secretNames.add(ref.name);
     if (Object.hasOwn(this.vars, ref.name) || this.ctx.cliVars.has(ref.name)) return;
     const capturedAt = this.captures.get(ref.name);
     if (capturedAt !== undefined && (scope.stepIndex === null || capturedAt < scope.stepIndex)) return;

@@ -13,13 +13,15 @@ import { createGotTransport, type Transport } from '../../src/engine/transport.j
 import type { Attempt, ResponseData } from '../../src/engine/types.js';
 import { Secret } from '../../src/redact/secret.js';
 import type { RetryPolicy } from '../../src/retry/backoff.js';
-import { RequestSpecSchema, type RequestSpec } from '../../src/model/request-spec.js';
-import type { Clock } from '../../src/util/clock.js';
+import { createRequestSpec, type RequestInput, type RequestSpec } from '../../src/model/request-spec.js';
+import { systemClock, type Clock } from '../../src/util/clock.js';
 
 const TOKEN = 'tok_engine_test_0123456789';
 
-function spec(overrides: Partial<RequestSpec> = {}): RequestSpec {
-  return RequestSpecSchema.parse({
+const LABELS = { url: 'url', method: 'method', headers: 'headers', auth: 'auth', apiKeyHeader: 'auth header', timeout: 'timeout', connectTimeout: 'connect timeout', maxRedirects: 'max redirects' };
+
+function spec(overrides: Partial<RequestInput> = {}): RequestSpec {
+  return createRequestSpec({
     url: 'http://api.test/items',
     method: 'GET',
     headers: [],
@@ -32,7 +34,7 @@ function spec(overrides: Partial<RequestSpec> = {}): RequestSpec {
     insecure: false,
     ca: null,
     ...overrides,
-  });
+  }, LABELS);
 }
 
 function responseOf(attempt: Attempt): ResponseData {
@@ -59,7 +61,7 @@ afterAll(() => {
 
 function deps() {
   transport = createGotTransport();
-  return { transport };
+  return { transport, clock: systemClock };
 }
 
 describe('performAttempt', () => {

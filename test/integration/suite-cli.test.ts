@@ -157,7 +157,7 @@ describe('apitest run: problems found before anything is sent', () => {
       [false, 'EUSAGE'],
       [true, null],
     ]);
-    expect(steps?.[0]?.error?.message).toBe('invalid URL "ftp://x/" (after interpolation)');
+    expect(steps?.[0]?.error?.message).toMatch(/^url: expected an http:\/\/ or https:\/\/ URL, got "ftp:\/\/x\/" \(after interpolation\)/);
     expect(newRequests()).toEqual(['GET /users/1']);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { DEFAULT_RETRY_ON, type RetryPolicy } from '../../src/retry/backoff.js';
+import { parseRetryAfter } from '../../src/retry/retry-after.js';
 import { decideRetry, type AttemptContext, type AttemptOutcome, type RetryDecision } from '../../src/retry/decide-retry.js';
 
 const NOW = Date.UTC(2024, 0, 1, 0, 0, 0);
@@ -13,7 +14,8 @@ const policy: RetryPolicy = {
 };
 const half = (): number => 0.5;
 
-const response = (status: number, headers: Record<string, string> = {}): AttemptOutcome => ({ kind: 'response', status, headers });
+/** A response as the engine hands it over: its Retry-After already converted (at NOW). */
+const response = (status: number, headers: Record<string, string> = {}): AttemptOutcome => ({ kind: 'response', status, retryAfterSeconds: parseRetryAfter(headers['retry-after'], NOW) });
 const failure = (errorKind: 'connection' | 'tls' | 'timeout' | 'usage', code: string): AttemptOutcome => ({ kind: 'failure', errorKind, code });
 
 const ctx = (outcome: AttemptOutcome, over: Partial<AttemptContext> = {}): AttemptContext => ({
@@ -21,7 +23,6 @@ const ctx = (outcome: AttemptOutcome, over: Partial<AttemptContext> = {}): Attem
   method: 'GET',
   hasIdempotencyKey: false,
   outcome,
-  nowMs: NOW,
   ...over,
 });
 

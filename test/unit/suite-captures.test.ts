@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseSubject } from '../../src/expect/parse-expression.js';
 import type { ResponseFacts } from '../../src/expect/subject-context.js';
-import { evaluateCaptures, SuiteScope } from '../../src/suite/captures.js';
+import { evaluateCaptures } from '../../src/expect/capture.js';
+import { SuiteScope } from '../../src/suite/captures.js';
 import { interpolateString, VariableError } from '../../src/suite/interpolate.js';
 
 const json = { id: 5, name: 'Dee', roles: ['a', 'b'], items: [{ id: 1 }, { id: 2 }] };

@@ -23,9 +23,7 @@ async function check(expectYaml: string, vars: Record<string, unknown> = {}): Pr
   if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
   const step = result.suite.steps[0];
   if (!step) throw new Error('no step');
-  const checks: CheckResult[] = [];
-  evaluateExpectations(step, facts, new SuiteScope(new Map(), result.suite.vars, {}), checks);
-  return checks;
+  return [...evaluateExpectations(step, facts, new SuiteScope(new Map(), result.suite.vars, {})).results];
 }
 
 const passes = async (expectYaml: string, vars?: Record<string, unknown>): Promise<boolean> => (await check(expectYaml, vars)).every((c) => c.ok);

@@ -1,5 +1,7 @@
 import { startDemoServer } from '../../demo/server.js';
 import type { Io } from '../../io.js';
+import { printReport } from '../../render/output.js';
+import { OK, type CommandResult } from '../command-result.js';
 import { UsageError } from '../../errors.js';
 
 export interface RawDemoOptions {
@@ -8,7 +10,7 @@ export interface RawDemoOptions {
 }
 
 /** `apitest demo-server`: serves the sample API until interrupted (SIGINT/SIGTERM). */
-export async function runDemoServerCommand(raw: RawDemoOptions, io: Io): Promise<number> {
+export async function runDemoServerCommand(raw: RawDemoOptions, io: Io): Promise<CommandResult> {
   const port = Number(raw.port);
   if (!/^\d+$/.test(raw.port) || port > 65535) throw new UsageError(`--port: expected a port number from 0 to 65535, got ${JSON.stringify(raw.port)}`);
   let server;
@@ -20,7 +22,7 @@ export async function runDemoServerCommand(raw: RawDemoOptions, io: Io): Promise
       hint: code === 'EADDRINUSE' ? 'the port is taken; choose another with --port, or 0 for any free port' : 'check --host and --port',
     });
   }
-  io.stdout.write(`apitest demo API listening on ${server.url}\n`);
+  printReport(io, `apitest demo API listening on ${server.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -31,5 +33,5 @@ export async function runDemoServerCommand(raw: RawDemoOptions, io: Io): Promise
     process.on('SIGTERM', stop);
   });
   await server.close();
-  return 0;
+  return OK;
 }

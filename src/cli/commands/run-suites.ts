@@ -8,8 +8,10 @@ import { performance } from 'node:perf_hooks';
 import * as z from 'zod/mini';
 import { createGotTransport } from '../../engine/transport.js';
 import type { EngineDeps } from '../../engine/execute.js';
-import { UsageError } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
+import { printDiagnostic, printReport } from '../../render/output.js';
+import { exitWith, type CommandResult } from '../command-result.js';
 import { parseRate } from '../../ratelimit/parse-rate.js';
 import { createServerGate } from '../../ratelimit/server-gate.js';
 import { createTokenBucket } from '../../ratelimit/token-bucket.js';
@@ -32,8 +34,24 @@ import { parseShard, selectShard, type Shard } from '../../suite/shard.js';
 import { checkWritable, writeFileAtomic } from '../../files/write-file-atomic.js';
 import { systemClock } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
-import type { RawRunOptions } from '../flags/run-flags.js';
 import { integerFlag, parseFlags } from '../parse/flag-schemas.js';
+
+/** The raw option values of `apitest run` (validated here). */
+export interface RawRunOptions {
+  reporter: string[];
+  bail: boolean;
+  filter?: string;
+  concurrency: string;
+  shard?: string;
+  var: string[];
+  envFile?: string;
+  rate?: string;
+  burst: string;
+  respectRateLimit: boolean;
+  showSecrets: boolean;
+  color: boolean;
+  debug: boolean;
+}
 
 const REPORTERS = ['table', 'json', 'junit', 'tap'] as const;
 type ReporterName = (typeof REPORTERS)[number];
@@ -56,7 +74,7 @@ interface RunOptions {
 /** How long the server gate waits at most for a rate-limit reset. */
 const MAX_GATE_WAIT_MS = 30_000;
 
-export async function runSuitesCommand(args: readonly string[], raw: RawRunOptions, io: Io): Promise<number> {
+export async function runSuitesCommand(args: readonly string[], raw: RawRunOptions, io: Io): Promise<CommandResult> {
   const options = await parseRunOptions(raw, io);
   const env = mergeEnv(raw.envFile === undefined ? {} : await loadEnvFile(raw.envFile, io.cwd), io.env);
   const files = await collectSuiteFiles(args, io.cwd);
@@ -68,9 +86,11 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
   const problems = loaded.flatMap((r) => (r.ok ? [] : r.problems));
   if (problems.length > 0) {
     const bad = new Set(problems.map((p) => p.file)).size;
-    io.stderr.write(`${problems.map(formatProblem).join('\n')}\n`);
-    io.stderr.write(`apitest: error: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${bad} suite file${bad === 1 ? '' : 's'}; no request was sent\n`);
-    return 2;
+    printDiagnostic(io, `${problems.map(formatProblem).join('\n')}\n`);
+    return {
+      exitCode: ExitCode.Usage,
+      error: { kind: 'usage', message: `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${bad} suite file${bad === 1 ? '' : 's'}; no request was sent`, hint: null, stack: null },
+    };
   }
   const suites = loaded.flatMap((r) => (r.ok ? [r.suite] : []));
 
@@ -89,14 +109,14 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
     limiter: rate ? createTokenBucket(rate, options.burst, systemClock) : null,
     gate: raw.respectRateLimit
       ? createServerGate(systemClock, MAX_GATE_WAIT_MS, (wait) => {
-          io.stderr.write(errTheme.c.dim(`apitest: rate limit: waiting ${formatDuration(wait.waitMs)} before ${secrets.redactor().url(wait.beforeUrl)} (the server said no requests remain)\n`));
+          printDiagnostic(io, errTheme.c.dim(`apitest: rate limit: waiting ${formatDuration(wait.waitMs)} before ${secrets.redactor().url(wait.beforeUrl)} (the server said no requests remain)\n`));
         })
       : null,
   };
   const retainSteps = options.reporters.some((r) => !(r.name === 'table' && r.file === null));
   const tally = { passed: 0, failed: 0, skipped: 0 };
   const printer = orderedPrinter((file, first) => {
-    if (tableOnStdout) io.stdout.write(secrets.redactor().text(`${first ? '' : '\n'}${renderTableFile(file, view, theme)}`));
+    if (tableOnStdout) printReport(io, `${first ? '' : '\n'}${renderTableFile(file, view, theme)}`);
   });
   const onFileDone = (file: FileReport, index: number): void => {
     const counts = summarize([file], 0);
@@ -127,16 +147,15 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
   }
   const summary = { passed: tally.passed, failed: tally.failed, skipped: tally.skipped, durationMs: Math.round((performance.now() - started) * 100) / 100 };
   const report: SuiteReport = { schemaVersion: 1, ok: summary.failed === 0, summary, files: reports };
-  if (tableOnStdout) io.stdout.write(renderTableSummary(summary, theme));
+  if (tableOnStdout) printReport(io, renderTableSummary(summary, theme));
 
-  const redactor = secrets.redactor();
   for (const target of options.reporters) {
     if (target.name === 'table' && target.file === null) continue;
-    const text = redactor.text(await render(target.name, report, view, target.file === null ? theme : createTheme(0)));
-    if (target.file === null) io.stdout.write(text);
+    const text = await render(target.name, report, view, target.file === null ? theme : createTheme(0));
+    if (target.file === null) printReport(io, text);
     else await writeFileAtomic(target.file, text);
   }
-  return summary.failed > 0 ? 1 : 0;
+  return exitWith(summary.failed > 0 ? ExitCode.Expectation : ExitCode.Ok);
 }
 
 async function render(name: ReporterName, report: SuiteReport, view: { placeholderTimings: boolean }, theme: Theme): Promise<string> {

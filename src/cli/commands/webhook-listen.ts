@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { ExitCode, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
+import { printDiagnostic, printReport } from '../../render/output.js';
+import { exitWith, type CommandResult } from '../command-result.js';
 import type { Redactor } from '../../redact/redactor.js';
 import { colorLevel, createTheme, type Theme } from '../../render/theme.js';
 import { parseByteSize } from '../../util/byte-size.js';
@@ -47,7 +49,7 @@ const ListenFlagsSchema = z.object({
  * listener answers or loses counts as a delivery, including ones that are not valid HTTP
  * (reported with method and path "-").
  */
-export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: Io): Promise<number> {
+export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: Io): Promise<CommandResult> {
   const settings = parseWebhookSettings(raw, io.env);
   const redactor = webhookRedactor(settings);
   try {
@@ -95,7 +97,7 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
           if (maxEvents !== null && seen >= maxEvents) return; // late arrivals after the last counted one
           seen += 1;
           if (!event.verified) allVerified = false;
-          io.stdout.write(redactor.text(printer(event)));
+          printReport(io, redactor.text(printer(event)));
           if (maxEvents !== null && seen >= maxEvents) reachedMax();
         },
       );
@@ -106,9 +108,9 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
       });
     }
 
-    io.stderr.write(redactor.text(startBanner(listener.url, settings.schemeName, forward, maxEvents)));
+    printDiagnostic(io, redactor.text(startBanner(listener.url, settings.schemeName, forward, maxEvents)));
     if (!isLoopback(flags.host)) {
-      io.stderr.write(`apitest: warning: listening on ${flags.host}: other machines can reach this receiver\n`);
+      printDiagnostic(io, `apitest: warning: listening on ${flags.host}: other machines can reach this receiver\n`);
     }
 
     const signal = onInterrupt();
@@ -116,8 +118,8 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
     signal.dispose();
     if (why === 'max') await new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS));
     await listener.close();
-    if (why === 'signal') return ExitCode.Ok;
-    return allVerified ? ExitCode.Ok : ExitCode.Expectation;
+    if (why === 'signal') return exitWith(ExitCode.Ok);
+    return exitWith(allVerified ? ExitCode.Ok : ExitCode.Expectation);
   } catch (error) {
     throw redactError(error, redactor);
   }

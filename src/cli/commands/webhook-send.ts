@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
+import type { CommandResult } from '../command-result.js';
 import { hasHeader, parseHeaderFlags, parseHeadersJson } from '../parse/header-flags.js';
 import { readDataArg } from '../parse/data-argument.js';
 import type { RawSingleOptions } from './request.js';
@@ -26,7 +27,7 @@ export type RawWebhookSendOptions = Omit<RawSingleOptions, 'data' | 'form'> &
  * `apitest webhook send <url>`: reads the payload ONCE, signs exactly those bytes, and POSTs them
  * through the normal single-request path (retry, timeouts, --json report, exit codes).
  */
-export async function runWebhookSendCommand(url: string | undefined, raw: RawWebhookSendOptions, io: Io): Promise<number> {
+export async function runWebhookSendCommand(url: string | undefined, raw: RawWebhookSendOptions, io: Io): Promise<CommandResult> {
   const settings = parseWebhookSettings(raw, io.env);
   const redactor = webhookRedactor(settings, raw.showSecrets);
   try {
@@ -65,7 +66,7 @@ export function rejectedSignatureHint(scheme: string, secretSource: SecretSource
 
 /** A -H/--headers that names a header the scheme sets would send it twice (and break verification). */
 function refuseOverrides(raw: RawWebhookSendOptions, signature: Readonly<Record<string, string>>, scheme: string): void {
-  const user = [...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)), ...parseHeaderFlags(raw.header)];
+  const user = [...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)), ...parseHeaderFlags(raw.header, '-H/--header')];
   for (const name of Object.keys(signature)) {
     if (hasHeader(user, name)) {
       throw new UsageError(`-H/--header: ${name} is set by the ${scheme} scheme`, {

@@ -1,4 +1,6 @@
 import type { Io } from '../../io.js';
+import { printReport } from '../../render/output.js';
+import { OK, type CommandResult } from '../command-result.js';
 import { readDataArg } from '../parse/data-argument.js';
 import {
   parseWebhookSettings,
@@ -19,18 +21,18 @@ export interface RawWebhookSignOptions extends RawSchemeOptions, RawSigningOptio
  * `apitest webhook sign`: prints the headers that sign the payload — `Name: value` lines
  * (ready for `-H`), or with --json `{ "scheme", "headers": { name: value } }`.
  */
-export async function runWebhookSignCommand(raw: RawWebhookSignOptions, io: Io): Promise<number> {
+export async function runWebhookSignCommand(raw: RawWebhookSignOptions, io: Io): Promise<CommandResult> {
   const settings = parseWebhookSettings(raw, io.env);
   const redactor = webhookRedactor(settings);
   try {
     const body = await readDataArg(requireData(raw.data, 'sign'), io);
     const headers = signPayload(settings, body, raw, io.now());
     if (raw.json === true) {
-      io.stdout.write(redactor.text(`${JSON.stringify({ scheme: settings.schemeName, headers }, null, 2)}\n`));
+      printReport(io, redactor.text(`${JSON.stringify({ scheme: settings.schemeName, headers }, null, 2)}\n`));
     } else {
-      io.stdout.write(redactor.text(renderHeaderLines(headers)));
+      printReport(io, redactor.text(renderHeaderLines(headers)));
     }
-    return 0;
+    return OK;
   } catch (error) {
     throw redactError(error, redactor);
   }

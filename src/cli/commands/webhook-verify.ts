@@ -1,5 +1,9 @@
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { headerProblem } from '../../model/header-syntax.js';
+import type { HeaderInput } from '../../model/request-spec.js';
 import type { Io } from '../../io.js';
+import { printReport } from '../../render/output.js';
+import { exitWith, type CommandResult } from '../command-result.js';
 import type { VerifyResult } from '../../webhook/scheme.js';
 import type { HeaderMap } from '../../util/header-map.js';
 import { DEFAULT_TOLERANCE_MS } from '../../webhook/schemes.js';
@@ -28,12 +32,12 @@ export interface VerifyDocument {
  * `apitest webhook verify`: checks a captured delivery (payload + headers).
  * Exit 0 when valid, 1 (expectation failed) when not, with the reason on stdout.
  */
-export async function runWebhookVerifyCommand(raw: RawWebhookVerifyOptions, io: Io): Promise<number> {
+export async function runWebhookVerifyCommand(raw: RawWebhookVerifyOptions, io: Io): Promise<CommandResult> {
   const settings = parseWebhookSettings(raw, io.env);
   const redactor = webhookRedactor(settings);
   try {
     const toleranceMs = raw.tolerance === undefined ? DEFAULT_TOLERANCE_MS : parseTolerance(raw.tolerance);
-    const headers = headerMapOf(parseHeaderFlags(raw.header));
+    const headers = headerMapOf(checkedHeaders(parseHeaderFlags(raw.header, '-H/--header')));
     const body = await readDataArg(requireData(raw.data, 'verify'), io);
     const result = settings.scheme.verify({
       body,
@@ -45,12 +49,12 @@ export async function runWebhookVerifyCommand(raw: RawWebhookVerifyOptions, io: 
     });
     const doc = verifyDocument(settings.schemeName, result);
     if (raw.json === true) {
-      io.stdout.write(redactor.text(`${JSON.stringify(doc, null, 2)}\n`));
+      printReport(io, redactor.text(`${JSON.stringify(doc, null, 2)}\n`));
     } else {
       const event = doc.event === null ? '' : ` (event ${doc.event})`;
-      io.stdout.write(redactor.text(doc.valid ? `valid: ${doc.message}${event}\n` : `invalid: ${doc.reason}: ${doc.message}${event}\n`));
+      printReport(io, redactor.text(doc.valid ? `valid: ${doc.message}${event}\n` : `invalid: ${doc.reason}: ${doc.message}${event}\n`));
     }
-    return doc.valid ? ExitCode.Ok : ExitCode.Expectation;
+    return exitWith(doc.valid ? ExitCode.Ok : ExitCode.Expectation);
   } catch (error) {
     throw redactError(error, redactor);
   }
@@ -61,8 +65,17 @@ export function verifyDocument(scheme: string, result: VerifyResult): VerifyDocu
   return { scheme, valid: false, reason: result.reason, message: result.message, event: result.event };
 }
 
+/** The delivery's headers must be ones HTTP could have carried. */
+function checkedHeaders(headers: readonly HeaderInput[]): HeaderInput[] {
+  for (const [name, value, source] of headers) {
+    const problem = headerProblem(name, value);
+    if (problem !== null) throw new UsageError(`${source ?? '-H/--header'}: ${problem.problem}`, { hint: problem.hint });
+  }
+  return [...headers];
+}
+
 /** `-H` pairs → a header map; a name given twice keeps both values (the schemes fold them). */
-function headerMapOf(pairs: ReadonlyArray<readonly [string, string]>): HeaderMap {
+function headerMapOf(pairs: readonly HeaderInput[]): HeaderMap {
   const map: Record<string, string[]> = {};
   for (const [name, value] of pairs) {
     const key = name.toLowerCase();

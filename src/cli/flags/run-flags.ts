@@ -1,25 +1,9 @@
 import type { Command } from 'commander';
 import type { Io } from '../../io.js';
+import type { CommandResult } from '../command-result.js';
 import { collect } from './collect.js';
 
 export const RUN_DESCRIPTION = 'run suite files (YAML or JSON): steps of requests with expectations and captures';
-
-/** The raw option values of `apitest run` (validated in commands/run.ts). */
-export interface RawRunOptions {
-  reporter: string[];
-  bail: boolean;
-  filter?: string;
-  concurrency: string;
-  shard?: string;
-  var: string[];
-  envFile?: string;
-  rate?: string;
-  burst: string;
-  respectRateLimit: boolean;
-  showSecrets: boolean;
-  color: boolean;
-  debug: boolean;
-}
 
 const EXAMPLES = `
 Examples:
@@ -32,7 +16,7 @@ Exit codes: 0 every step passed, 1 a step failed, 2 a suite file or the command 
 Docs: docs/suites.md`;
 
 /** `apitest run <suites...>`: commander definitions only; the runner is loaded when the command runs. */
-export function registerRunCommand(program: Command, io: Io, setExitCode: (code: number) => void): void {
+export function registerRunCommand(program: Command, io: Io, setResult: (result: CommandResult) => void): void {
   program
     .command('run')
     .description(RUN_DESCRIPTION)
@@ -51,8 +35,8 @@ export function registerRunCommand(program: Command, io: Io, setExitCode: (code:
     .option('--no-color', 'no colours (also off when stdout is not a TTY, or with NO_COLOR)')
     .option('--debug', 'print stack traces of internal errors', false)
     .addHelpText('after', EXAMPLES)
-    .action(async (suites: string[], opts: RawRunOptions) => {
+    .action(async (suites: string[], opts: Record<string, unknown>) => {
       const { runSuitesCommand } = await import('../commands/run-suites.js');
-      setExitCode(await runSuitesCommand(suites, opts, io));
+      setResult(await runSuitesCommand(suites, opts as unknown as Parameters<typeof runSuitesCommand>[1], io));
     });
 }

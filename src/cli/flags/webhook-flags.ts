@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
+import type { CommandResult } from '../command-result.js';
 import { collect } from './collect.js';
 import { addSchemeFlags, addSigningFlags } from './webhook-scheme-flags.js';
 import { addOutputFlags } from './output-flags.js';
@@ -25,9 +26,9 @@ Docs: docs/webhooks.md`;
 
 /**
  * Adds `webhook sign|send|verify|listen`. Each action loads its module lazily, so a plain
- * request never loads webhook code; `setExitCode` hands the result back to main.
+ * request never loads webhook code; `setResult` hands the result back to main.
  */
-export function registerWebhookCommand(program: Command, io: Io, setExitCode: (code: number) => void): void {
+export function registerWebhookCommand(program: Command, io: Io, setResult: (result: CommandResult) => void): void {
   const webhook = program
     .command('webhook')
     .description(WEBHOOK_DESCRIPTION)
@@ -49,7 +50,7 @@ export function registerWebhookCommand(program: Command, io: Io, setExitCode: (c
     .option('--debug', 'print stack traces of internal errors', false)
     .action(async (opts: Record<string, unknown>) => {
       const { runWebhookSignCommand } = await import('../commands/webhook-sign.js');
-      setExitCode(await runWebhookSignCommand(opts as unknown as Parameters<typeof runWebhookSignCommand>[0], io));
+      setResult(await runWebhookSignCommand(opts as unknown as Parameters<typeof runWebhookSignCommand>[0], io));
     });
 
   const send = webhook
@@ -64,7 +65,7 @@ export function registerWebhookCommand(program: Command, io: Io, setExitCode: (c
   addOutputFlags(send);
   send.action(async (url: string | undefined, opts: Record<string, unknown>) => {
     const { runWebhookSendCommand } = await import('../commands/webhook-send.js');
-    setExitCode(await runWebhookSendCommand(url, opts as unknown as Parameters<typeof runWebhookSendCommand>[1], io));
+    setResult(await runWebhookSendCommand(url, opts as unknown as Parameters<typeof runWebhookSendCommand>[1], io));
   });
 
   const verify = webhook.command('verify').description('check a captured delivery: exit 0 when valid, 1 when not (with the reason)');
@@ -77,7 +78,7 @@ export function registerWebhookCommand(program: Command, io: Io, setExitCode: (c
     .option('--debug', 'print stack traces of internal errors', false)
     .action(async (opts: Record<string, unknown>) => {
       const { runWebhookVerifyCommand } = await import('../commands/webhook-verify.js');
-      setExitCode(await runWebhookVerifyCommand(opts as unknown as Parameters<typeof runWebhookVerifyCommand>[0], io));
+      setResult(await runWebhookVerifyCommand(opts as unknown as Parameters<typeof runWebhookVerifyCommand>[0], io));
     });
 
   const listen = webhook.command('listen').description('receive deliveries locally, verify each (2xx / 401), optionally forward verified ones');
@@ -96,6 +97,6 @@ export function registerWebhookCommand(program: Command, io: Io, setExitCode: (c
     .option('--debug', 'print stack traces of internal errors', false)
     .action(async (opts: Record<string, unknown>) => {
       const { runWebhookListenCommand } = await import('../commands/webhook-listen.js');
-      setExitCode(await runWebhookListenCommand(opts as unknown as Parameters<typeof runWebhookListenCommand>[0], io));
+      setResult(await runWebhookListenCommand(opts as unknown as Parameters<typeof runWebhookListenCommand>[0], io));
     });
 }

@@ -1,11 +1,10 @@
-import { evaluateExpectation, type CheckResult } from '../../expect/evaluate.js';
+import { evaluateExpectation } from '../../expect/evaluate.js';
 import type { Expectation } from '../../expect/expression.js';
 import type { SchemaCheck } from '../../expect/json-schema.js';
 import { parseExpectStatus } from '../../expect/matcher.js';
 import { parseExpectation } from '../../expect/parse-expression.js';
 import type { ResponseFacts } from '../../expect/subject-context.js';
-import type { ResponseData, Timings } from '../../engine/types.js';
-import { viewBody } from '../../engine/body-view.js';
+import type { ExpectOutcome } from '../../result/settle.js';
 import type { RawExpectOptions } from '../flags/expect-flags.js';
 import { withFlag } from './with-flag.js';
 import { resolve } from 'node:path';
@@ -19,7 +18,7 @@ export interface ExpectPlan {
 }
 
 /** Parses and compiles the flags: a bad expression, status list or schema file is a usage error (exit 2). */
-export async function planExpectations(raw: RawExpectOptions, cwd: string): Promise<ExpectPlan | null> {
+export async function planExpectations(raw: RawExpectOptions, cwd: string): Promise<ExpectPlan> {
   const expectations = raw.expect.map((text) => withFlag('--expect', () => parseExpectation(text)));
   const status = raw.expectStatus;
   if (status !== undefined) expectations.unshift(withFlag('--expect-status', () => parseExpectStatus(status)));
@@ -27,26 +26,14 @@ export async function planExpectations(raw: RawExpectOptions, cwd: string): Prom
   // ajv is loaded only when --schema is used.
   const jsonSchema = schemaFile === undefined ? null : await import('../../expect/json-schema.js');
   const schema = schemaFile === undefined || jsonSchema === null ? null : withFlag('--schema', () => jsonSchema.compileJsonSchema(jsonSchema.loadJsonSchemaFile(resolve(cwd, schemaFile)), schemaFile));
-  if (expectations.length === 0 && schema === null) return null;
   return { expectations, schema, checksStatus: expectations.some((e) => e.subject.kind === 'status') };
 }
 
-export function responseFacts(response: ResponseData, timings: Timings): ResponseFacts {
-  const view = viewBody(response.body, response.headers);
-  const bodyText = response.body === null ? '' : Buffer.from(response.body).toString('utf8');
-  return {
-    status: response.status,
-    headers: response.headers,
-    bodyText,
-    json: view.kind === 'json' ? view.value : undefined,
-    durationMs: timings.total ?? 0,
-    sizeBytes: response.size,
+/** The expectations as the settle runs them: every expectation, then the schema. Pure. */
+export function expectationsOf(plan: ExpectPlan): (facts: ResponseFacts) => ExpectOutcome {
+  return (facts) => {
+    const results = plan.expectations.map((e) => evaluateExpectation(e, facts));
+    if (plan.schema) results.push(plan.schema(facts.json));
+    return { results, variableError: null };
   };
-}
-
-/** Checks every expectation against one response. Pure. */
-export function checkResponse(plan: ExpectPlan, facts: ResponseFacts): CheckResult[] {
-  const results = plan.expectations.map((e) => evaluateExpectation(e, facts));
-  if (plan.schema) results.push(plan.schema(facts.json));
-  return results;
 }

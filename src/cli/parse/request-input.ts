@@ -1,11 +1,10 @@
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
-import { headerValueProblem } from '../../model/header-syntax.js';
 import type { Io } from '../../io.js';
 import { Secret } from '../../redact/secret.js';
-import { METHOD_TOKEN, RequestSpecSchema, type AuthSpec, type BodySpec, type FormField, type RequestSpec } from '../../model/request-spec.js';
+import { createRequestSpec, MAX_REDIRECTS, type AuthSpec, type BodySpec, type FormField, type HeaderInput, type RequestSpec } from '../../model/request-spec.js';
 import { appendQuery, normaliseUrl } from './url-argument.js';
-import { hasHeader, parseHeaderFlags, parseHeadersJson } from './header-flags.js';
+import { parseHeaderFlags, parseHeadersJson } from './header-flags.js';
 import { fileNameOf, readDataArg, readFileArg } from './data-argument.js';
 import { DEFAULT_API_KEY_HEADER, type RawRequestOptions } from '../flags/request-flags.js';
 import { durationFlag, integerFlag, parseFlags } from './flag-schemas.js';
@@ -13,18 +12,10 @@ import { durationFlag, integerFlag, parseFlags } from './flag-schemas.js';
 const ScalarFlagsSchema = z.object({
   timeout: durationFlag('--timeout'),
   connectTimeout: z.optional(durationFlag('--connect-timeout')),
-  maxRedirects: integerFlag('--max-redirects', 0, 1000),
-  method: z.optional(
-    z.string().check(
-      z.refine((m) => METHOD_TOKEN.test(m), { error: (issue) => `-X/--method: invalid method ${JSON.stringify(issue.input)} (use a token such as GET, POST, PATCH)` }),
-    ),
-  ),
+  maxRedirects: integerFlag('--max-redirects', 0, MAX_REDIRECTS),
 });
 
-/**
- * argv values → a validated RequestSpec. Everything that can be wrong is found here, before any
- * request: bad URL, method, headers, durations, missing files, unset auth variables.
- */
+/** What a command other than the plain request adds (e.g. `webhook send`: the signed body and its headers). */
 export interface PreparedParts {
   /** A body already read (e.g. the exact bytes `webhook send` signed); replaces -d/-F. */
   body?: Uint8Array;
@@ -36,6 +27,10 @@ export interface PreparedParts {
   authHint?: string;
 }
 
+/**
+ * argv values → a RequestInput → the one request constructor (model/request-spec.ts). Everything that can be
+ * wrong is found before any request: bad URL, method, headers, durations, missing files, unset auth variables.
+ */
 export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared: PreparedParts = {}): Promise<RequestSpec> {
   if (raw.url === undefined || raw.url === '') {
     const swallowed = [['--bearer', raw.bearer], ['--api-key', raw.apiKey]].find(([, v]) => typeof v === 'string' && looksLikeUrl(v));
@@ -53,40 +48,47 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
     timeout: raw.timeout,
     connectTimeout: raw.connectTimeout,
     maxRedirects: raw.maxRedirects,
-    method: raw.method,
   });
   const url = appendQuery(normaliseUrl(raw.url, 'URL'), raw.query);
   // -H replaces a --headers entry of the same name; -H given several times with one name sends them all.
-  const flagHeaders = parseHeaderFlags(raw.header);
+  const flagHeaders = parseHeaderFlags(raw.header, '-H/--header');
   const flagNames = new Set(flagHeaders.map(([n]) => n.toLowerCase()));
-  const headers: Array<[string, string]> = [
+  const headers: HeaderInput[] = [
     ...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)).filter(([n]) => !flagNames.has(n.toLowerCase())),
     ...flagHeaders,
-    ...(prepared.headers ?? []).map(([n, v]): [string, string] => [n, v]),
+    ...(prepared.headers ?? []).map(([n, v]): HeaderInput => [n, v]),
   ];
   const auth = buildAuth(raw, io.env);
   const body: BodySpec = prepared.body === undefined ? await buildBody(raw, io) : { kind: 'bytes', data: prepared.body };
-  if (body.kind === 'bytes' && !hasHeader(headers, 'content-type')) {
-    headers.push(['Content-Type', looksLikeJson(body.data) ? 'application/json' : 'text/plain; charset=utf-8']);
-  }
-  const method = (flags.method ?? (body.kind === 'none' ? 'GET' : 'POST')).toUpperCase();
   const ca = raw.cacert === undefined ? null : (await readFileArg(raw.cacert, io, '--cacert')).toString('utf8');
   if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`--cacert: ${JSON.stringify(raw.cacert)} is not a PEM certificate file`, { hint: 'give a PEM file that contains -----BEGIN CERTIFICATE-----' });
   }
-  return z.parse(RequestSpecSchema, {
-    url,
-    method,
-    headers,
-    body,
-    auth,
-    timeoutMs: flags.timeout,
-    connectTimeoutMs: flags.connectTimeout ?? null,
-    followRedirects: raw.location,
-    maxRedirects: flags.maxRedirects,
-    insecure: raw.insecure,
-    ca,
-  });
+  return createRequestSpec(
+    {
+      url,
+      method: raw.method ?? null,
+      headers,
+      body,
+      auth,
+      timeoutMs: flags.timeout,
+      connectTimeoutMs: flags.connectTimeout ?? null,
+      followRedirects: raw.location,
+      maxRedirects: flags.maxRedirects,
+      insecure: raw.insecure,
+      ca,
+    },
+    {
+      url: 'URL',
+      method: '-X/--method',
+      headers: '-H/--header',
+      auth: auth.kind === 'api-key' ? '--api-key' : `--${auth.kind}`,
+      apiKeyHeader: '--api-key-header',
+      timeout: '--timeout',
+      connectTimeout: '--connect-timeout',
+      maxRedirects: '--max-redirects',
+    },
+  );
 }
 
 function buildAuth(raw: RawRequestOptions, env: Io['env']): AuthSpec {
@@ -94,34 +96,21 @@ function buildAuth(raw: RawRequestOptions, env: Io['env']): AuthSpec {
   if (given > 1) throw new UsageError('choose one of --api-key, --bearer and --basic', { hint: 'each request carries one credential' });
   if (raw.apiKey !== undefined) {
     const key = raw.apiKey === true ? fromEnv(env, 'API_KEY', '--api-key', '--api-key=KEY') : raw.apiKey;
-    if (key === '') throw new UsageError('--api-key: the key is empty');
-    if (raw.apiKeyQuery === undefined) refuseBadCredential('--api-key', 'the key', key);
-    if (raw.apiKeyHeader.trim() === '' || /[\r\n:]/.test(raw.apiKeyHeader)) throw new UsageError(`--api-key-header: invalid header name ${JSON.stringify(raw.apiKeyHeader)}`);
     return { kind: 'api-key', key: new Secret(key), header: raw.apiKeyHeader, query: raw.apiKeyQuery ?? null };
   }
   if (raw.apiKeyQuery !== undefined) throw new UsageError('--api-key-query needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
   if (raw.apiKeyHeader !== DEFAULT_API_KEY_HEADER) throw new UsageError('--api-key-header needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
   if (raw.bearer !== undefined) {
     const token = raw.bearer === true ? fromEnv(env, 'ACCESS_TOKEN', '--bearer', '--bearer=TOKEN') : raw.bearer;
-    if (token === '') throw new UsageError('--bearer: the token is empty');
-    refuseBadCredential('--bearer', 'the token', token);
     return { kind: 'bearer', token: new Secret(token) };
   }
   if (raw.basic !== undefined) {
     const colon = raw.basic.indexOf(':');
     const user = colon === -1 ? raw.basic : raw.basic.slice(0, colon);
-    if (user === '') throw new UsageError('--basic: the user name is empty', { hint: 'write --basic user:password' });
-    if (user.includes('\n') || user.includes('\r')) throw new UsageError('--basic: the user name contains a line break');
     const password = colon === -1 ? fromEnv(env, 'API_PASSWORD', '--basic', '--basic user:password', 'no password given') : raw.basic.slice(colon + 1);
     return { kind: 'basic', user, password: new Secret(password) };
   }
   return { kind: 'none' };
-}
-
-/** A credential that goes in a header must be sendable; the message never shows the value. */
-function refuseBadCredential(flag: string, what: string, value: string): void {
-  const problem = headerValueProblem(value);
-  if (problem !== null) throw new UsageError(`${flag}: ${what} ${problem}`, { hint: 'check the value (a stray newline from a file or variable?)' });
 }
 
 function fromEnv(env: Io['env'], name: string, flag: string, example: string, missing = 'no value given'): string {
@@ -157,15 +146,4 @@ async function buildBody(raw: RawRequestOptions, io: Io): Promise<BodySpec> {
     }
   }
   return { kind: 'form', fields };
-}
-
-function looksLikeJson(data: Uint8Array): boolean {
-  const text = Buffer.from(data).toString('utf8').trim();
-  if (text === '') return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

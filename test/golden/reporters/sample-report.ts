@@ -36,8 +36,8 @@ export function sampleReport(): SuiteReport {
             response: response(201, 'Created'),
             durationMs: 15.25,
             expectations: [
-              { expression: 'status == 201', ok: true, expected: 201, actual: 201 },
-              { expression: '$.id type number', ok: true, expected: 'number', actual: 4 },
+              { expression: 'status == 201', ok: true, expected: 201, actual: 201, message: null },
+              { expression: '$.id type number', ok: true, expected: 'number', actual: 4, message: null },
             ],
             captures: { userId: 4, etag: '"abc"' },
           },
@@ -49,7 +49,7 @@ export function sampleReport(): SuiteReport {
             response: response(200, 'OK'),
             durationMs: 3.5,
             expectations: [
-              { expression: 'status == 200', ok: true, expected: 200, actual: 200 },
+              { expression: 'status == 200', ok: true, expected: 200, actual: 200, message: null },
               { expression: '$.name == "Ann"', ok: false, expected: 'Ann', actual: 'Dee', message: '$.name: expected == "Ann", got "Dee"' },
               { expression: 'count $.roles >= 2', ok: false, expected: 2, actual: 1, message: 'count $.roles: expected >= 2, got 1' },
             ],
@@ -83,7 +83,7 @@ export function sampleReport(): SuiteReport {
             request: request('GET', 'http://127.0.0.1:3000/status/200'),
             response: response(200, 'OK'),
             durationMs: 1.25,
-            expectations: [{ expression: 'duration < 500', ok: true, expected: 500, actual: 1.25 }],
+            expectations: [{ expression: 'duration < 500', ok: true, expected: 500, actual: 1.25, message: null }],
           },
           {
             ...base,
