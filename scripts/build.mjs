@@ -5,65 +5,42 @@
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { lazyListFormat, stubCommanderChildProcess, stubGotExtras } from './build-plugins.mjs';
 
 /**
- * got imports three modules at load time that it only uses for options apitest never sets (http2, cache,
- * dnsCache). They are replaced by stubs that throw if ever used: ~50 KB less to evaluate on every request.
+ * Every start-up and memory trick can be left out of a build, to measure what it saves or to remove it
+ * (docs/internals.md): APITEST_WITHOUT=stub-got-extras,lazy-listformat,... ; APITEST_BUILD_OUT=<dir> builds
+ * elsewhere than dist/ (scripts/measure-tricks.mjs builds one variant per trick that way).
  */
-const STUBBED = ['http2-wrapper', 'cacheable-request', 'cacheable-lookup'];
-const stubGotExtras = {
-  name: 'stub-got-extras',
-  setup(b) {
-    const filter = new RegExp(`^(${STUBBED.join('|')})$`);
-    b.onResolve({ filter }, (args) => ({ path: fileURLToPath(new URL(`./stubs/${args.path}.js`, import.meta.url)) }));
-  },
-};
-
-/**
- * @sindresorhus/is (a got dependency) builds two Intl.ListFormat objects at load time, ~15 ms of ICU set-up on
- * every run, only to word a validation error. They are made lazy here (same behaviour, built on first use).
- */
-const lazyListFormat = {
-  name: 'lazy-intl-listformat',
-  setup(b) {
-    b.onLoad({ filter: /@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const eager = /const (\w+) = new Intl\.ListFormat\(([^)]*)\);/g;
-      const patched = source.replace(eager, (_m, name, params) => `let ${name}$; const ${name} = { format: (list) => (${name}$ ??= new Intl.ListFormat(${params})).format(list) };`);
-      if (patched === source) console.warn('build: @sindresorhus/is no longer builds Intl.ListFormat eagerly; the lazy patch did nothing');
-      return { contents: patched, loader: 'js' };
-    });
-  },
-};
-
-/**
- * commander requires node:child_process at load time for executable subcommands, which apitest does not use;
- * for commander only, it gets a stub that throws if ever called (saves loading child_process and dgram).
- */
-const stubCommanderChildProcess = {
-  name: 'stub-commander-child-process',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]commander[\\/]/.test(args.importer) ? { path: fileURLToPath(new URL('./stubs/child-process.js', import.meta.url)) } : undefined,
-    );
-  },
-};
+export const TRICKS = ['stub-got-extras', 'lazy-listformat', 'stub-commander-child-process', 'share-options', 'young-gc', 'yaml-fast-path', 'code-cache-warmup'];
+const without = new Set((process.env.APITEST_WITHOUT ?? '').split(',').filter((t) => t !== ''));
+for (const t of without) if (!TRICKS.includes(t)) throw new Error(`APITEST_WITHOUT: unknown trick ${t} (known: ${TRICKS.join(', ')})`);
+const outDir = process.env.APITEST_BUILD_OUT ?? fileURLToPath(new URL('../dist', import.meta.url));
+const outFile = `${outDir}/apitest.cjs`;
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
-await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await rm(outDir, { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/apitest.cjs',
+  entryPoints: [fileURLToPath(new URL('../src/cli/main.ts', import.meta.url))],
+  outfile: outFile,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
-  sourcemap: false,
+  keepNames: true,
+  // dist/apitest.cjs.map, read only to show an error's stack at src/*.ts lines (--debug, internal errors):
+  // no sourceMappingURL comment and no sources' text, so a normal run reads nothing more.
+  sourcemap: 'external',
+  sourcesContent: false,
   legalComments: 'none',
-  define: { __APITEST_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__apitestImportMetaUrl' },
+  define: { __APITEST_VERSION__: JSON.stringify(pkg.version), __APITEST_WITHOUT__: JSON.stringify([...without]), 'import.meta.url': '__apitestImportMetaUrl' },
   banner: { js: "const __apitestImportMetaUrl=require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [stubGotExtras, lazyListFormat, stubCommanderChildProcess],
+  plugins: [
+    ...(without.has('stub-got-extras') ? [] : [stubGotExtras]),
+    ...(without.has('lazy-listformat') ? [] : [lazyListFormat]),
+    ...(without.has('stub-commander-child-process') ? [] : [stubCommanderChildProcess]),
+  ],
   logLevel: 'warning',
 });
 
@@ -72,11 +49,11 @@ await build({
 {
   const { createHash } = await import('node:crypto');
   const { writeFile } = await import('node:fs/promises');
-  const file = new URL('../dist/apitest.cjs', import.meta.url);
+  const file = outFile;
   const code = await readFile(file, 'utf8');
   const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
   await writeFile(file, `//apitest-build:${id}\n${code}`);
 }
 
 // Pre-build the V8 code cache for the commands most runs use (see scripts/warm-code-cache.mjs).
-await import('./warm-code-cache.mjs');
+if (!without.has('code-cache-warmup')) await (await import('./warm-code-cache.mjs')).warmCodeCache(outFile);

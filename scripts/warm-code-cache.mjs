@@ -6,38 +6,39 @@ import { createServer } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadBundle } from '../bin/code-cache.js';
 
-const bundle = fileURLToPath(new URL('../dist/apitest.cjs', import.meta.url));
-const server = createServer((req, res) => {
-  res.setHeader('content-type', 'application/json');
-  res.setHeader('x-ratelimit-limit', '60');
-  res.setHeader('x-ratelimit-remaining', '59');
-  res.setHeader('x-ratelimit-reset', '30');
-  res.end(JSON.stringify({ id: 1, name: 'Ann', roles: ['admin'] }));
-});
-const dir = await mkdtemp(join(tmpdir(), 'apitest-warm-'));
-try {
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const suite = join(dir, 'warm.yaml');
-  await writeFile(
-    suite,
-    `name: warm\nbaseUrl: "${base}"\nsteps:\n` +
-      Array.from({ length: 3 }, (_, i) => `  - name: step ${i}\n    url: /users/1\n    expect:\n      status: 200\n      jsonpath: { "$.id": 1 }\n    capture: { id: $.id }\n`).join(''),
-  );
-  const sink = { write: () => true, isTTY: false, columns: undefined };
-  const io = { stdout: sink, stderr: sink, readStdin: async () => Buffer.alloc(0), env: {}, now: () => Date.now(), cwd: dir };
-  const { exports: cli, saveCache } = loadBundle(bundle);
-  for (const argv of [['--version'], ['--json', `${base}/users/1`], [`${base}/users/1`], ['run', suite], [`${base}/users/1`, '--expect', 'status == 200']]) {
-    const code = await cli.main(argv, io);
-    if (code !== 0) throw new Error(`warm-up run failed: apitest ${argv.join(' ')} → ${code}`);
+/** Loads the bundle at `bundle`, runs the warm-up commands in this process, and saves its code cache. */
+export async function warmCodeCache(bundle) {
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('x-ratelimit-limit', '60');
+    res.setHeader('x-ratelimit-remaining', '59');
+    res.setHeader('x-ratelimit-reset', '30');
+    res.end(JSON.stringify({ id: 1, name: 'Ann', roles: ['admin'] }));
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'apitest-warm-'));
+  try {
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${server.address().port}`;
+    const suite = join(dir, 'warm.yaml');
+    await writeFile(
+      suite,
+      `name: warm\nbaseUrl: "${base}"\nsteps:\n` +
+        Array.from({ length: 3 }, (_, i) => `  - name: step ${i}\n    url: /users/1\n    expect:\n      status: 200\n      jsonpath: { "$.id": 1 }\n    capture: { id: $.id }\n`).join(''),
+    );
+    const sink = { write: () => true, isTTY: false, columns: undefined };
+    const io = { stdout: sink, stderr: sink, readStdin: async () => Buffer.alloc(0), env: {}, now: () => Date.now(), cwd: dir };
+    const { exports: cli, saveCache } = loadBundle(bundle);
+    for (const argv of [['--version'], ['--json', `${base}/users/1`], [`${base}/users/1`], ['run', suite], [`${base}/users/1`, '--expect', 'status == 200']]) {
+      const code = await cli.main(argv, io);
+      if (code !== 0) throw new Error(`warm-up run failed: apitest ${argv.join(' ')} → ${code}`);
+    }
+    saveCache();
+  } catch (error) {
+    console.warn(`build: code cache not pre-built (${error.message}); the first run will write it`);
+  } finally {
+    server.close();
+    await rm(dir, { recursive: true, force: true });
   }
-  saveCache();
-} catch (error) {
-  console.warn(`build: code cache not pre-built (${error.message}); the first run will write it`);
-} finally {
-  server.close();
-  await rm(dir, { recursive: true, force: true });
 }

@@ -27,8 +27,7 @@ export function failedWith(failure: FailureRecord): CommandResult {
 export function resultOfError(error: unknown, redactor: Redactor | null = null): CommandResult {
   const mask = (text: string): string => (redactor === null ? text : redactor.text(text));
   if (error instanceof ApitestError) {
-    const cause = error.cause instanceof Error ? error.cause : error;
-    const stack = stackOf(cause);
+    const stack = stackOf(error);
     return {
       exitCode: exitCodeOf(error.kind),
       error: { kind: error.kind, message: mask(error.message), hint: error.hint === undefined ? null : mask(error.hint), stack: stack === null ? null : mask(stack) },
@@ -39,6 +38,9 @@ export function resultOfError(error: unknown, redactor: Redactor | null = null):
   return { exitCode: ExitCode.Internal, error: { kind: 'internal', message: `internal error: ${mask(message)}`, hint: null, stack: stack === null ? null : mask(stack) } };
 }
 
+/** The error's stack, then its cause's (e.g. the got error behind a connection failure). */
 function stackOf(error: unknown): string | null {
-  return error instanceof Error && typeof error.stack === 'string' ? error.stack : null;
+  if (!(error instanceof Error) || typeof error.stack !== 'string') return null;
+  const cause = error.cause instanceof Error && typeof error.cause.stack === 'string' ? `\nCaused by: ${error.cause.stack}` : '';
+  return `${error.stack}${cause}`;
 }

@@ -37,7 +37,12 @@ Docs: docs/cli.md`;
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const debug = argv.includes('--debug') || io.env.APITEST_DEBUG === '1';
   const result = await run(argv, io);
-  if (result.error !== null) printErrorLine(io, result.error, debug);
+  const error = result.error;
+  if (error !== null) {
+    // A stack is shown at the src/*.ts lines it came from (the bundle's source map is read only then).
+    const stack = debug && error.stack !== null ? (await import('./source-mapped-stack.js')).sourceMappedStack(error.stack) : error.stack;
+    printErrorLine(io, { kind: error.kind, message: error.message, hint: error.hint, stack }, debug);
+  }
   return result.exitCode;
 }
 

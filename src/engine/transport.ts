@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import got, { Options, type Got, type Request as GotRequest } from 'got';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { youngGenerationCollector } from './release-memory.js';
+import { keepsTrick } from '../util/tricks.js';
 import { loadZlib } from '../util/load-builtin.js';
 import { mapTransportError, type RawTransportError } from './map-transport-error.js';
 import { EMPTY_TIMINGS, type SentRequest, type Timings } from './types.js';
@@ -65,10 +66,12 @@ export const USER_AGENT = `apitest/${typeof __APITEST_VERSION__ === 'string' ? _
  * Without the `cache` option got does not use cacheOptions, so the call is made with an empty object in
  * their place, and the hidden class is shared.
  */
-function shareRequestOptionsShape(): void {
-  const proto = Options.prototype as unknown as { createNativeRequestOptions: () => unknown; __apitestShared?: true };
-  if (proto.__apitestShared) return;
+export function shareRequestOptionsShape(): boolean {
+  const proto = Options.prototype as unknown as { createNativeRequestOptions?: () => unknown; __apitestShared?: true };
+  if (proto.__apitestShared) return true;
   const create = proto.createNativeRequestOptions;
+  // got renamed or removed its private method: nothing to share (test/unit/tricks.test.ts fails loudly then).
+  if (typeof create !== 'function') return false;
   const noCacheOptions = {};
   proto.createNativeRequestOptions = function (this: { _internals: { cache?: unknown; cacheOptions: unknown } }) {
     const internals = this._internals;
@@ -82,11 +85,12 @@ function shareRequestOptionsShape(): void {
     }
   };
   proto.__apitestShared = true;
+  return true;
 }
 
 /** A transport with keep-alive agents, shared by every request of one run. */
 export function createGotTransport(): Transport {
-  shareRequestOptionsShape();
+  if (keepsTrick('share-options')) shareRequestOptionsShape();
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   // The options that never change are merged once into a got instance, not validated again per request.
   const client = got.extend({
@@ -146,7 +150,7 @@ async function sendOnce(
     const target = chooseTarget(head);
     // Bytes as received (before decoding), counted as they flow through the pipeline. A body streamed to a
     // file also releases its spent network buffers every few MiB, so memory stays flat for any size.
-    const collect = target.kind === 'stream' ? youngGenerationCollector() : null;
+    const collect = target.kind === 'stream' && keepsTrick('young-gc') ? youngGenerationCollector() : null;
     const decoder = decoderFor(head.headers['content-encoding'], request.method, head.status);
     let size = 0;
     let sinceCollect = 0;

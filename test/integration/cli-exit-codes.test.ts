@@ -108,10 +108,14 @@ describe('exit codes', () => {
     expect(doc.error).toEqual({ kind: 'http', code: 'HTTP_404', message: expect.stringContaining('404 Not Found') });
   });
 
-  test('--debug adds the cause stack to a failure', async () => {
+  test('--debug adds the stack, at src/*.ts lines (the bundle is source-mapped), then its cause', async () => {
     const result = await runCli([`${demo.url}/drop`, '--debug']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^apitest: error: connection reset/);
-    expect(result.stderr).toMatch(/\n\s+at /);
+    expect(result.stderr).toMatch(/\nConnectionError: connection reset[^\n]*\n\s+at mapTransportError \(src\/engine\/map-transport-error\.ts:\d+:\d+\)/);
+    expect(result.stderr).toMatch(/\nCaused by: [^\n]*\n\s+at /);
+    expect(result.stderr).not.toMatch(/dist\/apitest\.cjs:\d+/);
+    // without --debug: one line
+    expect((await runCli([`${demo.url}/drop`])).stderr.split('\n')).toHaveLength(2);
   });
 });

@@ -1,0 +1,56 @@
+// The esbuild plugins of the start-up tricks that reach into dependencies (docs/internals.md lists each, with
+// what it saves and the test that fails when a dependency changes under it: test/unit/tricks.test.ts).
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * got imports three modules at load time that it only uses for options apitest never sets (http2, cache,
+ * dnsCache). They are replaced by stubs that throw if ever used: ~50 KB less to evaluate on every request.
+ */
+export const STUBBED = ['http2-wrapper', 'cacheable-request', 'cacheable-lookup'];
+export const stubGotExtras = {
+  name: 'stub-got-extras',
+  setup(b) {
+    const filter = new RegExp(`^(${STUBBED.join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: fileURLToPath(new URL(`./stubs/${args.path}.js`, import.meta.url)) }));
+  },
+};
+
+/**
+ * @sindresorhus/is (a got dependency) builds two Intl.ListFormat objects at load time, ~15 ms of ICU set-up on
+ * every run, only to word a validation error. They are made lazy here (same behaviour, built on first use).
+ */
+export const lazyListFormat = {
+  name: 'lazy-intl-listformat',
+  setup(b) {
+    b.onLoad({ filter: /@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/ }, async (args) => {
+      return { contents: lazyListFormatPatch(await readFile(args.path, 'utf8')), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * commander requires node:child_process at load time for executable subcommands, which apitest does not use;
+ * for commander only, it gets a stub that throws if ever called (saves loading child_process and dgram).
+ */
+export const stubCommanderChildProcess = {
+  name: 'stub-commander-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: fileURLToPath(new URL('./stubs/child-process.js', import.meta.url)) } : undefined,
+    );
+  },
+};
+
+/**
+ * The lazy Intl.ListFormat patch of @sindresorhus/is's source. Fails the build when it no longer matches (the
+ * dependency changed under it): remove or rewrite the patch then (docs/internals.md).
+ */
+export function lazyListFormatPatch(source) {
+  const eager = /const (\w+) = new Intl\.ListFormat\(([^)]*)\);/g;
+  const patched = source.replace(eager, (_m, name, params) => `let ${name}$; const ${name} = { format: (list) => (${name}$ ??= new Intl.ListFormat(${params})).format(list) };`);
+  if (patched === source || /new Intl\.ListFormat\([^)]*\);/.test(patched.replace(/\?\?= new Intl\.ListFormat/g, ''))) {
+    throw new Error('build: @sindresorhus/is no longer builds Intl.ListFormat the way the lazy-listformat patch expects (scripts/build-plugins.mjs; docs/internals.md)');
+  }
+  return patched;
+}
