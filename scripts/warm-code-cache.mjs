@@ -28,7 +28,7 @@ export async function warmCodeCache(bundle) {
         Array.from({ length: 3 }, (_, i) => `  - name: step ${i}\n    url: /users/1\n    expect:\n      status: 200\n      jsonpath: { "$.id": 1 }\n    capture: { id: $.id }\n`).join(''),
     );
     const sink = { write: () => true, isTTY: false, columns: undefined };
-    const io = { stdout: sink, stderr: sink, readStdin: async () => Buffer.alloc(0), env: {}, now: () => Date.now(), cwd: dir };
+    const io = { stdout: sink, stderr: sink, readStdin: async () => Buffer.alloc(0), readPassword: async () => null, env: {}, now: () => Date.now(), cwd: dir };
     const { exports: cli, saveCache } = loadBundle(bundle);
     for (const argv of [['--version'], ['--json', `${base}/users/1`], [`${base}/users/1`], ['run', suite], [`${base}/users/1`, '--expect', 'status == 200']]) {
       const code = await cli.main(argv, io);

@@ -10,6 +10,11 @@ export interface Io {
   stderr: OutStream;
   /** Reads all of standard input (for `@-`). */
   readStdin(): Promise<Buffer>;
+  /**
+   * Asks for a secret on the terminal without echoing it (prompt on stderr); null when standard input or error is
+   * not a terminal (then nothing is asked).
+   */
+  readPassword(prompt: string): Promise<string | null>;
   env: Readonly<Record<string, string | undefined>>;
   now(): number;
   cwd: string;
@@ -30,8 +35,37 @@ export function processIo(): Io {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     },
+    readPassword: (prompt) => readHidden(prompt),
     env: process.env,
     now: () => Date.now(),
     cwd: process.cwd(),
   };
+}
+
+/** Reads one line from the terminal with echo off: Enter ends it, Backspace edits it, Ctrl-C or Ctrl-D gives up. */
+function readHidden(prompt: string): Promise<string | null> {
+  const stdin = process.stdin;
+  if (stdin.isTTY !== true || process.stderr.isTTY !== true) return Promise.resolve(null);
+  process.stderr.write(prompt);
+  return new Promise((resolve) => {
+    let value = '';
+    const finish = (result: string | null): void => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+      resolve(result);
+    };
+    const onData = (chunk: Buffer): void => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return finish(value);
+        if (ch === '\u0003' || ch === '\u0004') return finish(null);
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.on('data', onData);
+    stdin.resume();
+  });
 }

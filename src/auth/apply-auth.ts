@@ -1,60 +1,57 @@
 import type { AuthSpec } from '../model/request-spec.js';
-import { assertNever } from '../util/assert-never.js';
+import type { SecretValue } from '../redact/redactor.js';
 
 export interface AuthApplied {
   url: string;
   headers: Array<[string, string]>;
 }
 
-/** Adds the credential the auth spec asks for to a request's URL or headers. Pure. */
+/**
+ * Adds the credentials the auth spec holds to a request's URL or headers: the Authorization header (bearer or
+ * basic), and the API key in its header or query parameter. Both may be sent together. Pure. The request
+ * constructor has made sure no user header has the same name.
+ */
 export function applyAuth(auth: AuthSpec, url: string, headers: ReadonlyArray<readonly [string, string]>): AuthApplied {
   const out: Array<[string, string]> = headers.map(([n, v]) => [n, v]);
-  switch (auth.kind) {
-    case 'none':
-      return { url, headers: out };
-    case 'bearer':
-      return { url, headers: setHeader(out, 'Authorization', `Bearer ${auth.token.reveal()}`) };
-    case 'basic': {
-      const encoded = Buffer.from(`${auth.user}:${auth.password.reveal()}`, 'utf8').toString('base64');
-      return { url, headers: setHeader(out, 'Authorization', `Basic ${encoded}`) };
-    }
-    case 'api-key': {
-      if (auth.query !== null) {
-        const parsed = new URL(url);
-        parsed.searchParams.set(auth.query, auth.key.reveal());
-        return { url: parsed.toString(), headers: out };
-      }
-      return { url, headers: setHeader(out, auth.header, auth.key.reveal()) };
-    }
-    default:
-      return assertNever(auth);
+  let target = url;
+  const { authorization, apiKey } = auth;
+  if (authorization !== null) {
+    const value =
+      authorization.kind === 'bearer'
+        ? `Bearer ${authorization.token.reveal()}`
+        : `Basic ${Buffer.from(`${authorization.user}:${authorization.password.reveal()}`, 'utf8').toString('base64')}`;
+    out.push(['Authorization', value]);
   }
+  if (apiKey !== null) {
+    if (apiKey.query !== null) {
+      const parsed = new URL(target);
+      parsed.searchParams.set(apiKey.query, apiKey.key.reveal());
+      target = parsed.toString();
+    } else {
+      out.push([apiKey.header, apiKey.key.reveal()]);
+    }
+  }
+  return { url: target, headers: out };
 }
 
 /** The values that must never be printed for this auth spec (raw credentials and their encoded forms). */
-export function authSecrets(auth: AuthSpec): string[] {
-  switch (auth.kind) {
-    case 'none':
-      return [];
-    case 'bearer':
-      return [auth.token.reveal()];
-    case 'basic':
-      return [auth.password.reveal(), Buffer.from(`${auth.user}:${auth.password.reveal()}`, 'utf8').toString('base64')];
-    case 'api-key':
-      return [auth.key.reveal()];
-    default:
-      return assertNever(auth);
+export function authSecrets(auth: AuthSpec): SecretValue[] {
+  const out: SecretValue[] = [];
+  const { authorization, apiKey } = auth;
+  if (authorization?.kind === 'bearer') out.push({ value: authorization.token.reveal(), keepTail: true });
+  if (authorization?.kind === 'basic') {
+    out.push({ value: authorization.password.reveal(), keepTail: true });
+    // The tail of base64(user:password) is the password's: its mask keeps none.
+    out.push({ value: Buffer.from(`${authorization.user}:${authorization.password.reveal()}`, 'utf8').toString('base64'), keepTail: false });
   }
+  if (apiKey !== null) out.push({ value: apiKey.key.reveal(), keepTail: true });
+  return out;
 }
 
-/** Header names that carry this auth's credential (to mask, and to drop on a cross-origin redirect). */
+/** Header names that carry this auth's credentials, lower-case (to mask, and to drop on a cross-origin redirect). */
 export function authHeaderNames(auth: AuthSpec): string[] {
-  if (auth.kind === 'api-key' && auth.query === null) return [auth.header.toLowerCase()];
-  if (auth.kind === 'bearer' || auth.kind === 'basic') return ['authorization'];
-  return [];
-}
-
-function setHeader(headers: Array<[string, string]>, name: string, value: string): Array<[string, string]> {
-  const lower = name.toLowerCase();
-  return [...headers.filter(([n]) => n.toLowerCase() !== lower), [name, value]];
+  const out: string[] = [];
+  if (auth.authorization !== null) out.push('authorization');
+  if (auth.apiKey !== null && auth.apiKey.query === null) out.push(auth.apiKey.header.toLowerCase());
+  return out;
 }

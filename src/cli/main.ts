@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Help } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import { processIo, type Io } from '../io.js';
 import { printDiagnostic, printErrorLine, printReport } from '../render/output.js';
@@ -10,6 +11,7 @@ import { addExpectFlags } from './flags/expect-flags.js';
 import { addPaginateFlags, PAGINATION_STYLES } from './flags/paginate-flags.js';
 import { RUN_DESCRIPTION, registerRunCommand } from './flags/run-flags.js';
 import { WEBHOOK_DESCRIPTION, registerWebhookCommand } from './flags/webhook-flags.js';
+import { suggest } from './suggest.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -26,8 +28,32 @@ Examples:
   $ apitest webhook send localhost:3000/hook --scheme github --secret "$SECRET" -d @event.json
   $ apitest demo-server --port 3000
 
-Exit codes: 0 ok, 1 expectation failed, 2 usage error, 3 connection/TLS failed, 4 timed out, 5 status >= 400.
-Docs: docs/cli.md`;
+Exit codes: 0 ok, 1 expectation failed, 2 usage error, 3 connection/TLS failed, 4 timed out, 5 status >= 400,
+70 internal error. Durations: a bare number is seconds (--timeout 5); or 250ms, 5s, 1m.
+Docs: ${docsPath('cli.md')} (also at https://www.npmjs.com/package/apitest)`;
+
+/** What a bare `apitest` prints (on stderr, exit 2): how to start. */
+const USAGE = `Usage: apitest [options] <url>        one request: status, headers, rate limits, timings, body
+       apitest <METHOD> <url> [options]  the same, method first (apitest POST localhost:3000/users -d @u.json)
+       apitest run <suites...>           run suite files
+       apitest webhook <command>         sign, send, verify, listen
+       apitest demo-server               the sample API
+       apitest help [command]            all options of a command
+
+Try: apitest localhost:3000/users --json
+`;
+
+const COMMANDS = ['run', 'webhook', 'demo-server', 'help'];
+const METHODS = /^(GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|QUERY)$/;
+
+/** Where the docs of the installed package are (they ship in it). */
+function docsPath(file: string): string {
+  try {
+    return fileURLToPath(new URL(`../docs/${file}`, import.meta.url));
+  } catch {
+    return `docs/${file}`;
+  }
+}
 
 /**
  * Parses argv, runs the command, and prints the one error line of a failed run — the one catch-all and the one
@@ -36,7 +62,16 @@ Docs: docs/cli.md`;
  */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const debug = argv.includes('--debug') || io.env.APITEST_DEBUG === '1';
-  const result = await run(argv, io);
+  if (argv.length === 0) {
+    printDiagnostic(io, USAGE);
+    return ExitCode.Usage;
+  }
+  let result: CommandResult;
+  try {
+    result = await run(methodFirst(argv), io);
+  } catch (error) {
+    result = resultOfError(error);
+  }
   const error = result.error;
   if (error !== null) {
     // A stack is shown at the src/*.ts lines it came from (the bundle's source map is read only then).
@@ -64,6 +99,7 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
     })
     .showSuggestionAfterError(true)
     .enablePositionalOptions()
+    .configureHelp(QUIET_DEFAULTS)
     .argument('[url]', 'the URL to request (http:// is assumed without a scheme)')
     .addHelpText('after', EXAMPLES);
   addRequestFlags(program);
@@ -73,6 +109,7 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   addOutputFlags(program);
   program.action(async (url: string | undefined, opts: Record<string, unknown>) => {
     if (url !== undefined && opts.url !== undefined) throw new UsageError('the URL is given twice (argument and --url)', { hint: 'give it once' });
+    if (url !== undefined) refuseUnknownCommand(url, program);
     // `--paginate URL`: the optional style value took the URL; styles are a closed set, so give it back.
     if (typeof opts.paginate === 'string' && !PAGINATION_STYLES.includes(opts.paginate) && url === undefined && opts.url === undefined) {
       url = opts.paginate;
@@ -82,6 +119,17 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
     const raw = { ...opts, url: (opts.url as string | undefined) ?? url } as unknown as Parameters<typeof runRequestCommand>[0];
     setResult(await runRequestCommand(raw, io));
   });
+
+  program
+    .command('help [command]')
+    .description('show the options of apitest, or of one of its commands')
+    .action((name: string | undefined) => {
+      if (name === undefined) return program.outputHelp();
+      const command = program.commands.find((c) => c.name() === name);
+      if (command === undefined || name === 'help') throw unknownCommand(name, program);
+      // run and webhook define their options only when named (see below): `help run` names it.
+      return command.outputHelp();
+    });
 
   program
     .command('demo-server')
@@ -123,4 +171,36 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
 /** commander's own error and help text on stderr. */
 function printErrorText(io: Io, text: string): void {
   printDiagnostic(io, text);
+}
+
+/** Help without the noise of defaults that say nothing: `(default: [])`, `(default: false)`. */
+const QUIET_DEFAULTS = {
+  optionDescription(option: Parameters<Help['optionDescription']>[0]): string {
+    return Help.prototype.optionDescription.call(this as unknown as Help, option).replace(/ \(default: (\[\]|false)\)$/, '');
+  },
+};
+
+/** `apitest GET URL …` (HTTPie's habit): a first word that is an HTTP method name in capitals is the method. */
+function methodFirst(argv: readonly string[]): readonly string[] {
+  const [first, ...rest] = argv;
+  if (first === undefined || !METHODS.test(first)) return argv;
+  const other = rest.findIndex((a) => a === '-X' || a === '--method' || a.startsWith('--method=') || (a.startsWith('-X') && a.length > 2));
+  if (other !== -1) throw new UsageError(`the method is given twice (${first} and ${rest[other]}${rest[other]?.length === 2 || rest[other] === '--method' ? ` ${rest[other + 1] ?? ''}` : ''})`, { hint: 'give it once' });
+  return ['-X', first, ...rest];
+}
+
+/**
+ * A first word that cannot be a URL — no `.`, `:` or `/`, not localhost — and is not a command is a mistyped
+ * command (`apitest demo-sever`), not a host to look up.
+ */
+function refuseUnknownCommand(word: string, program: Command): void {
+  if (/[.:/[\]]/.test(word) || word.toLowerCase() === 'localhost') return;
+  throw unknownCommand(word, program);
+}
+
+export function unknownCommand(word: string, program: Command): UsageError {
+  const guess = suggest(word, COMMANDS.concat(program.commands.map((c) => c.name())));
+  return new UsageError(`unknown command ${JSON.stringify(word)}`, {
+    hint: guess !== null ? `did you mean ${guess}?` : 'see apitest --help; a URL needs a dot, a port or a path, e.g. localhost:3000/users',
+  });
 }

@@ -1,4 +1,5 @@
 import { ConnectionError, TimeoutError, TlsError, type ApitestError } from '../errors.js';
+import { formatDuration } from '../util/duration.js';
 
 export interface RawTransportError {
   name?: string | undefined;
@@ -21,7 +22,7 @@ export function mapTransportError(err: RawTransportError, url: string, timeouts:
     const isConnect = err.event === 'connect' || err.event === 'lookup' || err.event === 'socket';
     const limit = isConnect && timeouts.connectMs !== null ? timeouts.connectMs : timeouts.totalMs;
     const what = isConnect ? 'connecting to' : 'waiting for';
-    return new TimeoutError(`timed out after ${formatMs(limit)} ${what} ${where}`, {
+    return new TimeoutError(`timed out after ${formatDuration(limit)} ${what} ${where}`, {
       code: 'ETIMEDOUT',
       hint: isConnect ? 'raise --connect-timeout, or check that the host is reachable' : 'raise --timeout, or check why the server is slow',
       cause: err,
@@ -67,6 +68,4 @@ function hostOf(url: string): string {
   }
 }
 
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
+

@@ -15,12 +15,23 @@ export const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 export const MAX_REDIRECTS = 1000;
 
-export type AuthSpec =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'bearer'; readonly token: Secret }
-  /** The key goes in `header`, or in the query parameter `query` when that is set. */
-  | { readonly kind: 'api-key'; readonly key: Secret; readonly header: string; readonly query: string | null }
-  | { readonly kind: 'basic'; readonly user: string; readonly password: Secret };
+/** What goes in the Authorization header. */
+export type AuthorizationSpec = { readonly kind: 'bearer'; readonly token: Secret } | { readonly kind: 'basic'; readonly user: string; readonly password: Secret };
+
+/** The key goes in `header`, or in the query parameter `query` when that is set. */
+export interface ApiKeySpec {
+  readonly key: Secret;
+  readonly header: string;
+  readonly query: string | null;
+}
+
+/** The credentials of a request: an Authorization header and an API key may be sent together. */
+export interface AuthSpec {
+  readonly authorization: AuthorizationSpec | null;
+  readonly apiKey: ApiKeySpec | null;
+}
+
+export const NO_AUTH: AuthSpec = Object.freeze({ authorization: null, apiKey: null });
 
 export type FormField =
   | { readonly kind: 'text'; readonly name: string; readonly value: string }
@@ -73,7 +84,9 @@ export interface InputLabels {
   readonly url: string;
   readonly method: string;
   readonly headers: string;
-  readonly auth: string;
+  readonly bearer: string;
+  readonly basic: string;
+  readonly apiKey: string;
   /** Where the API key's header name was given (`--api-key-header`, `auth.header`). */
   readonly apiKeyHeader: string;
   readonly timeout: string;
@@ -84,7 +97,7 @@ export interface InputLabels {
 
 /**
  * Checks every field and fills the defaults: the method (GET, or POST with a body), a Content-Type for a byte
- * body that has none (application/json when the bytes are JSON, else text/plain; charset=utf-8). Throws a
+ * body that has none (see contentTypeOf). Throws a
  * UsageError naming the field as the user wrote it; a credential's value is never shown.
  */
 export function createRequestSpec(input: RequestInput, labels: InputLabels): RequestSpec {
@@ -103,11 +116,12 @@ export function createRequestSpec(input: RequestInput, labels: InputLabels): Req
     headers.push([name, value]);
   }
   checkAuth(input.auth, labels, fail);
+  refuseTwoSources(input, labels);
   if (input.body.kind === 'form') {
     for (const field of input.body.fields) if (field.name === '') fail('form', 'a form field has an empty name');
   }
   if (input.body.kind === 'bytes' && !headers.some(([n]) => n.toLowerCase() === 'content-type')) {
-    headers.push(['Content-Type', looksLikeJson(input.body.data) ? 'application/json' : 'text/plain; charset=utf-8']);
+    headers.push(['Content-Type', contentTypeOf(input.body.data)]);
   }
   checkDuration(input.timeoutMs, labels.timeout, fail);
   if (input.connectTimeoutMs !== null) checkDuration(input.connectTimeoutMs, labels.connectTimeout, fail);
@@ -168,30 +182,44 @@ export function hidePassword(url: string): string {
 }
 
 function checkAuth(auth: AuthSpec, labels: InputLabels, fail: (label: string, problem: string, hint?: string) => never): void {
-  const label = labels.auth;
-  const credential = (field: string, value: string): void => {
+  const credential = (label: string, field: string, value: string): void => {
     if (value === '') fail(label, `the ${field} is empty`);
     const problem = headerValueProblem(value);
     if (problem !== null) fail(label, `the ${field} ${problem}`, 'check the value (a stray newline from a file or variable?)');
   };
-  switch (auth.kind) {
-    case 'none':
-      return;
-    case 'bearer':
-      credential('token', auth.token.reveal());
-      return;
-    case 'api-key':
-      if (auth.query === null) {
-        if (!HEADER_NAME.test(auth.header)) fail(labels.apiKeyHeader, `invalid header name ${JSON.stringify(auth.header)}`, "header names are letters, digits and !#$%&'*+-.^_`|~");
-        credential('key', auth.key.reveal());
-      } else if (auth.query === '') fail(label, 'the API-key query parameter name is empty');
-      else if (auth.key.reveal() === '') fail(label, 'the key is empty');
-      return;
-    case 'basic':
-      if (auth.user === '') fail(label, 'the user name is empty', 'write user:password');
-      if (auth.user.includes(':')) fail(label, 'the user name contains ":" (Basic auth cannot carry it; put it in the password)');
-      if (/[\r\n\0]/.test(auth.user)) fail(label, 'the user name contains a CR, LF or NUL character');
-      return;
+  const { authorization, apiKey } = auth;
+  if (authorization?.kind === 'bearer') credential(labels.bearer, 'token', authorization.token.reveal());
+  if (authorization?.kind === 'basic') {
+    if (authorization.user === '') fail(labels.basic, 'the user name is empty', 'write user:password');
+    if (authorization.user.includes(':')) fail(labels.basic, 'the user name contains ":" (Basic auth cannot carry it; put it in the password)');
+    if (/[\r\n\0]/.test(authorization.user)) fail(labels.basic, 'the user name contains a CR, LF or NUL character');
+  }
+  if (apiKey !== null) {
+    if (apiKey.query === null) {
+      if (!HEADER_NAME.test(apiKey.header)) fail(labels.apiKeyHeader, `invalid header name ${JSON.stringify(apiKey.header)}`, "header names are letters, digits and !#$%&'*+-.^_`|~");
+      credential(labels.apiKey, 'key', apiKey.key.reveal());
+    } else if (apiKey.query === '') fail(labels.apiKey, 'the API-key query parameter name is empty');
+    else if (apiKey.key.reveal() === '') fail(labels.apiKey, 'the key is empty');
+  }
+}
+
+/** Two sources for one header (a credential flag and a -H, or two credentials) are a usage error naming both. */
+function refuseTwoSources(input: RequestInput, labels: InputLabels): void {
+  const sources = new Map<string, string>();
+  const claim = (name: string, source: string): void => {
+    const lower = name.toLowerCase();
+    const other = sources.get(lower);
+    if (other !== undefined && other !== source) {
+      throw new UsageError(`${other} and ${source} both set the ${name} header`, { hint: `give one of them` });
+    }
+    sources.set(lower, source);
+  };
+  const { authorization, apiKey } = input.auth;
+  if (authorization !== null) claim('Authorization', authorization.kind === 'bearer' ? labels.bearer : labels.basic);
+  if (apiKey !== null && apiKey.query === null) claim(apiKey.header, labels.apiKey);
+  for (const [name, , source] of input.headers) {
+    const lower = name.toLowerCase();
+    if (sources.has(lower)) claim(name, source ?? labels.headers);
   }
 }
 
@@ -200,13 +228,20 @@ function checkDuration(ms: number, label: string, fail: (label: string, problem:
   if (ms > MAX_TIMEOUT_MS) fail(label, `${ms}ms is longer than the longest allowed (${MAX_TIMEOUT_MS}ms, about 24.8 days)`);
 }
 
-function looksLikeJson(data: Uint8Array): boolean {
+/** `a=1&b=two%20words`: what curl sends -d data as by default. */
+const FORM_URLENCODED = /^[^=&\s]+=[^&\s]*(?:&[^=&\s]+=[^&\s]*)*$/;
+
+/**
+ * The Content-Type of a byte body sent without one: application/json when it parses as JSON; application/
+ * x-www-form-urlencoded when it reads `name=value&…` (curl's default for -d); otherwise text/plain; charset=utf-8.
+ */
+export function contentTypeOf(data: Uint8Array): string {
   const text = Buffer.from(data).toString('utf8').trim();
-  if (text === '') return false;
+  if (text === '') return 'text/plain; charset=utf-8';
   try {
     JSON.parse(text);
-    return true;
+    return 'application/json';
   } catch {
-    return false;
+    return FORM_URLENCODED.test(text) ? 'application/x-www-form-urlencoded' : 'text/plain; charset=utf-8';
   }
 }

@@ -3,7 +3,7 @@ import { parseDuration } from '../util/duration.js';
 /**
  * `--rate` values: `COUNT/PERIOD`, e.g. `10/s`, `600/m`, `3600/h`, `2.5/s`, `100/15m`,
  * `5/500ms`. PERIOD is a duration as `parseDuration` reads it, where a bare unit means
- * one of it (`s` = `1s`); a bare number is milliseconds. COUNT must be > 0 and the
+ * one of it (`s` = `1s`); a bare number is seconds, as for every duration. COUNT must be > 0 and the
  * period > 0; anything else gives undefined.
  */
 export function parseRate(text: string): { count: number; perMs: number } | undefined {

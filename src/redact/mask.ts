@@ -16,3 +16,23 @@ export function maskHeaderValue(value: string): string {
   }
   return maskValue(value);
 }
+
+/** `a=1; session=abcdefghijklmnop` → `a=****; session=****mnop`: names kept, values masked. */
+export function maskCookieHeader(value: string): string {
+  return value
+    .split(';')
+    .map((piece) => {
+      const eq = piece.indexOf('=');
+      return eq === -1 ? maskValue(piece.trim()) : `${piece.slice(0, eq + 1)}${maskValue(piece.slice(eq + 1).trim())}`;
+    })
+    .join(';');
+}
+
+/** `session=abcdefghijklmnop; Path=/; HttpOnly` → `session=****mnop; Path=/; HttpOnly`: only the value is secret. */
+export function maskSetCookieHeader(value: string): string {
+  const semi = value.indexOf(';');
+  const pair = semi === -1 ? value : value.slice(0, semi);
+  const eq = pair.indexOf('=');
+  const masked = eq === -1 ? maskValue(pair.trim()) : `${pair.slice(0, eq + 1)}${maskValue(pair.slice(eq + 1).trim())}`;
+  return semi === -1 ? masked : `${masked}${value.slice(semi)}`;
+}

@@ -1,18 +1,35 @@
-import { maskHeaderValue, maskValue } from './mask.js';
+/**
+ * Masking of the report channel (tables, `--json` documents, `-v`, reporters, error and note lines). Never used
+ * on the data channel: what the user asked to receive (`--format body`, `-o`, NDJSON items, forwarded webhooks)
+ * is exactly what the server sent.
+ *
+ * 1. Structurally, whatever their length: the values of credential headers (Authorization, Proxy-Authorization,
+ *    Cookie and Set-Cookie values, the API-key header), a URL's password, the API-key query parameter.
+ * 2. In free text (bodies, messages, check values), known secrets are scrubbed as whole tokens only — not next to
+ *    a letter, digit, `-`, `_` or `.` — in their plain, base64, JSON-escaped and URL-encoded forms, and only when
+ *    at least MIN_SCRUB_LENGTH characters long: a short secret would mask ordinary words (`--basic me:test`
+ *    must not turn `/anything/latest` into `/anything/la****`).
+ */
+import { maskCookieHeader, maskHeaderValue, maskSetCookieHeader, maskValue } from './mask.js';
 
 /** Header names whose values are always credentials. */
-export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-]);
+export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+
+/** The shortest secret scrubbed from free text. */
+export const MIN_SCRUB_LENGTH = 6;
+
+/** A secret, and whether its mask may keep its last four characters (never for base64(user:password)). */
+export interface SecretValue {
+  readonly value: string;
+  readonly keepTail: boolean;
+  /** How it shows when masked, when not `****` and maybe its tail (a header value keeps its scheme word). */
+  readonly mask?: string;
+}
 
 export interface RedactorOptions {
   /** Credential values given to auth flags (and anything else known to be secret). */
-  secrets?: readonly string[];
-  /** Extra header names to mask (lower-case), e.g. a custom API-key header. */
+  secrets?: ReadonlyArray<string | SecretValue>;
+  /** Extra header names to mask (any case), e.g. a custom API-key header. */
   headers?: readonly string[];
   /** Query parameter names to mask in URLs, e.g. `--api-key-query`. */
   queryParams?: readonly string[];
@@ -23,52 +40,57 @@ export interface RedactorOptions {
 export interface Redactor {
   readonly enabled: boolean;
   /**
-   * Masks the value of a credential header (by name). The credential it sees is also remembered, so
-   * later `text()` calls scrub it too: a `-H "Authorization: …"` echoed back in a response body is masked.
+   * A header value as the report shows it: a credential header's value masked by its structure (and remembered,
+   * so an echo of it in a body is scrubbed too); any other value scrubbed of known secrets.
    */
   header(name: string, value: string): string;
-  /** Masks the password of `user:password@` and the configured query parameters, then scrubs secrets. */
+  /** A URL with its password and the configured query parameters masked, then scrubbed of known secrets. */
   url(url: string): string;
-  /** Replaces every known secret value occurring anywhere in a text (bodies, errors, wire dumps). */
+  /** Free text scrubbed of every known secret (whole tokens only). */
   text(text: string): string;
+  /** Whether `text` can change anything (false when no secret is known): lets callers skip walking large values. */
+  scrubs(): boolean;
 }
 
-/** The smallest secret length scrubbed from free text: shorter values would mask ordinary words. */
-const MIN_SCRUB_LENGTH = 3;
-/** The smallest credential learned from a header value: these are not chosen by the user as flags are. */
-const MIN_LEARNED_LENGTH = 6;
+const TOKEN_CHAR = '[A-Za-z0-9_.\\-]';
 const AUTH_SCHEME = /^([A-Za-z][A-Za-z0-9._~+-]*)\s+(\S.*)$/;
 
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   if (options.show === true) {
-    return { enabled: false, header: (_n, v) => v, url: (u) => u, text: (t) => t };
+    return { enabled: false, header: (_n, v) => v, url: (u) => u, text: (t) => t, scrubs: () => false };
   }
   const headers = new Set([...SENSITIVE_HEADERS, ...(options.headers ?? []).map((h) => h.toLowerCase())]);
   const queryParams = new Set(options.queryParams ?? []);
-  const pairs = new Map<string, string>();
-  for (const secret of options.secrets ?? []) addNeedles(pairs, secret, MIN_SCRUB_LENGTH);
-  let needles = sortNeedles(pairs);
-
-  const learn = (name: string, value: string): void => {
-    const before = pairs.size;
-    for (const [credential, mask] of credentialsIn(name, value)) addNeedles(pairs, credential, MIN_LEARNED_LENGTH, mask);
-    if (pairs.size !== before) needles = sortNeedles(pairs);
+  /** Each form a secret takes in text → its mask. */
+  const needles = new Map<string, string>();
+  let pattern: RegExp | null = null;
+  const learn = (secret: string | SecretValue): void => {
+    const { value, keepTail, mask: given } = typeof secret === 'string' ? { value: secret, keepTail: true, mask: undefined } : secret;
+    if (value.length < MIN_SCRUB_LENGTH) return;
+    const mask = given ?? (keepTail ? maskValue(value) : '****');
+    for (const form of formsOf(value)) {
+      if (form.length >= MIN_SCRUB_LENGTH && !needles.has(form)) {
+        needles.set(form, mask);
+        pattern = null;
+      }
+    }
   };
+  for (const secret of options.secrets ?? []) learn(secret);
 
   const text = (input: string): string => {
-    let out = input;
-    for (const [needle, replacement] of needles) {
-      if (out.includes(needle)) out = out.split(needle).join(replacement);
-    }
-    // The tail kept by maskValue is harmless for a token, but the tail of base64(user:password) is the password's.
-    return out.replace(/\b(Basic\s+)\*\*\*\*[A-Za-z0-9+/=]{1,4}/gi, '$1****');
+    if (needles.size === 0) return input;
+    pattern ??= wholeTokens([...needles.keys()]);
+    return input.replace(pattern, (found) => needles.get(found) ?? '****');
   };
 
   return {
     enabled: true,
     header: (name, value) => {
-      if (!headers.has(name.toLowerCase())) return text(value);
-      learn(name, value);
+      const lower = name.toLowerCase();
+      if (!headers.has(lower)) return text(value);
+      for (const secret of credentialsIn(lower, value)) learn(secret);
+      if (lower === 'cookie') return maskCookieHeader(value);
+      if (lower === 'set-cookie') return maskSetCookieHeader(value);
       return maskHeaderValue(value);
     },
     url: (raw) => {
@@ -80,56 +102,53 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       }
       let changed = false;
       if (parsed.password !== '') {
-        addNeedles(pairs, decodeURIComponentSafe(parsed.password), MIN_SCRUB_LENGTH);
-        needles = sortNeedles(pairs);
+        learn(decodeURIComponentSafe(parsed.password));
         parsed.password = '****';
         changed = true;
       }
-      for (const param of queryParams) {
-        if (parsed.searchParams.has(param)) {
-          parsed.searchParams.set(param, maskValue(parsed.searchParams.get(param) ?? ''));
-          changed = true;
-        }
+      if ([...queryParams].some((param) => parsed.searchParams.has(param))) {
+        const masked = [...parsed.searchParams].map(([name, value]): [string, string] => {
+          if (!queryParams.has(name)) return [name, value];
+          learn(value);
+          return [name, maskValue(value)];
+        });
+        parsed.search = new URLSearchParams(masked).toString();
+        changed = true;
       }
       return text(changed ? parsed.toString().replace(/%2A/g, '*') : raw);
     },
     text,
+    scrubs: () => needles.size > 0,
   };
 }
 
-/**
- * The secret parts of a credential header value, each with its mask: the whole value (masked as a header
- * value, keeping the scheme word), the part after an auth scheme, and cookie values.
- */
-function credentialsIn(name: string, value: string): Array<[string, string]> {
-  const lower = name.toLowerCase();
+/** The forms a secret takes in output: raw, base64, JSON-escaped, URL-encoded. */
+function formsOf(secret: string): string[] {
+  return [secret, Buffer.from(secret, 'utf8').toString('base64'), JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+}
+
+/** One regular expression for every needle, longest first, each only as a whole token. */
+function wholeTokens(needles: string[]): RegExp {
+  const alternatives = needles.sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+  return new RegExp(`(?<!${TOKEN_CHAR})(?:${alternatives.join('|')})(?!${TOKEN_CHAR})`, 'g');
+}
+
+/** The secret parts of a credential header's value: the whole value, the part after an auth scheme, cookie values. */
+function credentialsIn(lower: string, value: string): SecretValue[] {
   const whole = value.trim();
-  const out: Array<[string, string]> = [[whole, maskHeaderValue(whole)]];
+  const out: SecretValue[] = [{ value: whole, keepTail: true, mask: maskHeaderValue(whole) }];
   const scheme = AUTH_SCHEME.exec(whole);
   if (scheme?.[1] && scheme[2] && (lower === 'authorization' || lower === 'proxy-authorization')) {
-    out.push([scheme[2], /^basic$/i.test(scheme[1]) ? '****' : maskValue(scheme[2])]);
+    out.push({ value: scheme[2], keepTail: !/^basic$/i.test(scheme[1]) });
   }
   if (lower === 'cookie' || lower === 'set-cookie') {
     const pieces = lower === 'cookie' ? whole.split(';') : [whole.split(';')[0] ?? ''];
     for (const piece of pieces) {
       const eq = piece.indexOf('=');
-      if (eq !== -1) out.push([piece.slice(eq + 1).trim(), maskValue(piece.slice(eq + 1).trim())]);
+      if (eq !== -1) out.push({ value: piece.slice(eq + 1).trim(), keepTail: true });
     }
   }
   return out;
-}
-
-/** A secret in the forms it can take in output: raw, JSON-escaped, URL-encoded. */
-function addNeedles(pairs: Map<string, string>, secret: string, minLength: number, mask = maskValue(secret)): void {
-  if (secret.length < minLength) return;
-  for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
-    if (form.length >= minLength && !pairs.has(form)) pairs.set(form, mask);
-  }
-}
-
-/** Longest first, so a secret that contains another is replaced whole. */
-function sortNeedles(pairs: Map<string, string>): Array<[string, string]> {
-  return [...pairs.entries()].sort((a, b) => b[0].length - a[0].length);
 }
 
 function decodeURIComponentSafe(value: string): string {

@@ -1,4 +1,5 @@
 import type { SingleRequestDocument } from '../model/request-document.js';
+import { formatDuration } from '../util/duration.js';
 import { colorJson } from './json-colors.js';
 import { simpleTable, statusColor, type TableView } from './table-report.js';
 import type { Theme } from './theme.js';
@@ -12,13 +13,13 @@ export function renderPagesReport(doc: SingleRequestDocument, summary: string, v
     p.url,
     p.status === null ? c.red(doc.error?.code ?? 'error') : statusColor(p.status, theme)(String(p.status)),
     String(p.items),
-    view.placeholderTimings || p.timings.total === null ? '~' : `${p.timings.total.toFixed(1)} ms`,
+    view.placeholderTimings || p.timings.total === null ? '~' : formatDuration(p.timings.total),
   ]);
   const parts = [`${c.bold(doc.request.method)} ${pages[0]?.url ?? doc.request.url}`, `${c.bold('Pages')}\n${simpleTable(['#', 'URL', 'Status', 'Items', 'Time'], rows, theme, null)}`];
   parts.push(`${c.bold('Summary')}: ${view.placeholderTimings ? summary.replace(/ in [^;]+;/, ' in ~;') : summary}`);
   const waits = doc.rateLimitWaits ?? [];
   if (waits.length > 0) {
-    parts.push(`${c.bold('Rate-limit waits')}\n${simpleTable(['Before', 'Waited'], waits.map((w) => [w.beforeUrl, view.placeholderTimings ? '~' : `${w.waitMs} ms`]), theme, null)}`);
+    parts.push(`${c.bold('Rate-limit waits')}\n${simpleTable(['Before', 'Waited'], waits.map((w) => [w.beforeUrl, view.placeholderTimings ? '~' : formatDuration(w.waitMs)]), theme, null)}`);
   }
   const failed = (doc.expectations ?? []).filter((e) => !e.ok);
   if (doc.expectations && doc.expectations.length > 0) {

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { formatDuration } from '../util/duration.js';
 import type { SingleRequestDocument } from '../model/request-document.js';
 import { formatBody, type BodyDisplay } from './format-body.js';
 import type { Theme } from './theme.js';
@@ -22,7 +23,7 @@ export function renderTableReport(doc: SingleRequestDocument, view: TableView, t
     parts.push(section(c.bold('Redirects'), simpleTable(['Status', 'Location'], doc.redirects.map((r) => [String(r.status), r.url]), theme, view.columns)));
   }
   if (doc.attempts.length > 1) {
-    const rows = doc.attempts.map((a, i) => [String(i + 1), a.status === null ? c.red(a.error?.code ?? 'error') : statusColor(a.status, theme)(String(a.status)), view.placeholderTimings ? '~' : `${a.delayMs} ms`]);
+    const rows = doc.attempts.map((a, i) => [String(i + 1), a.status === null ? c.red(a.error?.code ?? 'error') : statusColor(a.status, theme)(String(a.status)), view.placeholderTimings ? '~' : formatDuration(a.delayMs)]);
     parts.push(section(c.bold('Attempts'), simpleTable(['#', 'Result', 'Waited'], rows, theme, view.columns)));
   }
   const response = doc.response;
@@ -51,7 +52,7 @@ export function renderTableReport(doc: SingleRequestDocument, view: TableView, t
     );
   }
   const t = doc.timings;
-  const ms = (v: number | null): string => (v === null ? '-' : view.placeholderTimings ? '~' : `${v.toFixed(1)} ms`);
+  const ms = (v: number | null): string => (v === null ? '-' : view.placeholderTimings ? '~' : formatDuration(v));
   parts.push(section(c.bold('Timings'), simpleTable(['DNS', 'TCP', 'TLS', 'First byte', 'Download', 'Total'], [[ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.firstByte), ms(t.download), ms(t.total)]], theme, view.columns)));
   if (response) parts.push(section(c.bold('Body'), formatBody(response, view, c)));
   if (doc.expectations && doc.expectations.length > 0) parts.push(section(c.bold('Expectations'), renderExpectations(doc.expectations, theme)));

@@ -138,7 +138,8 @@ function settle(exchange: ExecutedExchange, walk: WalkResult | null, ctx: Settle
   });
 
   // 5. one masking pass (the request's was done first)
-  const scrub = (value: unknown): unknown => scrubValue(value, redactor.text);
+  // Values are walked only when a secret is known (the redactor learns more as headers are masked).
+  const scrub = (value: unknown): unknown => (redactor.scrubs() ? scrubValue(value, redactor.text) : value);
   return {
     ok: failure === null,
     request,

@@ -9,7 +9,8 @@ import { basename, resolve } from 'node:path';
 import { authSecrets } from '../auth/apply-auth.js';
 import { UsageError } from '../errors.js';
 import { Secret } from '../redact/secret.js';
-import { createRequestSpec, type AuthSpec, type BodySpec, type FormField, type InputLabels, type RequestSpec } from '../model/request-spec.js';
+import { createRequestSpec, NO_AUTH, type AuthSpec, type BodySpec, type FormField, type InputLabels, type RequestSpec } from '../model/request-spec.js';
+import type { SecretValue } from '../redact/redactor.js';
 import type { AuthInput } from './suite-schema.js';
 import type { RequestTemplate, Scalar } from './compile-request.js';
 import { interpolateDeep, interpolateString, type Scope } from './interpolate.js';
@@ -18,17 +19,17 @@ import { isSecretHeaderName } from './secrets.js';
 export interface BuiltRequest {
   spec: RequestSpec;
   /** Credential values of this request (auth, secret-looking headers): masked in every report. */
-  secrets: string[];
+  secrets: SecretValue[];
 }
 
 const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 export async function buildRequest(t: RequestTemplate, baseUrl: string | null, scope: Scope): Promise<BuiltRequest> {
-  const secrets: string[] = [];
+  const secrets: SecretValue[] = [];
   const url = withQuery(joinUrl(baseUrl === null ? null : interpolateString(baseUrl, scope), interpolateString(t.url, scope)), t.query, scope);
   const headers: Array<[string, string]> = t.headers.map(([name, value]) => {
     const text = interpolateString(String(value), scope);
-    if (isSecretHeaderName(name)) secrets.push(...credentialParts(text));
+    if (isSecretHeaderName(name)) for (const value of credentialParts(text)) secrets.push({ value, keepTail: true });
     return [name, text];
   });
   const body = await buildBody(t, scope, headers);
@@ -58,7 +59,9 @@ const STEP_LABELS: InputLabels = {
   url: 'url',
   method: 'method',
   headers: 'headers',
-  auth: 'auth',
+  bearer: 'auth.bearer',
+  basic: 'auth.basic',
+  apiKey: 'auth.apiKey',
   apiKeyHeader: 'auth.header',
   timeout: 'timeout',
   connectTimeout: 'timeout',
@@ -130,13 +133,13 @@ async function buildBody(t: RequestTemplate, scope: Scope, headers: Array<[strin
 
 /** The step's auth with every field interpolated, each checked as what it becomes on the wire. */
 function buildAuth(auth: AuthInput | null, scope: Scope): AuthSpec {
-  if (auth === null || auth === 'none') return { kind: 'none' };
+  if (auth === null || auth === 'none') return NO_AUTH;
   const text = (v: string): string => interpolateString(v, scope);
-  if ('bearer' in auth) return { kind: 'bearer', token: new Secret(text(auth.bearer)) };
+  if ('bearer' in auth) return { authorization: { kind: 'bearer', token: new Secret(text(auth.bearer)) }, apiKey: null };
   if ('apiKey' in auth) {
-    return { kind: 'api-key', key: new Secret(text(auth.apiKey)), header: auth.header === undefined ? 'X-API-Key' : text(auth.header), query: auth.query === undefined ? null : text(auth.query) };
+    return { authorization: null, apiKey: { key: new Secret(text(auth.apiKey)), header: auth.header === undefined ? 'X-API-Key' : text(auth.header), query: auth.query === undefined ? null : text(auth.query) } };
   }
-  return { kind: 'basic', user: text(auth.basic.user), password: new Secret(text(auth.basic.password)) };
+  return { authorization: { kind: 'basic', user: text(auth.basic.user), password: new Secret(text(auth.basic.password)) }, apiKey: null };
 }
 
 /** A credential header's value, and the part after an auth scheme word (`Bearer abc` → `abc`). */

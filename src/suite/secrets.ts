@@ -4,7 +4,7 @@
  * it gives masks them in every reporter.
  */
 import { maskHeaderValue } from '../redact/mask.js';
-import { createRedactor, type Redactor } from '../redact/redactor.js';
+import { createRedactor, SENSITIVE_HEADERS, type Redactor, type SecretValue } from '../redact/redactor.js';
 
 /** authorization, cookie, and any name containing token, secret, key or password. */
 const SECRET_HEADER = /authorization|cookie|token|secret|key|password|passwd/i;
@@ -14,24 +14,25 @@ export function isSecretHeaderName(name: string): boolean {
 }
 
 export interface SecretRegistry {
-  add(values: Iterable<string>): void;
+  add(values: Iterable<string | SecretValue>): void;
   /** A redactor for the secrets known so far (rebuilt only when new ones arrived). */
   redactor(): Redactor;
 }
 
-export function createSecretRegistry(show: boolean, initial: Iterable<string> = []): SecretRegistry {
-  const secrets = new Set<string>();
+export function createSecretRegistry(show: boolean, initial: Iterable<string | SecretValue> = []): SecretRegistry {
+  const secrets = new Map<string, SecretValue>();
   let current: Redactor | null = null;
   const registry: SecretRegistry = {
     add(values) {
-      for (const value of values) {
-        if (value === '' || secrets.has(value)) continue;
-        secrets.add(value);
+      for (const item of values) {
+        const secret = typeof item === 'string' ? { value: item, keepTail: true } : item;
+        if (secret.value === '' || secrets.has(secret.value)) continue;
+        secrets.set(secret.value, secret);
         current = null;
       }
     },
     redactor() {
-      current ??= suiteRedactor(show, [...secrets]);
+      current ??= suiteRedactor(show, [...secrets.values()]);
       return current;
     },
   };
@@ -40,13 +41,14 @@ export function createSecretRegistry(show: boolean, initial: Iterable<string> = 
 }
 
 /** The engine's redactor, plus: every secret-looking header name is masked like Authorization. */
-function suiteRedactor(show: boolean, secrets: string[]): Redactor {
+function suiteRedactor(show: boolean, secrets: SecretValue[]): Redactor {
   const base = createRedactor({ show, secrets });
   if (show) return base;
   return {
     enabled: base.enabled,
-    header: (name, value) => (isSecretHeaderName(name) ? maskHeaderValue(value) : base.header(name, value)),
+    header: (name, value) => (isSecretHeaderName(name) && !SENSITIVE_HEADERS.has(name.toLowerCase()) ? maskHeaderValue(value) : base.header(name, value)),
     url: base.url,
     text: base.text,
+    scrubs: base.scrubs,
   };
 }

@@ -13,12 +13,12 @@ import { createGotTransport, type Transport } from '../../src/engine/transport.j
 import type { Attempt, ResponseData } from '../../src/engine/types.js';
 import { Secret } from '../../src/redact/secret.js';
 import type { RetryPolicy } from '../../src/retry/backoff.js';
-import { createRequestSpec, type RequestInput, type RequestSpec } from '../../src/model/request-spec.js';
+import { createRequestSpec, NO_AUTH, type RequestInput, type RequestSpec } from '../../src/model/request-spec.js';
 import { systemClock, type Clock } from '../../src/util/clock.js';
 
 const TOKEN = 'tok_engine_test_0123456789';
 
-const LABELS = { url: 'url', method: 'method', headers: 'headers', auth: 'auth', apiKeyHeader: 'auth header', timeout: 'timeout', connectTimeout: 'connect timeout', maxRedirects: 'max redirects' };
+const LABELS = { url: 'url', method: 'method', headers: 'headers', bearer: 'bearer', basic: 'basic', apiKey: 'api key', apiKeyHeader: 'auth header', timeout: 'timeout', connectTimeout: 'connect timeout', maxRedirects: 'max redirects' };
 
 function spec(overrides: Partial<RequestInput> = {}): RequestSpec {
   return createRequestSpec({
@@ -26,7 +26,7 @@ function spec(overrides: Partial<RequestInput> = {}): RequestSpec {
     method: 'GET',
     headers: [],
     body: { kind: 'none' },
-    auth: { kind: 'none' },
+    auth: NO_AUTH,
     timeoutMs: 2000,
     connectTimeoutMs: null,
     followRedirects: false,
@@ -86,7 +86,7 @@ describe('performAttempt', () => {
 
   test('--bearer adds Authorization', async () => {
     const scope = nock('http://api.test').get('/items').matchHeader('authorization', `Bearer ${TOKEN}`).reply(204);
-    const attempt = await performAttempt(spec({ auth: { kind: 'bearer', token: new Secret(TOKEN) } }), deps(), 0);
+    const attempt = await performAttempt(spec({ auth: { authorization: { kind: 'bearer', token: new Secret(TOKEN) }, apiKey: null } }), deps(), 0);
     expect(responseOf(attempt).status).toBe(204);
     expect(scope.isDone()).toBe(true);
   });
@@ -94,7 +94,7 @@ describe('performAttempt', () => {
   test('--api-key --api-key-query puts the key in the query, not in a header', async () => {
     const scope = nock('http://api.test', { badheaders: ['x-api-key'] }).get('/items').query({ page: '2', key: TOKEN }).reply(200, 'ok');
     const attempt = await performAttempt(
-      spec({ url: 'http://api.test/items?page=2', auth: { kind: 'api-key', key: new Secret(TOKEN), header: 'X-API-Key', query: 'key' } }),
+      spec({ url: 'http://api.test/items?page=2', auth: { authorization: null, apiKey: { key: new Secret(TOKEN), header: 'X-API-Key', query: 'key' } } }),
       deps(),
       0,
     );
@@ -104,7 +104,7 @@ describe('performAttempt', () => {
 
   test('--basic sends base64(user:password)', async () => {
     const scope = nock('http://api.test').get('/items').basicAuth({ user: 'bob', pass: 'pw:with:colons' }).reply(200);
-    const attempt = await performAttempt(spec({ auth: { kind: 'basic', user: 'bob', password: new Secret('pw:with:colons') } }), deps(), 0);
+    const attempt = await performAttempt(spec({ auth: { authorization: { kind: 'basic', user: 'bob', password: new Secret('pw:with:colons') }, apiKey: null } }), deps(), 0);
     expect(responseOf(attempt).status).toBe(200);
     expect(scope.isDone()).toBe(true);
   });
@@ -180,7 +180,7 @@ describe('performAttempt', () => {
     if (attempt.outcome.kind === 'failure') {
       expect(attempt.outcome.error.kind).toBe('timeout');
       expect(attempt.outcome.error.exitCode).toBe(4);
-      expect(attempt.outcome.error.message).toMatch(/timed out after 100ms/);
+      expect(attempt.outcome.error.message).toMatch(/timed out after 100 ms/);
     }
     expect(scope.isDone()).toBe(true);
   });
@@ -203,7 +203,7 @@ describe('redirects', () => {
       .get('/v2/items')
       .matchHeader('authorization', `Bearer ${TOKEN}`)
       .reply(200, 'moved');
-    const attempt = await performAttempt(spec({ followRedirects: true, auth: { kind: 'bearer', token: new Secret(TOKEN) } }), deps(), 0);
+    const attempt = await performAttempt(spec({ followRedirects: true, auth: { authorization: { kind: 'bearer', token: new Secret(TOKEN) }, apiKey: null } }), deps(), 0);
     expect(text(responseOf(attempt))).toBe('moved');
     expect(attempt.redirects).toEqual([{ status: 301, url: 'http://api.test/v2/items' }]);
     expect(scope.isDone()).toBe(true);
@@ -219,7 +219,7 @@ describe('redirects', () => {
       spec({
         followRedirects: true,
         headers: [['Authorization', 'Bearer x'], ['Cookie', 'a=b'], ['X-API-Key', 'k'], ['X-Trace', 'kept']],
-        auth: { kind: 'api-key', key: new Secret(TOKEN), header: 'X-Token', query: null },
+        auth: { authorization: null, apiKey: { key: new Secret(TOKEN), header: 'X-Token', query: null } },
       }),
       deps(),
       0,
@@ -230,7 +230,7 @@ describe('redirects', () => {
   });
 
   test('--api-key-query: the key goes on a same-origin redirect target, not on another origin', async () => {
-    const auth = { kind: 'api-key' as const, key: new Secret(TOKEN), header: 'X-API-Key', query: 'key' };
+    const auth = { authorization: null, apiKey: { key: new Secret(TOKEN), header: 'X-API-Key', query: 'key' } };
     const scope = nock('http://api.test')
       .get('/items')
       .query({ key: TOKEN })
@@ -248,7 +248,7 @@ describe('redirects', () => {
   test('http → https on the same host is another origin too', async () => {
     const first = nock('http://api.test').get('/items').reply(308, '', { Location: 'https://api.test/items' });
     const second = nock('https://api.test', { badheaders: ['authorization'] }).get('/items').reply(200, 'secure');
-    const attempt = await performAttempt(spec({ followRedirects: true, auth: { kind: 'bearer', token: new Secret(TOKEN) } }), deps(), 0);
+    const attempt = await performAttempt(spec({ followRedirects: true, auth: { authorization: { kind: 'bearer', token: new Secret(TOKEN) }, apiKey: null } }), deps(), 0);
     expect(text(responseOf(attempt))).toBe('secure');
     expect(first.isDone() && second.isDone()).toBe(true);
   });
@@ -284,7 +284,7 @@ describe('redirects', () => {
     expect(attempt.outcome.kind).toBe('failure');
     if (attempt.outcome.kind === 'failure') {
       expect(attempt.outcome.error.kind).toBe('timeout');
-      expect(attempt.outcome.error.message).toMatch(/timed out after 450ms/);
+      expect(attempt.outcome.error.message).toMatch(/timed out after 450 ms/);
     }
     expect(scope.isDone()).toBe(true);
   });

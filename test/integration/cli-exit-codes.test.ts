@@ -62,14 +62,14 @@ describe('exit codes', () => {
     expect(result.code).toBe(4);
     expect(Date.now() - started).toBeLessThan(5000);
     const doc = parseJsonDocument(result.stdout);
-    expect(doc.error).toEqual({ kind: 'timeout', code: 'ETIMEDOUT', message: expect.stringContaining('timed out after 300ms') });
-    expectErrorLine(result.stderr, /timed out after 300ms .*raise --timeout/);
+    expect(doc.error).toEqual({ kind: 'timeout', code: 'ETIMEDOUT', message: expect.stringContaining('timed out after 300 ms') });
+    expectErrorLine(result.stderr, /timed out after 300 ms .*raise --timeout/);
   });
 
-  test('4: /delay/2000 with --timeout 500ms (a bare number is ms too)', async () => {
-    const result = await runCli([`${demo.url}/delay/2000`, '--timeout', '500']);
+  test('4: /delay/2000 with --timeout 0.5 (a bare number is seconds, as curl -m)', async () => {
+    const result = await runCli([`${demo.url}/delay/2000`, '--timeout', '0.5']);
     expect(result.code).toBe(4);
-    expectErrorLine(result.stderr, /timed out after 500ms/);
+    expectErrorLine(result.stderr, /timed out after 500 ms/);
   });
 
   test('0: /delay/100 within --timeout 5s', async () => {

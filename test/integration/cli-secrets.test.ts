@@ -50,11 +50,11 @@ const authCases: AuthCase[] = [
   { name: '--basic user with $API_PASSWORD', args: ['--basic', 'bob'], env: { API_PASSWORD: PASSWORD }, secrets: [basicB64, PASSWORD], check: (h) => expect(h.authorization).toBe(`Basic ${basicB64}`) },
 ];
 
+/** The report channel: masked everywhere. */
 const outputs: Array<[string, string[]]> = [
   ['table', []],
   ['--json', ['--json']],
   ['-v', ['-v']],
-  ['--format body', ['--format', 'body']],
   ['-v --json', ['-v', '--json']],
 ];
 
@@ -74,6 +74,14 @@ describe.each(authCases)('$name', ({ args, env, secrets, check }) => {
     for (const secret of secrets) expect(everything).not.toContain(secret);
     expect(everything).toContain('****');
     if (outputArgs.includes('--json')) parseJsonDocument(result.stdout);
+  });
+
+  test('--format body is the data channel: the body exactly as the server sent it; -v on stderr is masked', async () => {
+    const result = await runCli([`${demo.url}/echo`, ...args, '--format', 'body', '-v'], { env });
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout);
+    expect(JSON.stringify(body)).toContain(secrets.find((s) => JSON.stringify(body).includes(s)) ?? secrets[0]);
+    for (const secret of secrets) expect(result.stderr).not.toContain(secret);
   });
 
   test('is shown with --show-secrets', async () => {

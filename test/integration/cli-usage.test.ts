@@ -61,7 +61,8 @@ describe('bad input exits 2 before any request', () => {
     ['--bearer with ACCESS_TOKEN unset', (u) => [u, '--bearer'], {}, /--bearer: .*ACCESS_TOKEN is not set/],
     ['--api-key with API_KEY unset', (u) => [u, '--api-key'], {}, /--api-key: .*API_KEY is not set/],
     ['--basic with API_PASSWORD unset', (u) => [u, '--basic', 'bob'], {}, /--basic: .*API_PASSWORD is not set/],
-    ['two auth flags', (u) => [u, '--bearer=a-token', '--basic', 'bob:pw'], {}, /choose one of --api-key, --bearer and --basic/],
+    ['two sources for the Authorization header', (u) => [u, '--bearer=a-token', '--basic', 'bob:pw'], {}, /--bearer and --basic both set the Authorization header \(give one of them\)/],
+    ['--bearer with -H Authorization', (u) => [u, '--bearer=a-token', '-H', 'Authorization: Token x'], {}, /--bearer and -H\/--header both set the Authorization header/],
     ['--api-key-query without --api-key', (u) => [u, '--api-key-query', 'key'], {}, /--api-key-query needs --api-key/],
     ['--cacert missing', (u) => [u, '--cacert', '/definitely/not/ca.pem'], {}, /--cacert: cannot read/],
     ['--cacert not PEM', (u) => [u, '--cacert', join(tmp, 'not-a-cert.pem')], {}, /--cacert: .* is not a PEM certificate file/],
@@ -89,9 +90,16 @@ describe('bad input exits 2 before any request', () => {
   });
 
   test('no URL at all', async () => {
-    const result = await runCli([]);
+    const result = await runCli(['--json']);
     expect(result.code).toBe(2);
     expectOneErrorLine(result.stderr, /no URL given/);
+  });
+
+  test('a bare apitest shows the usage on stderr, exit 2', async () => {
+    const result = await runCli([]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Usage: apitest \[options\] <url>/);
   });
 
   test('a URL swallowed by --bearer (optional value) is explained, without echoing the value', async () => {

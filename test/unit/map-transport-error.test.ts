@@ -8,8 +8,8 @@ const timeouts = { totalMs: 30000, connectMs: 2000 };
 
 describe('mapTransportError', () => {
   const cases: Array<[RawTransportError, abstract new (...args: never[]) => ApitestError, string, number, RegExp]> = [
-    [{ name: 'TimeoutError', code: 'ETIMEDOUT', message: "Timeout awaiting 'request' for 30000ms", event: 'request' }, TimeoutError, 'timeout', 4, /timed out after 30s waiting for api\.test:8443/],
-    [{ name: 'TimeoutError', code: 'ETIMEDOUT', message: 'x', event: 'connect' }, TimeoutError, 'timeout', 4, /timed out after 2s connecting to api\.test:8443/],
+    [{ name: 'TimeoutError', code: 'ETIMEDOUT', message: "Timeout awaiting 'request' for 30000ms", event: 'request' }, TimeoutError, 'timeout', 4, /timed out after 30 s waiting for api\.test:8443/],
+    [{ name: 'TimeoutError', code: 'ETIMEDOUT', message: 'x', event: 'connect' }, TimeoutError, 'timeout', 4, /timed out after 2 s connecting to api\.test:8443/],
     [{ code: 'ETIMEDOUT', message: 'connect ETIMEDOUT' }, TimeoutError, 'timeout', 4, /timed out/],
     [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: 'self-signed certificate' }, TlsError, 'tls', 3, /TLS error with api\.test:8443: self-signed certificate/],
     [{ code: 'CERT_HAS_EXPIRED', message: 'certificate has expired' }, TlsError, 'tls', 3, /TLS error/],
@@ -40,7 +40,7 @@ describe('mapTransportError', () => {
   });
 
   test('a connect timeout without --connect-timeout reports the total limit', () => {
-    expect(mapTransportError({ name: 'TimeoutError', message: '', event: 'connect' }, url, { totalMs: 1500, connectMs: null }).message).toMatch(/after 1500ms/);
+    expect(mapTransportError({ name: 'TimeoutError', message: '', event: 'connect' }, url, { totalMs: 1500, connectMs: null }).message).toMatch(/after 1.5 s/);
   });
 
   test('the raw error is the cause (for --debug)', () => {

@@ -8,6 +8,7 @@ function io(opts: { stdoutTTY?: boolean; stderrTTY?: boolean; columns?: number; 
     stdout: { write: () => true, isTTY: opts.stdoutTTY ?? false, columns: opts.columns },
     stderr: { write: () => true, isTTY: opts.stderrTTY ?? false, columns: opts.columns },
     readStdin: async () => Buffer.alloc(0),
+    readPassword: async () => null,
     env: opts.env ?? {},
     now: () => 0,
     cwd: '/',

@@ -11,7 +11,7 @@ describe('parseRate', () => {
     ['100/15m', { count: 100, perMs: 900_000 }],
     ['5/500ms', { count: 5, perMs: 500 }],
     ['1/2s', { count: 1, perMs: 2000 }],
-    ['10/1000', { count: 10, perMs: 1000 }],
+    ['10/60', { count: 10, perMs: 60_000 }],
   ])('%j -> %j', (text, rate) => {
     expect(parseRate(text)).toEqual(rate);
   });

@@ -1,14 +1,16 @@
 /** The one request constructor: every rule about what can be sent, with messages that name where a value came from. */
 import { describe, expect, test } from '@jest/globals';
 import { UsageError } from '../../src/errors.js';
-import { createRequestSpec, MAX_TIMEOUT_MS, withUrl, type InputLabels, type RequestInput } from '../../src/model/request-spec.js';
+import { createRequestSpec, MAX_TIMEOUT_MS, NO_AUTH, withUrl, type AuthSpec, type InputLabels, type RequestInput } from '../../src/model/request-spec.js';
 import { Secret } from '../../src/redact/secret.js';
 
 const LABELS: InputLabels = {
   url: 'URL',
   method: '-X/--method',
   headers: '-H/--header',
-  auth: '--bearer',
+  bearer: '--bearer',
+  basic: '-u/--user',
+  apiKey: '--api-key',
   apiKeyHeader: '--api-key-header',
   timeout: '--timeout',
   connectTimeout: '--connect-timeout',
@@ -21,7 +23,7 @@ function input(over: Partial<RequestInput> = {}): RequestInput {
     method: null,
     headers: [],
     body: { kind: 'none' },
-    auth: { kind: 'none' },
+    auth: NO_AUTH,
     timeoutMs: 30_000,
     connectTimeoutMs: null,
     followRedirects: false,
@@ -31,6 +33,8 @@ function input(over: Partial<RequestInput> = {}): RequestInput {
     ...over,
   };
 }
+
+const bearer = (token: string): AuthSpec => ({ authorization: { kind: 'bearer', token: new Secret(token) }, apiKey: null });
 
 const build = (over: Partial<RequestInput>, labels: InputLabels = LABELS) => createRequestSpec(input(over), labels);
 
@@ -45,7 +49,10 @@ describe('createRequestSpec', () => {
   test.each([
     ['{"a":1}', 'application/json'],
     ['[1,2]', 'application/json'],
+    ['a=1&b=two%20words', 'application/x-www-form-urlencoded'],
+    ['name=Ann', 'application/x-www-form-urlencoded'],
     ['hello', 'text/plain; charset=utf-8'],
+    ['a = 1', 'text/plain; charset=utf-8'],
     ['', 'text/plain; charset=utf-8'],
   ])('a byte body %j without Content-Type is sent as %s', (text, type) => {
     expect(build({ body: { kind: 'bytes', data: Buffer.from(text) } }).headers).toEqual([['Content-Type', type]]);
@@ -63,10 +70,12 @@ describe('createRequestSpec', () => {
     [{ headers: [['X A', '1', '-H/--header']] }, /^-H\/--header: invalid header name "X A"$/],
     [{ headers: [['X-A', 'a\r\nb', '--headers']] }, /^--headers: the value of header X-A contains a CR, LF or NUL character$/],
     [{ headers: [['X-A', '✓']] }, /^-H\/--header: the value of header X-A contains "✓", which is not a Latin-1 character/],
-    [{ auth: { kind: 'bearer', token: new Secret('') } }, /^--bearer: the token is empty$/],
-    [{ auth: { kind: 'bearer', token: new Secret('tok\u0007en-secret-value') } }, /^--bearer: the token contains the control character U\+0007$/],
-    [{ auth: { kind: 'api-key', key: new Secret('k'), header: 'Bad Header', query: null } }, /^--api-key-header: invalid header name "Bad Header"$/],
-    [{ auth: { kind: 'basic', user: 'a:b', password: new Secret('p') } }, /^--bearer: the user name contains ":"/],
+    [{ auth: bearer('') }, /^--bearer: the token is empty$/],
+    [{ auth: bearer('tok\u0007en-secret-value') }, /^--bearer: the token contains the control character U\+0007$/],
+    [{ auth: { authorization: null, apiKey: { key: new Secret('k'), header: 'Bad Header', query: null } } }, /^--api-key-header: invalid header name "Bad Header"$/],
+    [{ auth: { authorization: { kind: 'basic', user: 'a:b', password: new Secret('p') }, apiKey: null } }, /^-u\/--user: the user name contains ":"/],
+    [{ auth: bearer('tok-123456'), headers: [['authorization', 'Bearer x', '-H/--header']] }, /^--bearer and -H\/--header both set the authorization header$/],
+    [{ auth: { authorization: null, apiKey: { key: new Secret('k'), header: 'X-Key', query: null } }, headers: [['x-key', 'v', '--headers']] }, /^--api-key and --headers both set the x-key header$/],
     [{ timeoutMs: 0 }, /^--timeout: invalid duration 0ms$/],
     [{ timeoutMs: MAX_TIMEOUT_MS + 1 }, /^--timeout: 2147483648ms is longer than the longest allowed/],
     [{ connectTimeoutMs: 1.5 }, /^--connect-timeout: invalid duration/],
@@ -76,8 +85,14 @@ describe('createRequestSpec', () => {
     expect(() => build(over)).toThrow(message);
   });
 
+  test('an API key combines with a bearer token', () => {
+    const spec = build({ auth: { authorization: { kind: 'bearer', token: new Secret('tok-123456') }, apiKey: { key: new Secret('k'), header: 'X-API-Key', query: null } } });
+    expect(spec.auth.authorization?.kind).toBe('bearer');
+    expect(spec.auth.apiKey?.header).toBe('X-API-Key');
+  });
+
   test('a credential is never shown in a message', () => {
-    expect(() => build({ auth: { kind: 'bearer', token: new Secret('tok\nsecret-value') } })).not.toThrow(/secret-value/);
+    expect(() => build({ auth: bearer('tok\nsecret-value') })).not.toThrow(/secret-value/);
   });
 
   test("a note says the values are what templates produced (suite steps)", () => {

@@ -35,7 +35,7 @@ describe('renderTableReport', () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(out).toMatch(/│ set-cookie +│ a=\*\*\*\* +│\n│ set-cookie +│ b=\*\*\*\* +│/);
-    expect(out).toMatch(/│ 1\.3 ms │ 0\.5 ms │ - +│ 12\.0 ms +│ 0\.3 ms +│ 14\.0 ms │/);
+    expect(out).toMatch(/│ 1\.25 ms │ 0\.5 ms │ - +│ 12 ms +│ 0\.25 ms +│ 14 ms +│/);
     expect(out).toContain('Body\n{\n  "id": 1,\n  "tags": [\n    "x"\n  ]\n}\n');
     expect(out).not.toContain('Rate limit');
     expect(out).not.toContain('Redirects');
@@ -75,7 +75,7 @@ describe('renderTableReport', () => {
   });
 
   test('a failure: no response sections, and no error text (the one error line goes to stderr)', () => {
-    const out = renderTableReport(doc({ ok: false, response: null, error: { kind: 'timeout', code: 'ETIMEDOUT', message: 'timed out after 300ms waiting for api.test' } }), view, plain);
+    const out = renderTableReport(doc({ ok: false, response: null, error: { kind: 'timeout', code: 'ETIMEDOUT', message: 'timed out after 300 ms waiting for api.test' } }), view, plain);
     expect(out).not.toContain('Response headers');
     expect(out).not.toContain('Body');
     expect(out).not.toContain('timed out');

@@ -93,7 +93,7 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
   try {
     const spec = await buildRequestSpec(raw, io, prepared);
     const retry = parseRetrySettings(raw);
-    const paginate = raw.paginate !== undefined || raw.ndjson === true ? (await import('../parse/paginate-settings.js')).parsePaginateOptions(withPaginateDefaults(raw)) : null;
+    const paginate = raw.paginate !== undefined || raw.ndjson === true ? (await import('../parse/paginate-settings.js')).parsePaginateOptions(raw) : null;
     const checks = await planChecks(raw, view, io.cwd);
     if (paginate && view.outputFile !== null) throw new UsageError('-o/--output cannot be used with --paginate', { hint: 'use --json or --ndjson and redirect stdout' });
     const output = view.outputFile === null ? null : await prepareOutputFile(view.outputFile, io.cwd);
@@ -117,7 +117,7 @@ function settleContext(plan: Plan, io: Io): SettleContext {
 }
 
 async function runOne(plan: Plan, deps: EngineDeps, io: Io, spinner: Spinner | null): Promise<ExchangeRecord> {
-  const { view, redactor, output } = plan;
+  const { view, output } = plan;
   const exchange = await executeRequest(plan.spec, plan.retry.policy, deps);
   spinner?.stop();
   const last = exchange.attempts[exchange.attempts.length - 1];
@@ -132,10 +132,9 @@ async function runOne(plan: Plan, deps: EngineDeps, io: Io, spinner: Spinner | n
       printReport(io, `${JSON.stringify(requestDocument(record), null, 2)}\n`);
       break;
     case 'body': {
+      // The data channel: the body exactly as received, never masked.
       const body = response?.body ?? null;
-      if (body === null) break;
-      const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
-      printData(io, !text.includes('\uFFFD') && redactor.enabled ? redactor.text(text) : body);
+      if (body !== null) printData(io, body);
       break;
     }
     case 'table': {
@@ -156,7 +155,7 @@ async function runWalk(plan: Plan, options: PaginateOptions, deps: EngineDeps, i
   const items: unknown[] = [];
   const run = await runPaginated(plan.spec, options, plan.retry.policy, deps, {
     onItems: (pageItems) => {
-      if (ndjson) printData(io, redactor.text(pageItems.map((item) => `${JSON.stringify(item)}\n`).join('')));
+      if (ndjson) printData(io, pageItems.map((item) => `${JSON.stringify(item)}\n`).join(''));
       if (keepItems) for (const item of pageItems) items.push(item);
     },
     onPage: (page, index) => spinner?.text(`page ${index + 1}: ${page.items} items from ${redactor.url(page.url)}`),
@@ -173,7 +172,7 @@ async function runWalk(plan: Plan, options: PaginateOptions, deps: EngineDeps, i
   }
   const doc = requestDocument(record);
   if (view.format === 'json') printReport(io, `${JSON.stringify(doc, null, 2)}\n`);
-  else if (view.format === 'body') printData(io, redactor.text(`${JSON.stringify(items, null, 2)}\n`));
+  else if (view.format === 'body') printData(io, `${JSON.stringify(items, null, 2)}\n`);
   else {
     const { renderPagesReport } = await import('../../render/pages-report.js');
     printReport(io, renderPagesReport(doc, summary, { maxLines: view.maxBodyLines, columns: view.columns, placeholderTimings: view.placeholderTimings }, createTheme(view.color)));
@@ -194,7 +193,7 @@ export function redactorFor(spec: RequestSpec, show: boolean, extraSecrets: read
     show,
     secrets: [...authSecrets(spec.auth), ...extraSecrets],
     headers: authHeaderNames(spec.auth),
-    queryParams: spec.auth.kind === 'api-key' && spec.auth.query !== null ? [spec.auth.query] : [],
+    queryParams: spec.auth.apiKey?.query ? [spec.auth.apiKey.query] : [],
   });
 }
 
@@ -215,15 +214,4 @@ async function planChecks(raw: Partial<RawExpectOptions>, view: OutputView, cwd:
   };
 }
 
-function withPaginateDefaults(raw: RawSingleOptions): RawPaginateOptions {
-  return {
-    pageParam: 'page',
-    startPage: '1',
-    pageSizeParam: 'per_page',
-    offsetParam: 'offset',
-    limitParam: 'limit',
-    cursorParam: 'cursor',
-    maxPages: '100',
-    ...raw,
-  };
-}
+

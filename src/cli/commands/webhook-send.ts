@@ -66,7 +66,7 @@ export function rejectedSignatureHint(scheme: string, secretSource: SecretSource
 
 /** A -H/--headers that names a header the scheme sets would send it twice (and break verification). */
 function refuseOverrides(raw: RawWebhookSendOptions, signature: Readonly<Record<string, string>>, scheme: string): void {
-  const user = [...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)), ...parseHeaderFlags(raw.header, '-H/--header')];
+  const user = [...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)), ...parseHeaderFlags(raw.header ?? [], '-H/--header')];
   for (const name of Object.keys(signature)) {
     if (hasHeader(user, name)) {
       throw new UsageError(`-H/--header: ${name} is set by the ${scheme} scheme`, {

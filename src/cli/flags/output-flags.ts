@@ -5,21 +5,22 @@ export interface RawOutputOptions {
   json?: boolean;
   format?: string;
   output?: string;
-  verbose: boolean;
+  verbose?: boolean;
   color: boolean;
   fail: boolean;
-  showSecrets: boolean;
-  debug: boolean;
+  showSecrets?: boolean;
+  debug?: boolean;
 }
 
 export function addOutputFlags(cmd: Command): Command {
   return cmd
+    .optionsGroup('Output:')
     .option('--json', 'print exactly one JSON document on stdout (same as --format json)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'body']))
-    .option('-o, --output <file>', 'stream the response body to a file (the report still goes to stdout)')
-    .option('-v, --verbose', 'show the request and response as on the wire, on stderr', false)
+    .addOption(new Option('--format <format>', 'table (default on stdout), json, or body (the body exactly as received)').choices(['table', 'json', 'body']))
+    .option('-o, --output <file>', 'write the body to a file as it arrives (- for stdout); the report still goes to stdout')
+    .option('-v, --verbose', 'show the request and response as on the wire, on stderr')
     .option('--no-color', 'no colours (also off when stdout is not a TTY, or with NO_COLOR)')
     .option('--no-fail', 'exit 0 even when the status is >= 400')
-    .option('--show-secrets', 'do not mask credentials in the output', false)
-    .option('--debug', 'print stack traces of internal errors', false);
+    .option('--show-secrets', 'do not mask credentials in the report')
+    .option('--debug', 'print stack traces of internal errors');
 }

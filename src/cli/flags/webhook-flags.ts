@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import type { CommandResult } from '../command-result.js';
 import { collect } from './collect.js';
+import { suggest } from '../suggest.js';
 import { addSchemeFlags, addSigningFlags } from './webhook-scheme-flags.js';
 import { addOutputFlags } from './output-flags.js';
 import { addRequestFlags } from './request-flags.js';
@@ -36,8 +37,9 @@ export function registerWebhookCommand(program: Command, io: Io, setResult: (res
     .argument('[command]', 'sign, send, verify or listen')
     .addHelpText('after', EXAMPLES)
     .action((name: string | undefined) => {
+      const guess = name === undefined ? null : suggest(name, ['sign', 'send', 'verify', 'listen']);
       throw new UsageError(name === undefined ? 'webhook: missing command' : `webhook: unknown command ${JSON.stringify(name)}`, {
-        hint: 'use sign, send, verify or listen; see apitest webhook --help',
+        hint: guess !== null ? `did you mean webhook ${guess}?` : 'use sign, send, verify or listen; see apitest webhook --help',
       });
     });
 

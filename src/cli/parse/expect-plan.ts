@@ -19,7 +19,7 @@ export interface ExpectPlan {
 
 /** Parses and compiles the flags: a bad expression, status list or schema file is a usage error (exit 2). */
 export async function planExpectations(raw: RawExpectOptions, cwd: string): Promise<ExpectPlan> {
-  const expectations = raw.expect.map((text) => withFlag('--expect', () => parseExpectation(text)));
+  const expectations = (raw.expect ?? []).map((text) => withFlag('--expect', () => parseExpectation(text)));
   const status = raw.expectStatus;
   if (status !== undefined) expectations.unshift(withFlag('--expect-status', () => parseExpectStatus(status)));
   const schemaFile = raw.schema;

@@ -26,20 +26,21 @@ export function parsePaginateOptions(raw: RawPaginateOptions): PaginateOptions |
   if (!PAGINATION_STYLES.includes(style)) {
     throw new UsageError(`--paginate: unknown style ${JSON.stringify(style)}`, { hint: `use one of ${PAGINATION_STYLES.join(', ')} (or put the URL before --paginate)` });
   }
-  const flags = parseFlags(Schema, raw);
-  for (const [flag, name] of [['--page-param', raw.pageParam], ['--page-size-param', raw.pageSizeParam], ['--offset-param', raw.offsetParam], ['--limit-param', raw.limitParam], ['--cursor-param', raw.cursorParam]] as const) {
-    if (name.trim() === '') throw new UsageError(`${flag}: empty parameter name`);
-  }
+  const flags = parseFlags(Schema, { startPage: raw.startPage ?? '1', pageSize: raw.pageSize, maxPages: raw.maxPages ?? '100', maxItems: raw.maxItems });
+  const param = (flag: string, value: string | undefined, fallback: string): string => {
+    if (value !== undefined && value.trim() === '') throw new UsageError(`${flag}: empty parameter name`);
+    return value ?? fallback;
+  };
   return {
     style: style as PaginationStyle,
-    pageParam: raw.pageParam,
+    pageParam: param('--page-param', raw.pageParam, 'page'),
     startPage: flags.startPage,
     pageSize: flags.pageSize ?? null,
-    pageSizeParam: raw.pageSizeParam,
-    offsetParam: raw.offsetParam,
-    limitParam: raw.limitParam,
+    pageSizeParam: param('--page-size-param', raw.pageSizeParam, 'per_page'),
+    offsetParam: param('--offset-param', raw.offsetParam, 'offset'),
+    limitParam: param('--limit-param', raw.limitParam, 'limit'),
     cursorPath: raw.cursorPath === undefined ? null : withFlag('--cursor-path', () => compileJsonPath(raw.cursorPath as string)),
-    cursorParam: raw.cursorParam,
+    cursorParam: param('--cursor-param', raw.cursorParam, 'cursor'),
     itemsPath: raw.itemsPath === undefined ? null : withFlag('--items-path', () => compileJsonPath(raw.itemsPath as string)),
     hasMorePath: raw.hasMorePath === undefined ? null : withFlag('--has-more-path', () => compileJsonPath(raw.hasMorePath as string)),
     maxPages: flags.maxPages,

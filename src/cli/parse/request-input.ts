@@ -1,8 +1,24 @@
+/**
+ * argv values → a RequestInput → the one request constructor (model/request-spec.ts). Everything that can be
+ * wrong is found before any request: bad URL, method, headers, durations, missing files, unset auth variables.
+ * curl's and HTTPie's conventions: `-u user[:password]`, `-I` (HEAD), `-G` (data as the query), repeated `-d`
+ * joined with `&`, `--data-urlencode`, `-A`; a password left out is asked for on a terminal.
+ */
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { Secret } from '../../redact/secret.js';
-import { createRequestSpec, MAX_REDIRECTS, type AuthSpec, type BodySpec, type FormField, type HeaderInput, type RequestSpec } from '../../model/request-spec.js';
+import {
+  createRequestSpec,
+  MAX_REDIRECTS,
+  type ApiKeySpec,
+  type AuthorizationSpec,
+  type AuthSpec,
+  type BodySpec,
+  type FormField,
+  type HeaderInput,
+  type RequestSpec,
+} from '../../model/request-spec.js';
 import { appendQuery, normaliseUrl } from './url-argument.js';
 import { parseHeaderFlags, parseHeadersJson } from './header-flags.js';
 import { fileNameOf, readDataArg, readFileArg } from './data-argument.js';
@@ -27,39 +43,34 @@ export interface PreparedParts {
   authHint?: string;
 }
 
-/**
- * argv values → a RequestInput → the one request constructor (model/request-spec.ts). Everything that can be
- * wrong is found before any request: bad URL, method, headers, durations, missing files, unset auth variables.
- */
 export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared: PreparedParts = {}): Promise<RequestSpec> {
-  if (raw.url === undefined || raw.url === '') {
-    const swallowed = [['--bearer', raw.bearer], ['--api-key', raw.apiKey]].find(([, v]) => typeof v === 'string' && looksLikeUrl(v));
-    if (swallowed) {
-      // The value is not shown: it may be a real credential.
-      throw new UsageError(`no URL given: ${swallowed[0]} took the argument after it (it looks like a URL) as its value`, {
-        hint: `put the URL first (apitest URL ${swallowed[0]}), or write ${swallowed[0]}=VALUE`,
-      });
-    }
-    throw new UsageError('no URL given', {
-      hint: 'give it as the first argument or with --url (note: --api-key and --bearer take an optional value; write --bearer=TOKEN or put the URL first)',
-    });
-  }
-  const flags = parseFlags(ScalarFlagsSchema, {
-    timeout: raw.timeout,
-    connectTimeout: raw.connectTimeout,
-    maxRedirects: raw.maxRedirects,
-  });
-  const url = appendQuery(normaliseUrl(raw.url, 'URL'), raw.query);
+  if (raw.url === undefined || raw.url === '') throw noUrl(raw);
+  const flags = parseFlags(ScalarFlagsSchema, { timeout: raw.timeout ?? '30s', connectTimeout: raw.connectTimeout, maxRedirects: raw.maxRedirects ?? '10' });
+  let url = appendQuery(normaliseUrl(raw.url, 'URL'), raw.query ?? []);
   // -H replaces a --headers entry of the same name; -H given several times with one name sends them all.
-  const flagHeaders = parseHeaderFlags(raw.header, '-H/--header');
+  const flagHeaders = parseHeaderFlags(raw.header ?? [], '-H/--header');
   const flagNames = new Set(flagHeaders.map(([n]) => n.toLowerCase()));
   const headers: HeaderInput[] = [
     ...(raw.headers === undefined ? [] : parseHeadersJson(raw.headers)).filter(([n]) => !flagNames.has(n.toLowerCase())),
     ...flagHeaders,
     ...(prepared.headers ?? []).map(([n, v]): HeaderInput => [n, v]),
   ];
-  const auth = buildAuth(raw, io.env);
-  const body: BodySpec = prepared.body === undefined ? await buildBody(raw, io) : { kind: 'bytes', data: prepared.body };
+  if (raw.userAgent !== undefined) headers.push(['User-Agent', raw.userAgent, '-A/--user-agent']);
+  const auth = await buildAuth(raw, io);
+  let body: BodySpec = prepared.body === undefined ? await buildBody(raw, io, headers) : { kind: 'bytes', data: prepared.body };
+  let method = raw.method ?? null;
+  if (raw.head === true) {
+    if (method !== null && method.toUpperCase() !== 'HEAD') throw new UsageError(`-I/--head and -X ${method} ask for two methods`, { hint: 'give one of them' });
+    if (body.kind !== 'none') throw new UsageError('-I/--head sends no body', { hint: 'drop -d/-F, or drop -I' });
+    method = 'HEAD';
+  }
+  if (raw.get === true) {
+    // curl's -G: the data becomes the query of a GET.
+    if (body.kind === 'form') throw new UsageError('-G/--get cannot send a -F/--form', { hint: 'use -d or --data-urlencode with -G' });
+    if (body.kind === 'bytes') url = appendRawQuery(url, Buffer.from(body.data).toString('utf8'));
+    body = { kind: 'none' };
+    method ??= 'GET';
+  }
   const ca = raw.cacert === undefined ? null : (await readFileArg(raw.cacert, io, '--cacert')).toString('utf8');
   if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`--cacert: ${JSON.stringify(raw.cacert)} is not a PEM certificate file`, { hint: 'give a PEM file that contains -----BEGIN CERTIFICATE-----' });
@@ -67,22 +78,24 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
   return createRequestSpec(
     {
       url,
-      method: raw.method ?? null,
+      method,
       headers,
       body,
       auth,
       timeoutMs: flags.timeout,
       connectTimeoutMs: flags.connectTimeout ?? null,
-      followRedirects: raw.location,
+      followRedirects: raw.location === true,
       maxRedirects: flags.maxRedirects,
-      insecure: raw.insecure,
+      insecure: raw.insecure === true,
       ca,
     },
     {
       url: 'URL',
       method: '-X/--method',
       headers: '-H/--header',
-      auth: auth.kind === 'api-key' ? '--api-key' : `--${auth.kind}`,
+      bearer: '--bearer',
+      basic: raw.user !== undefined ? '-u/--user' : '--basic',
+      apiKey: '--api-key',
       apiKeyHeader: '--api-key-header',
       timeout: '--timeout',
       connectTimeout: '--connect-timeout',
@@ -91,34 +104,72 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
   );
 }
 
-function buildAuth(raw: RawRequestOptions, env: Io['env']): AuthSpec {
-  const given = [raw.apiKey !== undefined, raw.bearer !== undefined, raw.basic !== undefined].filter(Boolean).length;
-  if (given > 1) throw new UsageError('choose one of --api-key, --bearer and --basic', { hint: 'each request carries one credential' });
-  if (raw.apiKey !== undefined) {
-    const key = raw.apiKey === true ? fromEnv(env, 'API_KEY', '--api-key', '--api-key=KEY') : raw.apiKey;
-    return { kind: 'api-key', key: new Secret(key), header: raw.apiKeyHeader, query: raw.apiKeyQuery ?? null };
+function noUrl(raw: RawRequestOptions): UsageError {
+  const swallowed = [['--bearer', raw.bearer], ['--api-key', raw.apiKey]].find(([, v]) => typeof v === 'string' && looksLikeUrl(v));
+  if (swallowed) {
+    // The value is not shown: it may be a real credential.
+    return new UsageError(`no URL given: ${swallowed[0]} took the argument after it (it looks like a URL) as its value`, {
+      hint: `put the URL first (apitest URL ${swallowed[0]}), or write ${swallowed[0]}=VALUE`,
+    });
   }
-  if (raw.apiKeyQuery !== undefined) throw new UsageError('--api-key-query needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
-  if (raw.apiKeyHeader !== DEFAULT_API_KEY_HEADER) throw new UsageError('--api-key-header needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
-  if (raw.bearer !== undefined) {
-    const token = raw.bearer === true ? fromEnv(env, 'ACCESS_TOKEN', '--bearer', '--bearer=TOKEN') : raw.bearer;
-    return { kind: 'bearer', token: new Secret(token) };
-  }
-  if (raw.basic !== undefined) {
-    const colon = raw.basic.indexOf(':');
-    const user = colon === -1 ? raw.basic : raw.basic.slice(0, colon);
-    const password = colon === -1 ? fromEnv(env, 'API_PASSWORD', '--basic', '--basic user:password', 'no password given') : raw.basic.slice(colon + 1);
-    return { kind: 'basic', user, password: new Secret(password) };
-  }
-  return { kind: 'none' };
+  return new UsageError('no URL given', {
+    hint: 'give it as the first argument or with --url (note: --api-key and --bearer take an optional value; write --bearer=TOKEN or put the URL first)',
+  });
 }
 
-function fromEnv(env: Io['env'], name: string, flag: string, example: string, missing = 'no value given'): string {
-  const value = env[name];
-  if (value === undefined || value === '') {
-    throw new UsageError(`${flag}: ${missing} and the environment variable ${name} is not set`, {
-      hint: `set ${name}, or give the value: ${example}`,
+/**
+ * The credentials: an Authorization header (--bearer, or -u/--basic) and an API key may be sent together; two
+ * sources for the same header (--bearer with -u, or either with -H Authorization) are refused by the constructor.
+ */
+async function buildAuth(raw: RawRequestOptions, io: Io): Promise<AuthSpec> {
+  if (raw.user !== undefined && raw.basic !== undefined) throw new UsageError('-u/--user and --basic are the same option, given twice', { hint: 'give one of them' });
+  const basic = raw.user ?? raw.basic;
+  const basicFlag = raw.user !== undefined ? '-u/--user' : '--basic';
+  if (raw.bearer !== undefined && basic !== undefined) throw new UsageError(`--bearer and ${basicFlag} both set the Authorization header`, { hint: 'give one of them' });
+
+  let apiKey: ApiKeySpec | null = null;
+  if (raw.apiKey !== undefined) {
+    const key = raw.apiKey === true ? fromEnv(io.env, 'API_KEY', '--api-key', '--api-key=KEY') : raw.apiKey;
+    apiKey = { key: new Secret(key), header: raw.apiKeyHeader ?? DEFAULT_API_KEY_HEADER, query: raw.apiKeyQuery ?? null };
+  } else {
+    if (raw.apiKeyQuery !== undefined) throw new UsageError('--api-key-query needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
+    if (raw.apiKeyHeader !== undefined) throw new UsageError('--api-key-header needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
+  }
+
+  let authorization: AuthorizationSpec | null = null;
+  if (raw.bearer !== undefined) {
+    const token = raw.bearer === true ? fromEnv(io.env, 'ACCESS_TOKEN', '--bearer', '--bearer=TOKEN') : raw.bearer;
+    authorization = { kind: 'bearer', token: new Secret(token) };
+  } else if (basic !== undefined) {
+    const colon = basic.indexOf(':');
+    const user = colon === -1 ? basic : basic.slice(0, colon);
+    const password = colon === -1 ? await askPassword(user, basicFlag, io) : basic.slice(colon + 1);
+    authorization = { kind: 'basic', user, password: new Secret(password) };
+  }
+  return { authorization, apiKey };
+}
+
+/** A Basic password left out: asked for on a terminal (not echoed), else read from $API_PASSWORD (curl asks; so do we). */
+async function askPassword(user: string, flag: string, io: Io): Promise<string> {
+  const fromEnvironment = io.env.API_PASSWORD;
+  if (fromEnvironment === '') {
+    throw new UsageError(`${flag}: no password given, and API_PASSWORD is set but empty`, { hint: `set API_PASSWORD to the password, or write ${flag} user:password` });
+  }
+  if (fromEnvironment !== undefined) return fromEnvironment;
+  const typed = await io.readPassword(`Enter password for user '${user}': `);
+  if (typed === null) {
+    throw new UsageError(`${flag}: no password given and the environment variable API_PASSWORD is not set`, {
+      hint: `set API_PASSWORD, or give it: ${flag} user:password (on a terminal it is asked for)`,
     });
+  }
+  return typed;
+}
+
+function fromEnv(env: Io['env'], name: string, flag: string, example: string): string {
+  const value = env[name];
+  if (value === '') throw new UsageError(`${flag}: no value given, and ${name} is set but empty`, { hint: `set ${name}, or give the value: ${example}` });
+  if (value === undefined) {
+    throw new UsageError(`${flag}: no value given and the environment variable ${name} is not set`, { hint: `set ${name}, or give the value: ${example}` });
   }
   return value;
 }
@@ -128,12 +179,28 @@ function looksLikeUrl(value: string): boolean {
   return /^(https?:\/\/|:\d|localhost\b|\d{1,3}(\.\d{1,3}){3}\b)/i.test(value) || /^[\w.-]+(:\d+)?\/[^\s]*$/.test(value);
 }
 
-async function buildBody(raw: RawRequestOptions, io: Io): Promise<BodySpec> {
-  if (raw.data !== undefined && raw.form.length > 0) throw new UsageError('-d/--data and -F/--form cannot be used together', { hint: 'send either a body or a multipart form' });
-  if (raw.data !== undefined) return { kind: 'bytes', data: await readDataArg(raw.data, io) };
-  if (raw.form.length === 0) return { kind: 'none' };
+/**
+ * The body: -d values (text, @file, @-) and --data-urlencode fields, joined with `&` as curl does when there are
+ * several (one -d is sent byte for byte); or a multipart -F form. --data-urlencode makes it a form
+ * (application/x-www-form-urlencoded) unless a Content-Type is given; otherwise the constructor chooses the type.
+ */
+async function buildBody(raw: RawRequestOptions, io: Io, headers: HeaderInput[]): Promise<BodySpec> {
+  const data = raw.data ?? [];
+  const encoded = raw.dataUrlencode ?? [];
+  const form = raw.form ?? [];
+  if ((data.length > 0 || encoded.length > 0) && form.length > 0) {
+    throw new UsageError(`${data.length > 0 ? '-d/--data' : '--data-urlencode'} and -F/--form cannot be used together`, { hint: 'send either a body or a multipart form' });
+  }
+  if (data.length > 0 || encoded.length > 0) {
+    const parts: Uint8Array[] = [];
+    for (const value of data) parts.push(await readDataArg(value, io));
+    for (const value of encoded) parts.push(Buffer.from(urlencodedField(value), 'utf8'));
+    if (encoded.length > 0 && !headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
+    return { kind: 'bytes', data: parts.length === 1 ? (parts[0] as Uint8Array) : joinWithAmpersand(parts) };
+  }
+  if (form.length === 0) return { kind: 'none' };
   const fields: FormField[] = [];
-  for (const entry of raw.form) {
+  for (const entry of form) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw new UsageError(`-F/--form: expected name=value or name=@file, got ${JSON.stringify(entry)}`);
     const name = entry.slice(0, eq);
@@ -146,4 +213,29 @@ async function buildBody(raw: RawRequestOptions, io: Io): Promise<BodySpec> {
     }
   }
   return { kind: 'form', fields };
+}
+
+/** `name=value` → `name=value%20encoded` (the name as given, as curl does); `value` alone → the value encoded. */
+function urlencodedField(entry: string): string {
+  const eq = entry.indexOf('=');
+  const encode = (text: string): string => new URLSearchParams([['', text]]).toString().slice(1);
+  if (eq === -1) return encode(entry);
+  return `${entry.slice(0, eq)}=${encode(entry.slice(eq + 1))}`;
+}
+
+function joinWithAmpersand(parts: readonly Uint8Array[]): Uint8Array {
+  const out: Uint8Array[] = [];
+  parts.forEach((part, i) => {
+    if (i > 0) out.push(Buffer.from('&'));
+    out.push(part);
+  });
+  return Buffer.concat(out);
+}
+
+/** `-G`: the data appended to the URL's query as it is (already in query form), after any query there. */
+function appendRawQuery(url: string, query: string): string {
+  if (query === '') return url;
+  const parsed = new URL(url);
+  parsed.search = parsed.search === '' ? `?${query}` : `${parsed.search}&${query}`;
+  return parsed.toString();
 }
