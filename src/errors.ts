@@ -43,6 +43,12 @@ export const ERROR_KINDS = {
     meaning: 'no response: the TLS handshake failed',
     reportedBy: ['request', 'step'],
   },
+  write: {
+    exitCode: ExitCode.Connection,
+    defaultHint: null,
+    meaning: 'the body or a report could not be written (disk full, a device that refuses data); the previous content of a file is kept',
+    reportedBy: ['request'],
+  },
   timeout: { exitCode: ExitCode.Timeout, defaultHint: null, meaning: 'no response in time', reportedBy: ['request', 'step'] },
   http: { exitCode: ExitCode.Http, defaultHint: null, meaning: 'the server answered with a status >= 400', reportedBy: ['request', 'step'] },
   internal: {

@@ -11,6 +11,7 @@ import { addExpectFlags } from './flags/expect-flags.js';
 import { addPaginateFlags, PAGINATION_STYLES } from './flags/paginate-flags.js';
 import { RUN_DESCRIPTION, registerRunCommand } from './flags/run-flags.js';
 import { WEBHOOK_DESCRIPTION, registerWebhookCommand } from './flags/webhook-flags.js';
+import { discardPendingOutputs } from '../files/pending-outputs.js';
 import { suggest } from './suggest.js';
 import { VERSION } from './version.js';
 
@@ -71,6 +72,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     result = await run(methodFirst(argv), io);
   } catch (error) {
     result = resultOfError(error);
+  } finally {
+    // Whatever happened, no temporary file of -o or a reporter is left behind.
+    await discardPendingOutputs();
   }
   const error = result.error;
   if (error !== null) {

@@ -1,7 +1,7 @@
 import type { Limiter } from '../ratelimit/token-bucket.js';
 import type { ServerGate } from '../ratelimit/server-gate.js';
 import type { RetryPolicy } from '../retry/backoff.js';
-import { decideRetry, type AttemptOutcome, type RetryDecision } from '../retry/decide-retry.js';
+import { decideRetry, IDEMPOTENT_METHODS, type AttemptOutcome, type RetryDecision } from '../retry/decide-retry.js';
 import type { RequestSpec } from '../model/request-spec.js';
 import { performAttempt, type AttemptDeps } from './perform-attempt.js';
 import type { Attempt, Exchange } from './types.js';
@@ -34,7 +34,10 @@ export async function executeRequest(spec: RequestSpec, policy: RetryPolicy, dep
     if (delayMs > 0) await deps.clock.sleep(delayMs);
     if (deps.gate) await deps.gate.beforeRequest(spec.url);
     if (deps.limiter) await deps.limiter.acquire();
-    const attempt = await performAttempt(spec, deps, delayMs);
+    const retriesSoFar = attempts.length;
+    const mayRetry = (status: number): boolean =>
+      retriesSoFar < policy.limit && policy.retryOn.includes(status) && (policy.allMethods || hasIdempotencyKey || IDEMPOTENT_METHODS.includes(spec.method.toUpperCase()));
+    const attempt = await performAttempt(spec, deps, delayMs, mayRetry);
     attempts.push(attempt);
     if (attempt.outcome.kind === 'response' && deps.gate) deps.gate.observe(attempt.outcome.response.headers, attempt.outcome.response.retryAfterSeconds);
     const decision = decideRetry(

@@ -16,8 +16,10 @@ export interface AttemptDeps {
   transport: Transport;
   /** Time for the attempt's budget and for converting Retry-After when a response arrives. */
   clock: Clock;
-  /** Opens the stream the final response body is written to (`-o`); absent: kept in memory. */
+  /** Opens the stream the final response body is written to as it arrives (`-o`, `--format body`); absent: kept in memory. */
   openBodySink?: () => Writable;
+  /** A streamed body is also kept in memory (the checks read it). */
+  keepStreamedBody?: boolean;
   /** Told of each request as it went out, and of each response head (for `--verbose`). */
   onRequest?: (sent: SentRequest) => void;
   onResponse?: (head: ResponseHead) => void;
@@ -28,7 +30,11 @@ export interface AttemptDeps {
  * Order per hop: send → if a followed redirect, discard its body, compute the next method/URL,
  * drop credentials when the next hop leaves the original origin → repeat; otherwise the response is final.
  */
-export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delayMs: number): Promise<Attempt> {
+/**
+ * `mayRetry(status)`: whether a response with this status would be retried; its body is then kept in memory,
+ * not streamed to the sink (a retried body never reaches the data channel or -o).
+ */
+export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delayMs: number, mayRetry: (status: number) => boolean = () => false): Promise<Attempt> {
   const applied = applyAuth(spec.auth, spec.url, spec.headers);
   const origin = applied.url;
   // A user-given Host names the first origin: it does not follow the request elsewhere either.
@@ -50,7 +56,8 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
       spec.followRedirects && isRedirect(status, location);
     const chooseTarget = (head: { status: number; headers: Readonly<Record<string, string | string[] | undefined>> }): BodyTarget => {
       if (willFollow(head.status, head.headers.location)) return { kind: 'discard' };
-      return deps.openBodySink ? { kind: 'stream', stream: deps.openBodySink() } : { kind: 'memory' };
+      if (deps.openBodySink === undefined || mayRetry(head.status)) return { kind: 'memory' };
+      return { kind: 'stream', stream: deps.openBodySink(), keep: deps.keepStreamedBody === true };
     };
     const result = await deps.transport.send(
       wire,

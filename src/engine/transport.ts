@@ -3,6 +3,8 @@
  * returns what happened as a value. Bodies are counted as received (compressed) and decoded here.
  */
 import { Agent as HttpAgent } from 'node:http';
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Agent as HttpsAgent } from 'node:https';
 import { Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,9 +14,10 @@ import { youngGenerationCollector } from './release-memory.js';
 import { keepsTrick } from '../util/tricks.js';
 import { loadZlib } from '../util/load-builtin.js';
 import { mapTransportError, type RawTransportError } from './map-transport-error.js';
-import { EMPTY_TIMINGS, type SentRequest, type Timings } from './types.js';
+import type { SentRequest, Timings } from './types.js';
+import { timingsOf, watchRequest, type Marks } from './request-timings.js';
 import type { HeaderMap } from '../util/header-map.js';
-import type { ApitestError } from '../errors.js';
+import { ApitestError } from '../errors.js';
 
 export interface WireRequest {
   method: string;
@@ -41,8 +44,11 @@ export interface ResponseHead {
   rawHeaders: ReadonlyArray<readonly [string, string]>;
 }
 
-/** Where a response body goes: kept in memory, thrown away (a redirect), or written to a stream (`-o`). */
-export type BodyTarget = { kind: 'memory' } | { kind: 'discard' } | { kind: 'stream'; stream: Writable };
+/**
+ * Where a response body goes: kept in memory, thrown away (a redirect), or written to a stream as it arrives
+ * (`-o`, `--format body`) — and also kept in memory when `keep` (the checks read it).
+ */
+export type BodyTarget = { kind: 'memory' } | { kind: 'discard' } | { kind: 'stream'; stream: Writable; keep: boolean };
 
 export type SendResult =
   | { kind: 'response'; head: ResponseHead; body: Uint8Array | null; size: number; sent: SentRequest | null; timings: Timings }
@@ -116,11 +122,19 @@ async function sendOnce(
   options: SendOptions,
   chooseTarget: (head: ResponseHead) => BodyTarget,
 ): Promise<SendResult> {
-  const headers: Record<string, string | string[]> = { 'user-agent': USER_AGENT, 'accept-encoding': 'gzip, deflate, br' };
+  const marks: Marks = { start: performance.now(), dns: isIP(new URL(request.url).hostname.replace(/^\[|\]$/g, '')) === 0, tls: request.url.startsWith('https:') };
+  const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  headers['user-agent'] = USER_AGENT;
+  headers['accept-encoding'] = 'gzip, deflate, br';
   // A header given several times is sent several times (as curl does); one given by the user replaces a default.
-  const given: Record<string, string[]> = {};
-  for (const [name, value] of request.headers) (given[name.toLowerCase()] ??= []).push(value);
-  for (const [name, values] of Object.entries(given)) headers[name] = values.length === 1 ? (values[0] as string) : values;
+  const given = new Map<string, string[]>();
+  for (const [name, value] of request.headers) {
+    const key = name.toLowerCase();
+    const values = given.get(key);
+    if (values === undefined) given.set(key, [value]);
+    else values.push(value);
+  }
+  for (const [name, values] of given) headers[name] = values.length === 1 ? (values[0] as string) : values;
 
   const stream: GotRequest = client.stream(request.url, {
     method: request.method as 'GET',
@@ -134,12 +148,13 @@ async function sendOnce(
   // method without a body (POST, PUT, PATCH, DELETE, OPTIONS…) would wait for a body that never comes.
   if (request.body === null && request.method !== 'GET' && request.method !== 'HEAD') stream.end();
 
-  let sent: SentRequest | null = null;
   let clientRequest: ClientRequest | null = null;
   stream.once('request', (req: ClientRequest) => {
     clientRequest = req;
-    sent = describeSent(req, request);
+    watchRequest(req, marks, () => performance.now());
   });
+  // What went on the wire, read once the head was written (Node adds Host, Connection, Content-Length then).
+  const sent = (): SentRequest | null => (clientRequest === null ? null : describeSent(clientRequest, request));
 
   try {
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -165,42 +180,50 @@ async function sendOnce(
       }
     });
     const chunks: Buffer[] = [];
-    const sink =
-      target.kind === 'stream'
-        ? target.stream
-        : new Writable({
-            write(chunk: Buffer, _enc, done) {
-              if (target.kind === 'memory') chunks.push(chunk);
-              done();
-            },
-          });
+    const keep = target.kind === 'memory' || (target.kind === 'stream' && target.keep);
+    const collector = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        if (keep) chunks.push(chunk);
+        done();
+      },
+    });
+    const sink = target.kind === 'stream' ? (keep ? tee(target.stream, collector) : target.stream) : collector;
     if (decoder) await pipeline(stream, decoder, sink);
     else await pipeline(stream, sink);
-    return {
-      kind: 'response',
-      head,
-      body: target.kind === 'memory' ? Buffer.concat(chunks) : null,
-      size,
-      sent,
-      timings: timingsOf(stream, (clientRequest as ClientRequest | null)?.reusedSocket === true),
-    };
+    marks.end = performance.now();
+    return { kind: 'response', head, body: keep ? Buffer.concat(chunks) : null, size, sent: sent(), timings: timingsOf(marks) };
   } catch (error) {
-    // got's errors carry name, code, message and (timeouts) event: pass the error itself, so it is the
-    // cause of the typed error and --debug can show its stack.
-    const raw: RawTransportError = error instanceof Error ? (error as RawTransportError) : { message: String(error) };
-    return {
-      kind: 'failure',
-      error: mapTransportError(
-        raw,
-        request.url,
-        { totalMs: options.totalTimeoutMs ?? options.timeoutMs, connectMs: options.connectTimeoutMs },
-      ),
-      sent,
-      timings: timingsOf(stream, (clientRequest as ClientRequest | null)?.reusedSocket === true),
-    };
+    marks.end = performance.now();
+    // A failure of our own (writing the body to -o) keeps its kind; got's errors carry name, code, message and
+    // (timeouts) event: the error itself becomes the cause of the typed error, so --debug can show its stack.
+    const typed =
+      error instanceof ApitestError
+        ? error
+        : mapTransportError(error instanceof Error ? (error as RawTransportError) : { message: String(error) }, request.url, {
+            totalMs: options.totalTimeoutMs ?? options.timeoutMs,
+            connectMs: options.connectTimeoutMs,
+          });
+    return { kind: 'failure', error: typed, sent: sent(), timings: timingsOf(marks) };
   } finally {
     stream.destroy();
   }
+}
+
+/** A sink that writes each chunk to both (the data channel, and memory for the checks). */
+function tee(first: Writable, second: Writable): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      second.write(chunk);
+      first.write(chunk, (error) => done(error ?? undefined));
+    },
+    final(done) {
+      first.end(() => done());
+    },
+    destroy(error, done) {
+      first.destroy(error ?? undefined);
+      done(error);
+    },
+  });
 }
 
 /** A decoder for a compressed body; node:zlib is loaded only when a response is compressed. */
@@ -254,17 +277,15 @@ function distinctHeaders(response: IncomingMessage): HeaderMap {
   return out;
 }
 
+/**
+ * The request as it went on the wire. Node keeps the head it wrote in the request's `_header` (a private field,
+ * guarded by test/unit/tricks.test.ts): it is parsed, so a header sent twice shows twice and the headers Node adds
+ * (Host, Connection, Content-Length, Transfer-Encoding) are there. Before the head is written (a failure while
+ * connecting), the headers set on the request are shown instead.
+ */
 function describeSent(req: ClientRequest, request: WireRequest): SentRequest {
-  const headers: Array<readonly [string, string]> = [];
-  for (const name of req.getRawHeaderNames()) {
-    const value = req.getHeader(name);
-    if (value === undefined) continue;
-    headers.push([name, Array.isArray(value) ? value.join(', ') : String(value)]);
-  }
-  // Node writes Host itself unless it was set; show it once, first, as it goes on the wire.
-  const hostIndex = headers.findIndex(([name]) => name.toLowerCase() === 'host');
-  const host = hostIndex === -1 ? (['Host', req.host + portSuffix(request.url)] as const) : headers.splice(hostIndex, 1)[0];
-  if (host) headers.unshift(host);
+  const written = (req as ClientRequest & { _header?: unknown })._header;
+  const headers = typeof written === 'string' && written !== '' ? headersOfHead(written) : headersSetOn(req, request);
   return {
     method: req.method,
     url: request.url,
@@ -274,22 +295,31 @@ function describeSent(req: ClientRequest, request: WireRequest): SentRequest {
   };
 }
 
+/** `GET /x HTTP/1.1\r\nHost: a\r\nX: 1\r\n\r\n` → [['Host', 'a'], ['X', '1']]. */
+export function headersOfHead(head: string): Array<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = [];
+  for (const line of head.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) out.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+  }
+  return out;
+}
+
+function headersSetOn(req: ClientRequest, request: WireRequest): Array<readonly [string, string]> {
+  const headers: Array<readonly [string, string]> = [];
+  for (const name of req.getRawHeaderNames()) {
+    const value = req.getHeader(name);
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.push([name, String(v)]);
+  }
+  // Node writes Host itself unless it was set; show it once, first, as it goes on the wire.
+  const hostIndex = headers.findIndex(([name]) => name.toLowerCase() === 'host');
+  const host = hostIndex === -1 ? (['Host', req.host + portSuffix(request.url)] as const) : headers.splice(hostIndex, 1)[0];
+  if (host) headers.unshift(host);
+  return headers;
+}
+
 function portSuffix(url: string): string {
   const port = new URL(url).port;
   return port === '' ? '' : `:${port}`;
-}
-
-/** got's phases; on a kept-alive connection there was no DNS, TCP or TLS phase: those are null. */
-function timingsOf(stream: GotRequest, reusedSocket: boolean): Timings {
-  const phases = stream.timings?.phases;
-  if (!phases) return EMPTY_TIMINGS;
-  const pick = (v: number | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  return {
-    dns: reusedSocket ? null : pick(phases.dns),
-    tcp: reusedSocket ? null : pick(phases.tcp),
-    tls: reusedSocket ? null : pick(phases.tls),
-    firstByte: pick(phases.firstByte),
-    download: pick(phases.download),
-    total: pick(phases.total),
-  };
 }

@@ -4,9 +4,11 @@ import type { RequestSpec } from '../model/request-spec.js';
 
 /** Milliseconds per phase; null for a phase that did not happen (no TLS on http, no DNS on a reused socket). */
 export interface Timings {
+  wait: number | null;
   dns: number | null;
   tcp: number | null;
   tls: number | null;
+  send: number | null;
   firstByte: number | null;
   download: number | null;
   total: number | null;
@@ -65,4 +67,4 @@ export interface Exchange {
   attempts: Attempt[];
 }
 
-export const EMPTY_TIMINGS: Timings = { dns: null, tcp: null, tls: null, firstByte: null, download: null, total: null };
+export const EMPTY_TIMINGS: Timings = { wait: null, dns: null, tcp: null, tls: null, send: null, firstByte: null, download: null, total: null };

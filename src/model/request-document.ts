@@ -8,8 +8,10 @@ import { ERROR_KINDS, REQUEST_ERROR_KINDS } from '../errors.js';
 const NullableMs = z.number().nonnegative().nullable();
 
 export const TimingsSchema = z
-  .object({ dns: NullableMs, tcp: NullableMs, tls: NullableMs, firstByte: NullableMs, download: NullableMs, total: NullableMs })
-  .describe('Milliseconds per phase; null for a phase that did not happen (no TLS on http, no DNS/TCP on a reused connection).');
+  .object({ wait: NullableMs, dns: NullableMs, tcp: NullableMs, tls: NullableMs, send: NullableMs, firstByte: NullableMs, download: NullableMs, total: NullableMs })
+  .describe(
+    'Milliseconds per phase, from a monotonic clock (0.01 ms resolution); the phases add up to total. wait: until a socket was assigned; dns, tcp, tls: a new connection (null when they did not happen: an IP address, http, a kept-alive connection); send: writing the request; firstByte: waiting for the response head; download: reading the body. When a request fails, the phase it failed in runs until then and the later ones are null.',
+  );
 
 export const ErrorKindSchema = z
   .enum(REQUEST_ERROR_KINDS)

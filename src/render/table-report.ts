@@ -53,7 +53,12 @@ export function renderTableReport(doc: SingleRequestDocument, view: TableView, t
   }
   const t = doc.timings;
   const ms = (v: number | null): string => (v === null ? '-' : view.placeholderTimings ? '~' : formatDuration(v));
-  parts.push(section(c.bold('Timings'), simpleTable(['DNS', 'TCP', 'TLS', 'First byte', 'Download', 'Total'], [[ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.firstByte), ms(t.download), ms(t.total)]], theme, view.columns)));
+  parts.push(
+    section(
+      c.bold('Timings'),
+      simpleTable(['Wait', 'DNS', 'TCP', 'TLS', 'Send', 'First byte', 'Download', 'Total'], [[ms(t.wait), ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.send), ms(t.firstByte), ms(t.download), ms(t.total)]], theme, view.columns),
+    ),
+  );
   if (response) parts.push(section(c.bold('Body'), formatBody(response, view, c)));
   if (doc.expectations && doc.expectations.length > 0) parts.push(section(c.bold('Expectations'), renderExpectations(doc.expectations, theme)));
   return `${parts.join('\n\n')}\n`;

@@ -40,7 +40,7 @@ export function usageDocument(method: string | undefined, url: string | undefine
     ok: false,
     request: { method: method ?? 'GET', url: hidePassword(url ?? ''), headers: {} },
     response: null,
-    timings: { dns: null, tcp: null, tls: null, firstByte: null, download: null, total: null },
+    timings: { wait: null, dns: null, tcp: null, tls: null, send: null, firstByte: null, download: null, total: null },
     rateLimit: null,
     redirects: [],
     attempts: [],

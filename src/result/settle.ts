@@ -166,7 +166,16 @@ export function finalAttempt(exchange: { readonly attempts: readonly Attempt[] }
 /** Timings rounded to 0.01 ms, once, for every report. */
 export function roundTimings(t: Timings | undefined): Timings {
   const src = t ?? EMPTY_TIMINGS;
-  return { dns: round2(src.dns), tcp: round2(src.tcp), tls: round2(src.tls), firstByte: round2(src.firstByte), download: round2(src.download), total: round2(src.total) };
+  return {
+    wait: round2(src.wait),
+    dns: round2(src.dns),
+    tcp: round2(src.tcp),
+    tls: round2(src.tls),
+    send: round2(src.send),
+    firstByte: round2(src.firstByte),
+    download: round2(src.download),
+    total: round2(src.total),
+  };
 }
 
 function round2(v: number | null): number | null {

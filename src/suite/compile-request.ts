@@ -12,7 +12,7 @@ import type { PaginateOptions } from '../paginate/walk-options.js';
 import { DEFAULT_RETRY_ON, type RetryPolicy } from '../retry/backoff.js';
 import { HEADER_NAME } from '../model/header-syntax.js';
 import { METHOD_TOKEN } from '../model/request-spec.js';
-import { parseDuration } from '../util/duration.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from '../util/duration.js';
 import { messageOf } from './compile-expect.js';
 import { hasTemplate } from './interpolate.js';
 import type { PathKey, RawProblem } from './locate-issue.js';
@@ -129,13 +129,18 @@ function mergeByName<T>(base: Record<string, T | null> | undefined, over: Record
   return [...out.values()].filter((entry): entry is [string, T] => entry[1] !== null);
 }
 
+/** A duration as every time budget reads it: a bare number is seconds (util/duration.ts). */
 export function durationMs(value: string | number, where: PathKey[], problems: RawProblem[]): number | undefined {
-  const ms = typeof value === 'number' ? value : parseDuration(value);
+  const ms = parseDuration(String(value));
   if (ms === undefined || !(ms > 0)) {
-    problems.push({ path: where, anchor: 'value', message: `invalid duration ${JSON.stringify(value)} (use 250ms, 5s, 1m, or a number of milliseconds)` });
+    problems.push({ path: where, anchor: 'value', message: `invalid duration ${JSON.stringify(value)} (use 250ms, 5s, 1m, or a number of seconds)` });
     return undefined;
   }
-  return Math.round(ms);
+  if (ms > MAX_DURATION_MS) {
+    problems.push({ path: where, anchor: 'value', message: `${JSON.stringify(value)} is longer than the longest duration allowed (${formatDuration(MAX_DURATION_MS)}, 2^31-1 ms)` });
+    return undefined;
+  }
+  return ms;
 }
 
 function retryPolicy(input: RetryInput | undefined, where: PathKey[], problems: RawProblem[]): RetryPolicy {

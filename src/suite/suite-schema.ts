@@ -51,7 +51,7 @@ const int = (...checks: z.core.$ZodCheck<number>[]) => z.number().check(z.int(),
 const nonEmptyString = () => z.string().check(z.minLength(1));
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
-export const DurationSchema = describe(z.union([z.string(), int(z.positive())]), 'A duration: 250ms, 5s, 1m, 1m30s, or a number of milliseconds.');
+export const DurationSchema = describe(z.union([z.string(), z.number().check(z.positive())]), 'A duration: 250ms, 5s, 1m, 1m30s, or a number of seconds (5, 0.5).');
 
 const HttpStatus = int(z.gte(100), z.lte(599));
 

@@ -66,7 +66,12 @@ describe('--json', () => {
     });
     expect(doc.response.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(typeof doc.response.size).toBe('number');
-    for (const phase of ['dns', 'tcp', 'firstByte', 'download', 'total']) expect(typeof doc.timings[phase]).toBe('number');
+    for (const phase of ['wait', 'tcp', 'send', 'firstByte', 'download', 'total']) expect(typeof doc.timings[phase]).toBe('number');
+    // 127.0.0.1 over http: no DNS lookup, no TLS handshake.
+    expect(doc.timings).toMatchObject({ dns: null, tls: null });
+    // The phases add up to the total (within 1 ms).
+    const phases = ['wait', 'dns', 'tcp', 'tls', 'send', 'firstByte', 'download'].reduce((sum, p) => sum + (doc.timings[p] ?? 0), 0);
+    expect(Math.abs(phases - doc.timings.total)).toBeLessThan(1);
     expect(doc.timings.tls).toBeNull();
     expect(Object.keys(doc.response.headers).every((h: string) => h === h.toLowerCase())).toBe(true);
   });

@@ -25,7 +25,7 @@ describe('docs/json-output.schema.json', () => {
       ok: false,
       request: { method: 'GET', url: 'http://x/', headers: {} },
       response: null,
-      timings: { dns: null, tcp: null, tls: null, firstByte: null, download: null, total: null },
+      timings: { wait: null, dns: null, tcp: null, tls: null, send: null, firstByte: null, download: null, total: null },
       rateLimit: null,
       redirects: [],
       attempts: [],

@@ -63,7 +63,7 @@ function attempt(over: Partial<Attempt> = {}): Attempt {
     request: { method: 'GET', url: spec.url, httpVersion: '1.1', headers: [['Host', 'api.test'], ['authorization', `Bearer ${TOKEN}`]], body: null },
     outcome: { kind: 'response', response: response() },
     redirects: [{ status: 302, url: `http://api.test/items?key=${TOKEN}` }],
-    timings: { dns: 1.234, tcp: 2.345, tls: null, firstByte: 10.5678, download: 1, total: 15.9999 },
+    timings: { wait: 0.5, dns: 1.234, tcp: 2.345, tls: null, send: 0.2, firstByte: 10.5678, download: 1, total: 15.9999 },
     ...over,
   };
 }
@@ -90,7 +90,7 @@ describe('settleExchange and the --json document', () => {
     expect(doc.response?.headers['set-cookie']).toEqual(['s=****mnop']);
     expect(doc.response?.body).toEqual({ token: '****ab12', ok: true, note: 'latest' });
     expect(doc.redirects).toEqual([{ status: 302, url: 'http://api.test/items?key=****ab12' }]);
-    expect(doc.timings).toEqual({ dns: 1.23, tcp: 2.35, tls: null, firstByte: 10.57, download: 1, total: 16 });
+    expect(doc.timings).toEqual({ wait: 0.5, dns: 1.23, tcp: 2.35, tls: null, send: 0.2, firstByte: 10.57, download: 1, total: 16 });
     expect(doc.rateLimit).toEqual({ limit: 60, remaining: 0, resetSeconds: 30, resetAt: '2030-01-01T12:00:30.000Z', retryAfterSeconds: null, source: 'x-ratelimit' });
     expect(doc.attempts).toEqual([{ status: 200, error: null, delayMs: 0 }]);
     expect(doc.error).toBeNull();
@@ -105,7 +105,7 @@ describe('settleExchange and the --json document', () => {
 
   test('no response: response and rateLimit null, the transport error masked, every attempt listed', () => {
     const error = new ConnectionError(`connection refused for ${TOKEN}`, { code: 'ECONNREFUSED' });
-    const failed = attempt({ delayMs: 250, outcome: { kind: 'failure', error }, timings: { dns: null, tcp: null, tls: null, firstByte: null, download: null, total: 3 } });
+    const failed = attempt({ delayMs: 250, outcome: { kind: 'failure', error }, timings: { wait: null, dns: null, tcp: null, tls: null, send: null, firstByte: null, download: null, total: 3 } });
     const doc = requestDocument(settleExchange(exchange(attempt({ outcome: { kind: 'response', response: response({ status: 503 }) } }), failed), context()));
     expect(SingleRequestDocumentSchema.parse(doc)).toEqual(doc);
     expect(doc.response).toBeNull();

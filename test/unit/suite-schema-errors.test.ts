@@ -82,7 +82,7 @@ describe('schema problems: file:line:column: key path: message', () => {
     );
     const found = await problems(text);
     expect(found).toEqual([
-      'suite.yaml:4:12: defaults.timeout: invalid duration "5 parsecs" (use 250ms, 5s, 1m, or a number of milliseconds)',
+      'suite.yaml:4:12: defaults.timeout: invalid duration "5 parsecs" (use 250ms, 5s, 1m, or a number of seconds)',
       'suite.yaml:5:9: defaults.rate: invalid rate "fast" (write it as N/s, N/m or N/h, e.g. 10/s)',
       expect.stringMatching(/^suite\.yaml:8:10: steps\[0\]\.url: unknown variable "userid" in step "one" \(define it in vars, pass --var userid=VALUE/),
       expect.stringMatching(/^suite\.yaml:9:13: steps\[0\]\.method: invalid method "GE T"/),

@@ -3,6 +3,7 @@
  * checks, runs the engine, settles the result (result/settle.ts) and picks a view: the table, the `--json`
  * document, NDJSON items or the body. The error line is printed by main.
  */
+import { Writable } from 'node:stream';
 import { authHeaderNames, authSecrets } from '../../auth/apply-auth.js';
 import { executeRequest, type EngineDeps } from '../../engine/execute.js';
 import { createGotTransport, type ResponseHead } from '../../engine/transport.js';
@@ -23,7 +24,7 @@ import { requestDocument, usageDocument } from '../../result/request-document.js
 import { NO_CHECKS, settleExchange, settleWalk, type CheckPlan, type SettleContext } from '../../result/settle.js';
 import { systemClock } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
-import { prepareOutputFile, type AtomicOutput } from '../../files/output-file.js';
+import { prepareOutputTarget, type OutputTarget } from '../../files/output-target.js';
 import { failedWith, OK, type CommandResult } from '../command-result.js';
 import { wantsExpectations, type RawExpectOptions } from '../flags/expect-flags.js';
 import type { RawOutputOptions } from '../flags/output-flags.js';
@@ -41,7 +42,7 @@ interface Plan {
   view: OutputView;
   spec: RequestSpec;
   retry: RetrySettings;
-  output: AtomicOutput | null;
+  output: OutputTarget | null;
   paginate: PaginateOptions | null;
   checks: CheckPlan;
   redactor: Redactor;
@@ -69,7 +70,8 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
       plan.paginate && retry.respectRateLimit
         ? createServerGate(systemClock, retry.policy.maxDelayMs, (w) => note(`rate limit reached: waiting ${formatDuration(w.waitMs)} before ${redactor.url(w.beforeUrl)}`))
         : null,
-    ...(plan.output ? { openBodySink: () => (plan.output as AtomicOutput).open() } : {}),
+    ...bodySink(plan, io),
+    keepStreamedBody: plan.checks.expect !== null,
     ...(view.verbose
       ? {
           onRequest: (sent: SentRequest) => printDiagnostic(io, renderSentRequest(sent, redactor, errTheme)),
@@ -96,7 +98,7 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
     const paginate = raw.paginate !== undefined || raw.ndjson === true ? (await import('../parse/paginate-settings.js')).parsePaginateOptions(raw) : null;
     const checks = await planChecks(raw, view, io.cwd);
     if (paginate && view.outputFile !== null) throw new UsageError('-o/--output cannot be used with --paginate', { hint: 'use --json or --ndjson and redirect stdout' });
-    const output = view.outputFile === null ? null : await prepareOutputFile(view.outputFile, io.cwd);
+    const output = view.outputFile === null ? null : await prepareOutputTarget(view.outputFile, io.cwd, '-o/--output');
     return { view, spec, retry, output, paginate, checks, redactor: redactorFor(spec, view.showSecrets, prepared.secrets), authHint: prepared.authHint ?? null };
   } catch (error) {
     if (error instanceof UsageError && view.format === 'json') printReport(io, `${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
@@ -131,12 +133,9 @@ async function runOne(plan: Plan, deps: EngineDeps, io: Io, spinner: Spinner | n
     case 'json':
       printReport(io, `${JSON.stringify(requestDocument(record), null, 2)}\n`);
       break;
-    case 'body': {
-      // The data channel: the body exactly as received, never masked.
-      const body = response?.body ?? null;
-      if (body !== null) printData(io, body);
+    case 'body':
+      // The data channel: the body was streamed to stdout as it arrived (bodySink), exactly as received.
       break;
-    }
     case 'table': {
       const { renderTableReport } = await import('../../render/table-report.js');
       printReport(io, renderTableReport(requestDocument(record), { maxLines: view.maxBodyLines, columns: view.columns, placeholderTimings: view.placeholderTimings }, createTheme(view.color)));
@@ -178,6 +177,51 @@ async function runWalk(plan: Plan, options: PaginateOptions, deps: EngineDeps, i
     printReport(io, renderPagesReport(doc, summary, { maxLines: view.maxBodyLines, columns: view.columns, placeholderTimings: view.placeholderTimings }, createTheme(view.color)));
   }
   return record;
+}
+
+/**
+ * Where the final response's body streams as it arrives: the -o target, or stdout for --format body (the data
+ * channel, never masked). A binary body bound for a terminal is not written there (as curl and HTTPie refuse
+ * to): a note says how to get it.
+ */
+function bodySink(plan: Plan, io: Io): Pick<EngineDeps, 'openBodySink'> {
+  if (plan.output !== null) {
+    const output = plan.output;
+    return { openBodySink: () => output.open() };
+  }
+  if (plan.view.format !== 'body' || plan.paginate !== null) return {};
+  return {
+    openBodySink: () => {
+      let verdict: 'write' | 'refuse' | null = null;
+      let refused = 0;
+      return new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          verdict ??= io.stdout.isTTY === true && looksBinary(chunk) ? 'refuse' : 'write';
+          if (verdict === 'write') printData(io, chunk);
+          else refused += chunk.length;
+          done();
+        },
+        final(done) {
+          if (verdict === 'refuse') {
+            printDiagnostic(io, `apitest: note: a binary body (${refused} bytes) is not written to the terminal; save it with -o FILE, or redirect stdout (| xxd)\n`);
+          }
+          done();
+        },
+      });
+    },
+  };
+}
+
+/** A NUL byte, or bytes that are not UTF-8, in the first chunk: binary (curl looks for NUL too). */
+function looksBinary(chunk: Buffer): boolean {
+  if (chunk.includes(0)) return true;
+  try {
+    // stream: a character cut at the end of the chunk is not an error.
+    new TextDecoder('utf-8', { fatal: true }).decode(chunk.subarray(0, 4096), { stream: true });
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** `3 pages, 12 items in 1.2s; style link (detected); stopped: last-page` */

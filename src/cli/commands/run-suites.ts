@@ -4,6 +4,7 @@
  * for the whole run → run the files (table streamed per file, in file order) → the other reporters
  * (stdout, or files written atomically) → exit 0 (all passed) or 1 (a step failed).
  */
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as z from 'zod/mini';
 import { createGotTransport } from '../../engine/transport.js';
@@ -31,7 +32,7 @@ import { formatProblem } from '../../suite/locate-issue.js';
 import { runFiles } from '../../suite/run-files.js';
 import { createSecretRegistry } from '../../suite/secrets.js';
 import { parseShard, selectShard, type Shard } from '../../suite/shard.js';
-import { checkWritable, writeFileAtomic } from '../../files/write-file-atomic.js';
+import { prepareOutputTarget, writeOutputFile, type OutputTarget } from '../../files/output-target.js';
 import { systemClock } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
 import { integerFlag, parseFlags } from '../parse/flag-schemas.js';
@@ -57,8 +58,8 @@ const REPORTERS = ['table', 'json', 'junit', 'tap'] as const;
 type ReporterName = (typeof REPORTERS)[number];
 interface ReporterTarget {
   name: ReporterName;
-  /** Absolute path, or null for stdout. */
-  file: string | null;
+  /** Where the report is written (checked before the run), or null for stdout. */
+  file: OutputTarget | null;
 }
 
 interface RunOptions {
@@ -153,7 +154,7 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
     if (target.name === 'table' && target.file === null) continue;
     const text = await render(target.name, report, view, target.file === null ? theme : createTheme(0));
     if (target.file === null) printReport(io, text);
-    else await writeFileAtomic(target.file, text);
+    else await writeOutputFile(target.file, text);
   }
   return exitWith(summary.failed > 0 ? ExitCode.Expectation : ExitCode.Ok);
 }
@@ -239,11 +240,12 @@ async function parseReporters(values: readonly string[], io: Io): Promise<Report
       throw new UsageError(`--reporter: unknown reporter ${JSON.stringify(name)}`, { hint: `use ${REPORTERS.join(', ')}, optionally with :file` });
     }
     if (path === '') throw new UsageError(`--reporter ${value}: the file name is empty`);
-    const file = path === null ? null : await checkWritable(path, io.cwd, `--reporter ${name}`);
-    if (file !== null) {
-      if (files.has(file)) throw new UsageError(`--reporter: two reporters write ${JSON.stringify(path)}`);
-      files.add(file);
+    if (path !== null) {
+      const absolute = resolve(io.cwd, path);
+      if (files.has(absolute)) throw new UsageError(`--reporter: two reporters write ${JSON.stringify(path)}`);
+      files.add(absolute);
     }
+    const file = path === null ? null : await prepareOutputTarget(path, io.cwd, `--reporter ${name}`);
     out.push({ name: name as ReporterName, file });
   }
   const onStdout = out.filter((r) => r.file === null);

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { ApitestError, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { createRedactor, type Redactor } from '../../redact/redactor.js';
-import { parseDuration } from '../../util/duration.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from '../../util/duration.js';
 import { DEFAULT_HMAC, getScheme, isSchemeName, SCHEME_NAMES } from '../../webhook/schemes.js';
 import { parseUnixSeconds, type HmacOptions, type Scheme, type SchemeName, type SignInput } from '../../webhook/scheme.js';
 import { parseFlags } from '../parse/flag-schemas.js';
@@ -176,8 +176,9 @@ export function requireData(value: string | undefined, command: string): string 
 export function parseTolerance(value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined || ms < 0) {
-    throw new UsageError(`--tolerance: invalid duration ${JSON.stringify(value)} (use 30s, 5m, 1h)`);
+    throw new UsageError(`--tolerance: invalid duration ${JSON.stringify(value)} (use 30s, 5m, 1h, or a number of seconds)`);
   }
+  if (ms > MAX_DURATION_MS) throw new UsageError(`--tolerance: ${JSON.stringify(value)} is longer than the longest duration allowed (${formatDuration(MAX_DURATION_MS)})`);
   return ms;
 }
 

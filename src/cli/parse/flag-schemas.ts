@@ -1,7 +1,7 @@
 // zod/mini: the same schemas as zod with a tree-shakable API; the full zod costs ~20 ms of start-up per run.
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
-import { parseDuration } from '../../util/duration.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from '../../util/duration.js';
 
 /** zod pieces for command-line flags: each failure message names the flag and how to fix it. */
 export function durationFlag(flag: string) {
@@ -10,7 +10,11 @@ export function durationFlag(flag: string) {
     z.transform((value: string, ctx) => {
       const ms = parseDuration(value);
       if (ms === undefined || ms <= 0) {
-        ctx.issues.push({ code: 'custom', input: value, message: `${flag}: invalid duration ${JSON.stringify(value)} (use 250ms, 5s, 1m, or a number of milliseconds)` });
+        ctx.issues.push({ code: 'custom', input: value, message: `${flag}: invalid duration ${JSON.stringify(value)} (use 250ms, 5s, 1m, or a number of seconds)` });
+        return 0;
+      }
+      if (ms > MAX_DURATION_MS) {
+        ctx.issues.push({ code: 'custom', input: value, message: `${flag}: ${JSON.stringify(value)} is longer than the longest duration allowed (${formatDuration(MAX_DURATION_MS)}, 2^31-1 ms)` });
         return 0;
       }
       return Math.round(ms);

@@ -33,7 +33,14 @@ export function decideOutputView(raw: RawViewOptions, io: Io): OutputView {
   if (raw.json === true && raw.format !== undefined && raw.format !== 'json') {
     throw new UsageError(`--json and --format ${raw.format} disagree`, { hint: 'give one of them' });
   }
-  const format: OutputFormat = raw.json === true ? 'json' : ((raw.format as OutputFormat | undefined) ?? 'table');
+  // `-o -` writes the body to stdout, as curl does: the same as --format body (the report goes nowhere).
+  if (raw.output === '-' && (raw.json === true || (raw.format !== undefined && raw.format !== 'body'))) {
+    throw new UsageError(`-o - writes the body to stdout, and so would ${raw.json === true ? '--json' : `--format ${raw.format}`}`, { hint: 'drop one of them, or give -o a file' });
+  }
+  if (raw.format === 'body' && raw.output !== undefined && raw.output !== '-') {
+    throw new UsageError('--format body and -o FILE both ask for the body', { hint: 'use -o FILE (the report stays on stdout), or --format body (or -o -) for stdout' });
+  }
+  const format: OutputFormat = raw.json === true ? 'json' : raw.output === '-' ? 'body' : ((raw.format as OutputFormat | undefined) ?? 'table');
   const stdoutTTY = io.stdout.isTTY === true;
   const stderrTTY = io.stderr.isTTY === true;
   return {
@@ -44,7 +51,7 @@ export function decideOutputView(raw: RawViewOptions, io: Io): OutputView {
     showSecrets: raw.showSecrets === true,
     fail: raw.fail,
     debug: raw.debug === true,
-    outputFile: raw.output ?? null,
+    outputFile: raw.output === undefined || raw.output === '-' ? null : raw.output,
     maxBodyLines: stdoutTTY ? TTY_BODY_LINES : null,
     columns: stdoutTTY ? (io.stdout.columns ?? 100) : null,
     placeholderTimings: io.env.APITEST_PLACEHOLDER_TIMINGS === '1',

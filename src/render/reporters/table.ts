@@ -52,7 +52,7 @@ export function renderTableFile(file: FileReport, view: SuiteTableView, theme: T
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_CAPTURES: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
-const NO_TIMINGS = Object.freeze({ dns: null, tcp: null, tls: null, firstByte: null, download: null, total: null });
+const NO_TIMINGS = Object.freeze({ wait: null, dns: null, tcp: null, tls: null, send: null, firstByte: null, download: null, total: null });
 
 /**
  * What `renderTableFile` shows of a step, and nothing else: name, status, method, URL, time, the error and

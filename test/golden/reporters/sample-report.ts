@@ -2,7 +2,7 @@ import type { StepReport, SuiteReport } from '../../../src/model/suite-report.js
 
 /** A fixed report (fixed timings) that exercises every reporter branch: pass, fail kinds, skips, odd characters. */
 export function sampleReport(): SuiteReport {
-  const timings = { dns: 0.5, tcp: 1.25, tls: null, firstByte: 10, download: 1, total: 12.5 };
+  const timings = { wait: 0.25, dns: 0.5, tcp: 1.25, tls: null, send: 0.5, firstByte: 10, download: 1, total: 13.5 };
   const request = (method: string, url: string) => ({ method, url, headers: { 'user-agent': 'apitest/0.1.0', authorization: 'Bearer ****3456' } });
   const response = (status: number, statusText: string) => ({ status, statusText, headers: { 'content-type': 'application/json; charset=utf-8' }, timings, size: 72 });
   const base: Omit<StepReport, 'name'> = {

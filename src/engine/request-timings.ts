@@ -1,0 +1,84 @@
+/**
+ * Timings by phase, from a monotonic clock (performance.now(), sub-millisecond), measured on the request's own
+ * socket events. The phases are contiguous, so they add up to the total (within rounding):
+ *
+ *   wait      from the start until a socket is assigned (the agent's queue, the client's set-up)
+ *   dns       looking up the host          (new connections to a host name only)
+ *   tcp       connecting                   (new connections only)
+ *   tls       the TLS handshake            (new https connections only)
+ *   send      writing the request (headers and body)
+ *   firstByte waiting for the response head
+ *   download  reading the body
+ *
+ * A phase that did not happen is null (no DNS for an IP address or a kept-alive connection). When the request
+ * fails, the phase it failed in runs until the failure, and the later ones are null.
+ */
+import type { ClientRequest } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Timings } from './types.js';
+
+export interface Marks {
+  start: number;
+  /** Which connection phases apply: no DNS for an IP address, no TLS for http, neither on a kept-alive socket. */
+  dns: boolean;
+  tls: boolean;
+  reused?: boolean;
+  socket?: number;
+  lookup?: number;
+  connect?: number;
+  secure?: number;
+  sent?: number;
+  response?: number;
+  end?: number;
+}
+
+const PHASES = [
+  ['wait', 'socket'],
+  ['dns', 'lookup'],
+  ['tcp', 'connect'],
+  ['tls', 'secure'],
+  ['send', 'sent'],
+  ['firstByte', 'response'],
+  ['download', 'end'],
+] as const;
+
+/** The phases of a request from its marks. Pure. */
+export function timingsOf(marks: Marks): Timings {
+  const out: Timings = { wait: null, dns: null, tcp: null, tls: null, send: null, firstByte: null, download: null, total: null };
+  const end = marks.end;
+  if (end === undefined) return out;
+  let previous = marks.start;
+  for (const [phase, mark] of PHASES) {
+    const at = marks[mark];
+    // The body is downloaded only once a response head came.
+    if (at === undefined || (phase === 'download' && marks.response === undefined)) continue;
+    // Clamped: each phase starts where the one before ended, so they add up to the total.
+    const until = Math.min(Math.max(at, previous), end);
+    out[phase] = until - previous;
+    previous = until;
+  }
+  // The phase in progress when the request ended (a failure, or no response head) runs until then.
+  if (previous < end) {
+    const applies = (phase: (typeof PHASES)[number][0]): boolean =>
+      !(marks.reused === true && (phase === 'dns' || phase === 'tcp' || phase === 'tls')) && (phase !== 'dns' || marks.dns) && (phase !== 'tls' || marks.tls);
+    const next = PHASES.find(([phase, mark]) => applies(phase) && (marks[mark] === undefined || (marks[mark] as number) > end));
+    if (next !== undefined) out[next[0]] = (out[next[0]] ?? 0) + (end - previous);
+  }
+  out.total = end - marks.start;
+  return out;
+}
+
+/** Marks the socket events of a request as they happen. */
+export function watchRequest(req: ClientRequest, marks: Marks, now: () => number): void {
+  req.once('socket', (socket: Socket) => {
+    marks.socket = now();
+    // A kept-alive socket is already connected: it has no lookup, connect or handshake of its own.
+    marks.reused = req.reusedSocket;
+    if (req.reusedSocket) return;
+    socket.once('lookup', () => (marks.lookup = now()));
+    socket.once('connect', () => (marks.connect = now()));
+    socket.once('secureConnect', () => (marks.secure = now()));
+  });
+  req.once('finish', () => (marks.sent = now()));
+  req.once('response', () => (marks.response = now()));
+}
