@@ -77,6 +77,8 @@ export interface ErrorOptions {
   code?: string;
   hint?: string;
   cause?: unknown;
+  /** Whether trying again could help (a reset, a timeout): the error line suggests --retry only then, and only when no retry was made. */
+  retryable?: boolean;
 }
 
 export abstract class ApitestError extends Error {
@@ -84,12 +86,14 @@ export abstract class ApitestError extends Error {
   /** A stable machine word for the failure (an errno such as ECONNREFUSED, or a short word). */
   readonly code: string;
   readonly hint: string | undefined;
+  readonly retryable: boolean;
 
   constructor(message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code ?? 'ERROR';
     this.hint = options.hint;
+    this.retryable = options.retryable === true;
   }
 
   get exitCode(): ExitCode {
@@ -133,16 +137,19 @@ export class HttpStatusError extends ApitestError {
   }
 }
 
-/** What the error line and the reports say about a status >= 400, with a hint for the common cases. */
+/**
+ * What the error line and the reports say about a status >= 400, with a hint for the common cases. Whether to
+ * suggest --retry is decided by the caller (result/failure.ts), which knows whether a retry was made.
+ */
 export function describeHttpStatus(status: number, statusText: string, url: string, retryAfterSeconds: number | null = null): { message: string; hint: string | undefined } {
   const base = `${status} ${statusText}`.trim() + ` from ${url}`;
-  if (status === 401) return { message: `${base}: authentication failed`, hint: 'check the credentials (--bearer, --api-key, --basic)' };
+  if (status === 401) return { message: `${base}: authentication failed`, hint: 'check the credentials (--bearer, --api-key, -u)' };
   if (status === 403) return { message: `${base}: permission denied`, hint: 'the credentials are valid but lack permission for this resource' };
   if (status === 404) return { message: `${base}: not found`, hint: 'check the URL path' };
   if (status === 429) {
     const wait = retryAfterSeconds === null ? '' : ` (the server asks to wait ${retryAfterSeconds}s)`;
-    return { message: `${base}: rate limit exceeded${wait}`, hint: 'slow down with --rate, or retry with --retry' };
+    return { message: `${base}: rate limit exceeded${wait}`, hint: 'slow down with --rate' };
   }
-  if (status >= 500) return { message: `${base}: server error`, hint: 'the server failed; --retry may help if it is transient' };
+  if (status >= 500) return { message: `${base}: server error`, hint: 'the server failed' };
   return { message: base, hint: undefined };
 }

@@ -26,30 +26,42 @@ export function mapTransportError(err: RawTransportError, url: string, timeouts:
       code: 'ETIMEDOUT',
       hint: isConnect ? 'raise --connect-timeout, or check that the host is reachable' : 'raise --timeout, or check why the server is slow',
       cause: err,
+      retryable: true,
     });
   }
   if (TLS_CODE.test(code)) {
-    return new TlsError(`TLS error with ${where}: ${err.message} (${code})`, {
+    const reason = openSslReason(err.message);
+    // https:// to a plain-HTTP port: OpenSSL reads "HTTP/1.1 400…" as a TLS record.
+    if (/wrong version number|http request|packet length too long|record layer failure/i.test(reason)) {
+      return new TlsError(`the server at ${where} did not answer with TLS (is it http://?)`, { code: 'ERR_TLS_NOT_TLS', hint: 'use http:// for a plain-HTTP port', cause: err });
+    }
+    return new TlsError(`TLS error with ${where}: ${reason} (${code})`, {
       code,
-      hint: 'give the server\'s CA with --cacert, or skip verification with -k/--insecure (unsafe)',
+      hint: "give the server's CA with --cacert, or skip verification with -k/--insecure (unsafe)",
       cause: err,
     });
   }
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ConnectionError(`could not resolve host ${hostOf(url)} (${code})`, { code, hint: 'check the host name in the URL', cause: err });
+      return new ConnectionError(`could not resolve host ${hostOf(url)} (${code})`, { code, hint: 'check the host name in the URL', cause: err, retryable: code === 'EAI_AGAIN' });
     case 'ECONNREFUSED':
-      return new ConnectionError(`connection refused by ${where} (ECONNREFUSED)`, { code, hint: 'is the server running and listening on that port?', cause: err });
+      return new ConnectionError(`connection refused by ${where} (ECONNREFUSED)`, { code, hint: 'is the server running and listening on that port?', cause: err, retryable: true });
     case 'ECONNRESET':
     case 'EPIPE':
-      return new ConnectionError(`connection reset by ${where} (${code}): the server closed the connection before answering`, { code, hint: 'the server crashed or dropped the request; --retry may help', cause: err });
+      return new ConnectionError(`connection reset by ${where} (${code}): the server closed the connection before answering`, { code, hint: 'the server crashed or dropped the request', cause: err, retryable: true });
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
       return new ConnectionError(`network unreachable for ${where} (${code})`, { code, hint: 'check the network and the host', cause: err });
     default:
       return new ConnectionError(`request to ${where} failed: ${err.message}${code === 'ERROR' ? '' : ` (${code})`}`, { code, cause: err });
   }
+}
+
+/** `… error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/…` → `wrong version number`. */
+function openSslReason(message: string): string {
+  const m = /routines:[^:]*:([^:]+):/.exec(message);
+  return (m?.[1] ?? message).trim();
 }
 
 function describeTarget(url: string): string {

@@ -21,6 +21,12 @@ export interface LadderInput {
   /** Seconds the server asked to wait beyond what the retry policy accepts; null when it did not. */
   readonly retryAfterTooLong: number | null;
   readonly retryMaxDelay: { readonly ms: number; readonly setting: string };
+  /**
+   * How the run retried: attempts made, and whether --retry could have retried this failure had it been asked
+   * for (`retryable`: the method may be retried and the status is in the retry list). The error line suggests
+   * --retry only when it was not used and could help; after retries it says how many attempts were made.
+   */
+  readonly retry: { readonly attempts: number; readonly limit: number; readonly retriesStatus: (status: number) => boolean; readonly methodRetried: boolean };
   /** The final response's Retry-After in seconds (named in a 429's message). */
   readonly retryAfterSeconds: number | null;
   /** Whether a status >= 400 fails the run. */
@@ -43,10 +49,16 @@ export interface Failure {
 
 export function decideFailure(input: LadderInput): Failure | null {
   const { outcome } = input;
+  const { retry } = input;
+  const afterAttempts = (message: string): string => (retry.attempts > 1 ? `${message} (after ${retry.attempts} attempts)` : message);
+  const retryHint = (hint: string | null, retryable: boolean, wording: string): string | null => {
+    if (!retryable || retry.attempts > 1 || retry.limit > 0 || !retry.methodRetried) return hint;
+    return hint === null ? wording : `${hint}; ${wording}`;
+  };
   // 1. no response
   if (outcome.kind === 'failure') {
     const { error } = outcome;
-    return { kind: error.kind, code: error.code, message: error.message, hint: error.hint ?? null, cause: error };
+    return { kind: error.kind, code: error.code, message: afterAttempts(error.message), hint: retryHint(error.hint ?? null, error.retryable, '--retry may help'), cause: error };
   }
   // 2. Retry-After too long
   if (input.retryAfterTooLong !== null) {
@@ -61,8 +73,10 @@ export function decideFailure(input: LadderInput): Failure | null {
   // 3. status >= 400
   if (input.statusRule && outcome.status >= 400) {
     const described = describeHttpStatus(outcome.status, outcome.statusText, outcome.url, input.retryAfterSeconds);
-    const hint = (outcome.status === 401 || outcome.status === 403) && input.authHint !== null ? input.authHint : (described.hint ?? null);
-    return { kind: 'http', code: `HTTP_${outcome.status}`, message: described.message, hint, cause: null };
+    const base = (outcome.status === 401 || outcome.status === 403) && input.authHint !== null ? input.authHint : (described.hint ?? null);
+    const wording = outcome.status === 429 ? 'or retry with --retry (Retry-After is honoured)' : '--retry may help if it is transient';
+    const hint = retryHint(base, retry.retriesStatus(outcome.status), wording);
+    return { kind: 'http', code: `HTTP_${outcome.status}`, message: afterAttempts(described.message), hint: hint?.replace('; or retry', ', or retry') ?? null, cause: null };
   }
   // 4. expectations
   if (input.failedChecks > 0 && input.variableError === null) {

@@ -25,6 +25,8 @@ import type { RateLimitWait } from '../ratelimit/server-gate.js';
 import type { Redactor } from '../redact/redactor.js';
 import { scrubValue } from '../redact/scrub-value.js';
 import { exitCodeOf } from '../errors.js';
+import { DEFAULT_RETRY_ON, type RetryPolicy } from '../retry/backoff.js';
+import { mayRetryMethod } from '../retry/decide-retry.js';
 import { decideFailure, type Failure } from './failure.js';
 import type { AttemptRecord, BodyRecord, CheckRecord, ExchangeRecord, FailureRecord, PaginationRecord, RequestRecord, ResponseRecord } from './record.js';
 import { readResponse, walkFacts } from './response-facts.js';
@@ -60,8 +62,8 @@ export interface SettleContext {
   readonly keepBody: boolean;
   /** Where `-o` wrote the body. */
   readonly outputFile: string | null;
-  /** The retry max delay and how the user sets it (`--retry-max-delay`, `retry.maxDelay`), for rung 2's message. */
-  readonly retryMaxDelay: { readonly ms: number; readonly setting: string };
+  /** The retry policy (its max delay named in rung 2's message as the user sets it: `--retry-max-delay`, `retry.maxDelay`). */
+  readonly retry: { readonly policy: RetryPolicy; readonly maxDelaySetting: string };
   readonly authHint: string | null;
 }
 
@@ -128,7 +130,13 @@ function settle(exchange: ExecutedExchange, walk: WalkResult | null, ctx: Settle
         : { kind: 'response', status: last.outcome.response.status, statusText: last.outcome.response.statusText, url: redactor.url(last.request?.url ?? exchange.spec.url) },
     retryAfterTooLong: exchange.retryAfterTooLong,
     retryAfterSeconds: rateLimit === null ? null : rateLimit.retryAfterSeconds,
-    retryMaxDelay: ctx.retryMaxDelay,
+    retryMaxDelay: { ms: ctx.retry.policy.maxDelayMs, setting: ctx.retry.maxDelaySetting },
+    retry: {
+      attempts: exchange.attempts.length,
+      limit: ctx.retry.policy.limit,
+      retriesStatus: (status) => ctx.retry.policy.retryOn.includes(status) || DEFAULT_RETRY_ON.includes(status as (typeof DEFAULT_RETRY_ON)[number]),
+      methodRetried: mayRetryMethod(exchange.spec, ctx.retry.policy),
+    },
     statusRule: checks.statusRule,
     authHint: ctx.authHint,
     failedChecks: results.filter((r) => !r.ok).length,

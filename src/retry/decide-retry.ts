@@ -58,6 +58,11 @@ export const IDEMPOTENT_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS', 
 
 const RETRY_AFTER_STATUSES: readonly number[] = [429, 503];
 
+/** Rule 2 on its own: whether this request's method may be retried at all under the policy. */
+export function mayRetryMethod(spec: { readonly method: string; readonly headers: ReadonlyArray<readonly [string, string]> }, policy: Pick<RetryPolicy, 'allMethods'>): boolean {
+  return policy.allMethods || spec.headers.some(([n]) => n.toLowerCase() === 'idempotency-key') || IDEMPOTENT_METHODS.includes(spec.method.toUpperCase());
+}
+
 export function decideRetry(ctx: AttemptContext, policy: RetryPolicy, random: () => number = Math.random): RetryDecision {
   const { outcome } = ctx;
 

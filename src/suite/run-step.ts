@@ -76,7 +76,7 @@ async function send(step: CompiledStep, built: BuiltRequest, scope: SuiteScope, 
     nowMs: deps.engine.clock.now(),
     keepBody: false,
     outputFile: null,
-    retryMaxDelay: { ms: step.request.retry.maxDelayMs, setting: 'retry.maxDelay' },
+    retry: { policy: step.request.retry, maxDelaySetting: 'retry.maxDelay' },
     authHint: null,
   });
   const options = step.request.paginate;

@@ -73,7 +73,7 @@ const redactor = () => createRedactor({ secrets: [TOKEN], headers: ['authorizati
 
 function context(checks: CheckPlan = NO_CHECKS, keepBody = true): SettleContext {
   const r = redactor();
-  return { checks, redactor: () => r, nowMs: NOW, keepBody, outputFile: null, retryMaxDelay: { ms: 30_000, setting: '--retry-max-delay' }, authHint: null };
+  return { checks, redactor: () => r, nowMs: NOW, keepBody, outputFile: null, retry: { policy: { limit: 0, retryOn: [429, 503], baseDelayMs: 500, maxDelayMs: 30_000, factor: 2, allMethods: false }, maxDelaySetting: '--retry-max-delay' }, authHint: null };
 }
 
 function expectations(...texts: string[]): CheckPlan {

@@ -113,7 +113,7 @@ function settleContext(plan: Plan, io: Io): SettleContext {
     nowMs: io.now(),
     keepBody: true,
     outputFile: plan.output?.path ?? null,
-    retryMaxDelay: { ms: plan.retry.policy.maxDelayMs, setting: '--retry-max-delay' },
+    retry: { policy: plan.retry.policy, maxDelaySetting: '--retry-max-delay' },
     authHint: plan.authHint,
   };
 }
