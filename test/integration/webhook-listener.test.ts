@@ -1,7 +1,8 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { MALFORMED_REASON, startWebhookListener, type DeliveryEvent, type Listener } from '../../src/webhook/listener.js';
+import { MALFORMED_REASON, type DeliveryEvent } from '../../src/webhook/listener/delivery-event.js';
+import { startWebhookListener, type Listener } from '../../src/webhook/listener/start-listener.js';
 import { getScheme } from '../../src/webhook/schemes.js';
 
 const SECRET = 'listener-test-secret';

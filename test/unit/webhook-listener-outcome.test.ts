@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { rejectedSignatureHint } from '../../src/cli/commands/webhook-send.js';
-import { CLIENT_CLOSED_STATUS, clientErrorOutcome, MALFORMED_REASON } from '../../src/webhook/listener.js';
+import { clientErrorOutcome } from '../../src/webhook/listener/client-error.js';
+import { CLIENT_CLOSED_STATUS, MALFORMED_REASON } from '../../src/webhook/listener/delivery-event.js';
 import { standardSecretKey } from '../../src/webhook/scheme-standard.js';
 
 describe('clientErrorOutcome (what the listener answers and reports for a request node could not parse)', () => {

@@ -4,9 +4,12 @@ import type { Io } from '../../io.js';
 import { printDiagnostic, printReport } from '../../render/output.js';
 import { exitWith, type CommandResult } from '../command-result.js';
 import type { Redactor } from '../../redact/redactor.js';
-import { colorLevel, createTheme, type Theme } from '../../render/theme.js';
+import { colorLevel, createTheme } from '../../render/theme.js';
+import { renderExposedHostWarning, renderListenBanner } from '../../render/webhook-listen-banner.js';
+import { renderEventLine, renderEventRow } from '../../render/webhook-row.js';
 import { parseByteSize } from '../../util/byte-size.js';
-import { startWebhookListener, type DeliveryEvent, type Listener } from '../../webhook/listener.js';
+import type { DeliveryEvent } from '../../webhook/listener/delivery-event.js';
+import { startWebhookListener, type Listener } from '../../webhook/listener/start-listener.js';
 import { DEFAULT_TOLERANCE_MS } from '../../webhook/schemes.js';
 import { normaliseUrl } from '../parse/url-argument.js';
 import { durationFlag, integerFlag, parseFlags } from '../parse/flag-schemas.js';
@@ -64,7 +67,8 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
     const toleranceMs = raw.tolerance === undefined ? DEFAULT_TOLERANCE_MS : parseTolerance(raw.tolerance);
     const forward = raw.forward === undefined ? undefined : normaliseUrl(raw.forward, '--forward');
     const theme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env: io.env }));
-    const printer = raw.json === true ? (e: DeliveryEvent) => `${JSON.stringify(eventDocument(e, forward !== undefined))}\n` : (e: DeliveryEvent) => renderEventRow(e, forward !== undefined, theme);
+    const forwarding = forward !== undefined;
+    const view = raw.json === true ? (e: DeliveryEvent) => renderEventLine(e, forwarding) : (e: DeliveryEvent) => renderEventRow(e, forwarding, theme);
 
     let listener: Listener;
     let seen = 0;
@@ -83,6 +87,7 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
           maxBodyBytes: flags.maxBody,
           forwardTimeoutMs: flags.forwardTimeout,
           ...(forward === undefined ? {} : { forward }),
+          now: () => new Date(io.now()),
           verify: (body, headers) =>
             settings.scheme.verify({
               body,
@@ -97,7 +102,7 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
           if (maxEvents !== null && seen >= maxEvents) return; // late arrivals after the last counted one
           seen += 1;
           if (!event.verified) allVerified = false;
-          printReport(io, redactor.text(printer(event)));
+          printReport(io, redactor.text(view(event)));
           if (maxEvents !== null && seen >= maxEvents) reachedMax();
         },
       );
@@ -108,10 +113,8 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
       });
     }
 
-    printDiagnostic(io, redactor.text(startBanner(listener.url, settings.schemeName, forward, maxEvents)));
-    if (!isLoopback(flags.host)) {
-      printDiagnostic(io, `apitest: warning: listening on ${flags.host}: other machines can reach this receiver\n`);
-    }
+    printDiagnostic(io, redactor.text(renderListenBanner(listener.url, settings.schemeName, forward, maxEvents)));
+    if (!isLoopback(flags.host)) printDiagnostic(io, renderExposedHostWarning(flags.host));
 
     const signal = onInterrupt();
     const why = await Promise.race([maxReached.then(() => 'max' as const), signal.promise]);
@@ -150,45 +153,6 @@ function onInterrupt(): { promise: Promise<'signal'>; dispose: () => void } {
   };
 }
 
-function startBanner(url: string, scheme: string, forward: string | undefined, maxEvents: number | null): string {
-  const parts = [`scheme ${scheme}`];
-  if (forward !== undefined) parts.push(`forwarding to ${forward}`);
-  if (maxEvents !== null) parts.push(`exits after ${maxEvents} deliver${maxEvents === 1 ? 'y' : 'ies'}`);
-  return `apitest: listening on ${url} (${parts.join(', ')}; Ctrl-C to stop)\n`;
-}
-
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
-}
-
-/** The NDJSON line of one delivery: the listener's event; `forwardStatus` is present only with --forward. */
-export type DeliveryDocument = DeliveryEvent;
-
-export function eventDocument(e: DeliveryEvent, forwarding: boolean): DeliveryDocument {
-  const doc: DeliveryDocument = {
-    time: e.time,
-    method: e.method,
-    path: e.path,
-    event: e.event,
-    size: e.size,
-    verified: e.verified,
-    reason: e.reason,
-    status: e.status,
-  };
-  if (forwarding && e.verified) doc.forwardStatus = e.forwardStatus ?? null;
-  if (forwarding && e.forwardError !== undefined) doc.forwardError = e.forwardError;
-  return doc;
-}
-
-/** `14:03:07  POST  /hook  push  1234 B  200 verified  → app 202` */
-export function renderEventRow(e: DeliveryEvent, forwarding: boolean, theme: Theme): string {
-  const { c } = theme;
-  const time = e.time.length >= 19 ? e.time.slice(11, 19) : e.time;
-  const result = e.verified ? c.green(`${e.status} verified`) : c.red(`${e.status} rejected: ${e.reason ?? 'unknown reason'}`);
-  let forward = '';
-  if (forwarding && e.verified) {
-    const status = e.forwardStatus ?? null;
-    forward = status === null ? c.red(`  → app failed: ${e.forwardError ?? 'no answer'}`) : `  → app ${status >= 400 ? c.yellow(String(status)) : String(status)}`;
-  }
-  return `${time}  ${e.method.padEnd(6)} ${e.path.padEnd(12)} ${(e.event ?? '-').padEnd(16)} ${`${e.size} B`.padStart(9)}  ${result}${forward}\n`;
 }

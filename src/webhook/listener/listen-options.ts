@@ -1,0 +1,19 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { VerifyResult } from '../scheme.js';
+
+/** What `startWebhookListener` is told by its caller (the `webhook listen` command, or a test). */
+export interface ListenOptions {
+  host: string;
+  port: number;
+  /** Only this exact pathname is accepted (any query string allowed); others get 404. */
+  path: string;
+  maxBodyBytes: number;
+  verify: (body: Buffer, headers: IncomingHttpHeaders) => VerifyResult;
+  /** URL of an app that receives each verified delivery, unchanged. */
+  forward?: string;
+  forwardTimeoutMs?: number;
+  /** The clock that stamps each delivery's `time`, injected so a caller can share its own (default: the system clock). */
+  now?: () => Date;
+}
+
+export const DEFAULT_FORWARD_TIMEOUT_MS = 10_000;
