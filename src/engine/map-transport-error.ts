@@ -46,7 +46,7 @@ export function mapTransportError(err: RawTransportError, url: string, timeouts:
     case 'EAI_AGAIN':
       return new ConnectionError(`could not resolve host ${hostOf(url)} (${code})`, { code, hint: 'check the host name in the URL', cause: err, retryable: code === 'EAI_AGAIN' });
     case 'ECONNREFUSED':
-      return new ConnectionError(`connection refused by ${where} (ECONNREFUSED)`, { code, hint: 'is the server running and listening on that port?', cause: err, retryable: true });
+      return new ConnectionError(`connection refused by ${where} (ECONNREFUSED)`, { code, hint: 'is the server running and listening on that port?', cause: err });
     case 'ECONNRESET':
     case 'EPIPE':
       return new ConnectionError(`connection reset by ${where} (${code}): the server closed the connection before answering`, { code, hint: 'the server crashed or dropped the request', cause: err, retryable: true });

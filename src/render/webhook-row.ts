@@ -1,5 +1,5 @@
 /** `webhook listen`'s report of one delivery: a row for people, or an NDJSON line with --json. Pure. */
-import { eventDocument } from '../webhook/listener/delivery-document.js';
+import type { DeliveryDocument } from '../webhook/listener/delivery-document.js';
 import type { DeliveryEvent } from '../webhook/listener/delivery-event.js';
 import type { Theme } from './theme.js';
 
@@ -17,6 +17,6 @@ export function renderEventRow(e: DeliveryEvent, forwarding: boolean, theme: The
 }
 
 /** One NDJSON line: the delivery's document (webhook/listener/delivery-document.ts). */
-export function renderEventLine(e: DeliveryEvent, forwarding: boolean): string {
-  return `${JSON.stringify(eventDocument(e, forwarding))}\n`;
+export function renderEventLine(doc: DeliveryDocument): string {
+  return `${JSON.stringify(doc)}\n`;
 }

@@ -53,7 +53,8 @@ export function decideFailure(input: LadderInput): Failure | null {
   const afterAttempts = (message: string): string => (retry.attempts > 1 ? `${message} (after ${retry.attempts} attempts)` : message);
   const retryHint = (hint: string | null, retryable: boolean, wording: string): string | null => {
     if (!retryable || retry.attempts > 1 || retry.limit > 0 || !retry.methodRetried) return hint;
-    return hint === null ? wording : `${hint}; ${wording}`;
+    if (hint === null) return wording.replace(/^or /, '');
+    return wording.startsWith('or ') ? `${hint}, ${wording}` : `${hint}; ${wording}`;
   };
   // 1. no response
   if (outcome.kind === 'failure') {
@@ -74,9 +75,9 @@ export function decideFailure(input: LadderInput): Failure | null {
   if (input.statusRule && outcome.status >= 400) {
     const described = describeHttpStatus(outcome.status, outcome.statusText, outcome.url, input.retryAfterSeconds);
     const base = (outcome.status === 401 || outcome.status === 403) && input.authHint !== null ? input.authHint : (described.hint ?? null);
-    const wording = outcome.status === 429 ? 'or retry with --retry (Retry-After is honoured)' : '--retry may help if it is transient';
+    const wording = outcome.status === 429 ? 'or use --retry, which waits as Retry-After asks' : '--retry may help if it is transient';
     const hint = retryHint(base, retry.retriesStatus(outcome.status), wording);
-    return { kind: 'http', code: `HTTP_${outcome.status}`, message: afterAttempts(described.message), hint: hint?.replace('; or retry', ', or retry') ?? null, cause: null };
+    return { kind: 'http', code: `HTTP_${outcome.status}`, message: afterAttempts(described.message), hint, cause: null };
   }
   // 4. expectations
   if (input.failedChecks > 0 && input.variableError === null) {

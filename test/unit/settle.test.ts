@@ -110,7 +110,7 @@ describe('settleExchange and the --json document', () => {
     expect(SingleRequestDocumentSchema.parse(doc)).toEqual(doc);
     expect(doc.response).toBeNull();
     expect(doc.rateLimit).toBeNull();
-    expect(doc.error).toEqual({ kind: 'connection', code: 'ECONNREFUSED', message: 'connection refused for ****ab12' });
+    expect(doc.error).toEqual({ kind: 'connection', code: 'ECONNREFUSED', message: "connection refused for ****ab12 (after 2 attempts)" });
     expect(doc.attempts).toEqual([
       { status: 503, error: null, delayMs: 0 },
       { status: null, error: { kind: 'connection', code: 'ECONNREFUSED' }, delayMs: 250 },

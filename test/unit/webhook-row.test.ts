@@ -42,7 +42,7 @@ describe('renderEventRow (one delivery in the listener report)', () => {
 
 describe('eventDocument and renderEventLine (the --json NDJSON line)', () => {
   test('the documented keys, in order; no forward fields without --forward', () => {
-    expect(renderEventLine({ ...verified, forwardStatus: 204 }, false)).toBe(
+    expect(renderEventLine(eventDocument({ ...verified, forwardStatus: 204 }, false))).toBe(
       '{"time":"2026-01-01T11:36:03.120Z","method":"POST","path":"/","event":"push","size":25,"verified":true,"reason":null,"status":200}\n',
     );
   });

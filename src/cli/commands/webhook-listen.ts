@@ -8,6 +8,7 @@ import { colorLevel, createTheme } from '../../render/theme.js';
 import { renderExposedHostWarning, renderListenBanner } from '../../render/webhook-listen-banner.js';
 import { renderEventLine, renderEventRow } from '../../render/webhook-row.js';
 import { parseByteSize } from '../../util/byte-size.js';
+import { eventDocument } from '../../webhook/listener/delivery-document.js';
 import type { DeliveryEvent } from '../../webhook/listener/delivery-event.js';
 import { startWebhookListener, type Listener } from '../../webhook/listener/start-listener.js';
 import { DEFAULT_TOLERANCE_MS } from '../../webhook/schemes.js';
@@ -68,7 +69,7 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
     const forward = raw.forward === undefined ? undefined : normaliseUrl(raw.forward, '--forward');
     const theme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env: io.env }));
     const forwarding = forward !== undefined;
-    const view = raw.json === true ? (e: DeliveryEvent) => renderEventLine(e, forwarding) : (e: DeliveryEvent) => renderEventRow(e, forwarding, theme);
+    const view = raw.json === true ? (e: DeliveryEvent) => renderEventLine(eventDocument(e, forwarding)) : (e: DeliveryEvent) => renderEventRow(e, forwarding, theme);
 
     let listener: Listener;
     let seen = 0;
