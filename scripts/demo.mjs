@@ -10,6 +10,26 @@ const bin = join(root, 'bin', 'apitest.js');
 
 const demo = await startDemo(bin, root);
 const base = demo.url;
+// The demo server never outlives this script: not on an error, not on Ctrl-C, not when stdout is closed
+// (`npm run demo | head -1` ends quietly).
+let running = null;
+const stopAll = () => {
+  running?.kill('SIGKILL');
+  demo.stop();
+};
+process.on('exit', stopAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(130));
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+/** A word as a POSIX shell reads it: as is when safe, else in single quotes. */
+function shellQuote(word) {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+process.stdout.write(`apitest demo API at ${base} (stopped when the demo ends)\n`);
 
 const commands = [
   ['GET a resource', [`${base}/users/1`]],
@@ -23,9 +43,10 @@ const commands = [
 
 let failures = 0;
 for (const [title, args] of commands) {
-  process.stdout.write(`\n\x1b[1m# ${title}\x1b[0m\n$ apitest ${args.join(' ')}\n`);
+  process.stdout.write(`\n\x1b[1m# ${title}\x1b[0m\n$ apitest ${args.map(shellQuote).join(' ')}\n`);
   const code = await new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    running = child;
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('close', (c) => {
       clearTimeout(timer);

@@ -46,6 +46,8 @@ export function processIo(): Io {
 function readHidden(prompt: string): Promise<string | null> {
   const stdin = process.stdin;
   if (stdin.isTTY !== true || process.stderr.isTTY !== true) return Promise.resolve(null);
+  // Echo off before the prompt shows: nothing typed after it is ever echoed.
+  stdin.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((resolve) => {
     let value = '';
@@ -64,7 +66,6 @@ function readHidden(prompt: string): Promise<string | null> {
         else value += ch;
       }
     };
-    stdin.setRawMode(true);
     stdin.on('data', onData);
     stdin.resume();
   });

@@ -75,7 +75,30 @@ function largeJson(ctx: RouteContext): void {
   sendJson(ctx.res, 200, { count, items });
 }
 
-/** Non-JSON and bulk content: text, HTML, raw bytes, large JSON. */
+/** `?chunks=N&interval=MS`: N lines of text, one every MS milliseconds (a slow body, to watch it stream). */
+function drip(ctx: RouteContext): void {
+  const chunks = intParam(ctx.query, 'chunks', { def: 5, min: 1, max: 1000 });
+  const interval = intParam(ctx.query, 'interval', { def: 200, min: 0, max: 10_000 });
+  ctx.res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+  let sent = 0;
+  const next = (): void => {
+    if (ctx.res.destroyed) return;
+    sent += 1;
+    ctx.res.write(`chunk ${sent} of ${chunks}\n`);
+    if (sent >= chunks) ctx.res.end();
+    else setTimeout(next, interval).unref();
+  };
+  next();
+}
+
+/** `?count=N`: N JSON values, one per line (application/x-ndjson). */
+function ndjson(ctx: RouteContext): void {
+  const count = intParam(ctx.query, 'count', { def: 3, min: 0, max: MAX_JSON_ITEMS });
+  const lines = Array.from({ length: count }, (_, i) => `${JSON.stringify({ id: i + 1, name: `item-${i + 1}` })}\n`).join('');
+  sendText(ctx.res, 200, lines, 'application/x-ndjson');
+}
+
+/** Non-JSON and bulk content: text, HTML, raw bytes, large JSON, a slow drip, NDJSON. */
 export function contentRoutes(): Route[] {
   return [
     {
@@ -105,6 +128,20 @@ export function contentRoutes(): Route[] {
       description: '{ count, items: [...] } with ?count= items (default 1000, max 100000)',
       example: 'GET /large-json?count=50000',
       handler: largeJson,
+    },
+    {
+      method: 'GET',
+      pattern: '/drip',
+      description: 'A slow text body: ?chunks=N lines, one every ?interval=MS milliseconds (defaults 5, 200)',
+      example: 'GET /drip?chunks=5&interval=200',
+      handler: drip,
+    },
+    {
+      method: 'GET',
+      pattern: '/ndjson',
+      description: '?count=N JSON objects, one per line (application/x-ndjson)',
+      example: 'GET /ndjson?count=3',
+      handler: ndjson,
     },
   ];
 }

@@ -17,7 +17,8 @@ import { mapTransportError, type RawTransportError } from './map-transport-error
 import type { SentRequest, Timings } from './types.js';
 import { timingsOf, watchRequest, type Marks } from './request-timings.js';
 import type { HeaderMap } from '../util/header-map.js';
-import { ApitestError } from '../errors.js';
+import { ApitestError, TlsError } from '../errors.js';
+import { speaksTls } from './tls-probe.js';
 
 export interface WireRequest {
   method: string;
@@ -196,13 +197,20 @@ async function sendOnce(
     marks.end = performance.now();
     // A failure of our own (writing the body to -o) keeps its kind; got's errors carry name, code, message and
     // (timeouts) event: the error itself becomes the cause of the typed error, so --debug can show its stack.
-    const typed =
+    let typed =
       error instanceof ApitestError
         ? error
         : mapTransportError(error instanceof Error ? (error as RawTransportError) : { message: String(error) }, request.url, {
             totalMs: options.totalTimeoutMs ?? options.timeoutMs,
             connectMs: options.connectTimeoutMs,
           });
+    // http:// to a TLS port: the server hangs up on (or cannot parse) a plain request. Ask it once in TLS.
+    if (request.url.startsWith('http:') && marks.response === undefined && /^(ECONNRESET|EPIPE|HPE_)/.test(typed.code)) {
+      const target = new URL(request.url);
+      if (await speaksTls(target.hostname.replace(/^\[|\]$/g, ''), Number(target.port || 80), 1000)) {
+        typed = new TlsError(`the server at ${target.host} expects TLS (use https://)`, { code: 'ERR_TLS_EXPECTED', hint: `try https://${target.host}${target.pathname}${target.search}`, cause: typed });
+      }
+    }
     return { kind: 'failure', error: typed, sent: sent(), timings: timingsOf(marks) };
   } finally {
     stream.destroy();

@@ -67,8 +67,8 @@ export const PageInfoSchema = z.object({
 });
 
 export const StopReasonSchema = z
-  .enum(['last-page', 'empty-page', 'has-more-false', 'short-page', 'loop', 'max-pages', 'max-items', 'error'])
-  .describe('Why the walk stopped.');
+  .enum(['last-page', 'empty-page', 'has-more-false', 'short-page', 'loop', 'max-pages', 'max-items', 'error', 'undetected'])
+  .describe('Why the walk stopped. undetected: --paginate auto found no way to the next page although the body says more pages exist (has_more: true, or a next field).');
 
 export const SingleRequestDocumentSchema = z.object({
   schemaVersion: z.literal(1),

@@ -61,7 +61,7 @@ export function nextPage(state: WalkState, page: PageFacts, options: PaginateOpt
   let loopKey: string;
   switch (state.style) {
     case 'none':
-      return { kind: 'stop', reason: 'last-page' };
+      return { kind: 'stop', reason: saysMorePages(page.body) ? 'undetected' : 'last-page' };
     case 'link': {
       next = findLink(parseLinkHeader(page.headers.link, page.url), 'next') ?? null;
       loopKey = next ?? '';
@@ -93,6 +93,18 @@ export function nextPage(state: WalkState, page: PageFacts, options: PaginateOpt
   if (state.seen.has(loopKey)) return { kind: 'stop', reason: 'loop' };
   if (state.pagesFetched >= options.maxPages) return { kind: 'stop', reason: 'max-pages' };
   return { kind: 'next', url: next, key: loopKey };
+}
+
+/** The body says more pages exist: `has_more: true`, or a non-null `next` (a page number, a token, a URL…). */
+export function saysMorePages(body: unknown): boolean {
+  if (findHasMore(body, null) === true) return true;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  const scopes = [body as Record<string, unknown>];
+  for (const parent of ['meta', 'pagination', 'links', 'paging']) {
+    const nested = (body as Record<string, unknown>)[parent];
+    if (nested !== null && typeof nested === 'object' && !Array.isArray(nested)) scopes.push(nested as Record<string, unknown>);
+  }
+  return scopes.some((scope) => ['next', 'next_page', 'nextPage', 'next_url', 'nextUrl'].some((key) => scope[key] !== undefined && scope[key] !== null && scope[key] !== false && scope[key] !== ''));
 }
 
 /** The position (page number or offset) a URL stands for, read back from its query. */

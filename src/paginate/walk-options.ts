@@ -4,7 +4,8 @@ export type PaginationStyle = 'auto' | 'link' | 'page' | 'offset' | 'cursor';
 /** The style actually used: what `auto` detected (`none`: a plain list, one page). */
 export type ResolvedStyle = Exclude<PaginationStyle, 'auto'> | 'none';
 
-export type StopReason = 'last-page' | 'empty-page' | 'has-more-false' | 'short-page' | 'loop' | 'max-pages' | 'max-items' | 'error';
+/** `undetected`: auto found no way to the next page, although the body says more exist (has_more: true, a next field). */
+export type StopReason = 'last-page' | 'empty-page' | 'has-more-false' | 'short-page' | 'loop' | 'max-pages' | 'max-items' | 'error' | 'undetected';
 
 export interface PaginateOptions {
   style: PaginationStyle;

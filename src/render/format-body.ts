@@ -16,11 +16,31 @@ export function formatBody(response: ResponseInfo, display: BodyDisplay, c: Chal
     return c.dim(`[binary body: ${bytes} bytes; save it with -o FILE, or see it as base64 with --json]`);
   }
   const isJson = typeof response.body !== 'string' || isJsonContentType(response.headers['content-type']);
-  const text = isJson ? colorJson(response.body, c) : String(response.body);
+  const ndjson = typeof response.body === 'string' && isNdjsonContentType(response.headers['content-type']) ? prettyNdjson(response.body, c) : null;
+  const text = ndjson ?? (isJson ? colorJson(response.body, c) : String(response.body));
   if (display.maxLines === null) return text;
   const lines = text.split('\n');
   if (lines.length <= display.maxLines) return text;
   return `${lines.slice(0, display.maxLines).join('\n')}\n${c.dim(`… body cut at ${display.maxLines} of ${lines.length} lines; see all with --format body, or save it with -o FILE`)}`;
+}
+
+function isNdjsonContentType(value: string | string[] | undefined): boolean {
+  const type = Array.isArray(value) ? value[0] : value;
+  return type !== undefined && /^application\/(x-)?(ndjson|jsonl|json-seq)\b|^application\/jsonlines\b/i.test(type.trim());
+}
+
+/** One pretty-printed value per line of an NDJSON body; null when a line is not JSON (then it is shown as text). */
+function prettyNdjson(text: string, c: ChalkInstance): string | null {
+  const values: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      values.push(colorJson(JSON.parse(line), c));
+    } catch {
+      return null;
+    }
+  }
+  return values.join('\n');
 }
 
 function isJsonContentType(value: string | string[] | undefined): boolean {

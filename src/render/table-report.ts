@@ -99,7 +99,8 @@ export function simpleTable(head: string[], rows: string[][], theme: Theme, colu
     style: { head: [], border: [], compact: true },
   };
   if (columns !== null && head.length === 2) {
-    const first = Math.min(32, Math.max(8, ...rows.map((r) => (r[0] ?? '').length + 2)));
+    // The name column is as wide as the longest name, leaving the value at least 20 columns of the terminal.
+    const first = Math.max(8, Math.min(columns - 23, Math.max(0, ...rows.map((r) => (r[0] ?? '').length + 2))));
     options.colWidths = [first, Math.max(20, columns - first - 3)];
     options.wordWrap = true;
     options.wrapOnWordBoundary = false;

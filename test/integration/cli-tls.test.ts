@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { withDemoServer } from '../helpers/demo.js';
 import { parseJsonDocument, runCli } from '../helpers/run-cli.js';
 
 function hasOpenssl(): boolean {
@@ -77,5 +78,22 @@ describeTls('TLS (self-signed certificate)', () => {
     expect(result.code).toBe(0);
     expect(parseJsonDocument(result.stdout).response.status).toBe(200);
     expect(result.stderr).toContain('warning');
+  });
+
+  test('http:// to this TLS port: "the server expects TLS (use https://)", no OpenSSL internals', async () => {
+    const plain = url.replace('https://', 'http://');
+    const result = await runCli([plain]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^apitest: error: the server at localhost:\d+ expects TLS \(use https:\/\/\) \(try https:\/\/localhost:\d+\/hello\)\n$/);
+  });
+});
+
+describe('https:// to a plain-HTTP port', () => {
+  const demo = withDemoServer();
+  test('"the server did not answer with TLS (is it http://?)", no OpenSSL internals', async () => {
+    const result = await runCli([demo.url.replace('http://', 'https://')]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^apitest: error: the server at 127\.0\.0\.1:\d+ did not answer with TLS \(is it http:\/\/\?\) \(use http:\/\/ for a plain-HTTP port\)\n$/);
+    expect(result.stderr).not.toMatch(/routines|openssl|ssl3/i);
   });
 });

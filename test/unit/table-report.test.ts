@@ -112,3 +112,11 @@ describe('simpleTable', () => {
     expect(out).toContain('a'.repeat(120));
   });
 });
+
+test('the header-name column is as wide as the longest name (up to the terminal width)', () => {
+  const name = 'x-a-rather-long-header-name-of-forty-chars';
+  const out = simpleTable(['Header', 'Value'], [[name, 'v'], ['a', 'b']], createTheme(0), 120);
+  expect(out).toContain(`│ ${name} │`);
+  const narrow = simpleTable(['Header', 'Value'], [[name, 'v']], createTheme(0), 40);
+  expect(narrow.split('\n')[0]?.length).toBeLessThanOrEqual(40);
+});

@@ -14,6 +14,7 @@ import type { RequestSpec } from '../../model/request-spec.js';
 import type { PaginateOptions } from '../../paginate/walk-options.js';
 import { createServerGate } from '../../ratelimit/server-gate.js';
 import { createTokenBucket } from '../../ratelimit/token-bucket.js';
+import { mayRetryMethod } from '../../retry/decide-retry.js';
 import { createRedactor, type Redactor } from '../../redact/redactor.js';
 import { printData, printDiagnostic, printReport } from '../../render/output.js';
 import type { Spinner } from '../../render/spinner.js';
@@ -24,6 +25,7 @@ import { requestDocument, usageDocument } from '../../result/request-document.js
 import { NO_CHECKS, settleExchange, settleWalk, type CheckPlan, type SettleContext } from '../../result/settle.js';
 import { systemClock } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
+import { firstHeaderValue } from '../../util/header-map.js';
 import { prepareOutputTarget, type OutputTarget } from '../../files/output-target.js';
 import { failedWith, OK, type CommandResult } from '../command-result.js';
 import { wantsExpectations, type RawExpectOptions } from '../flags/expect-flags.js';
@@ -54,6 +56,9 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
   const { view, spec, retry, redactor } = plan;
   const errTheme = createTheme(view.errColor);
   if (spec.insecure) printDiagnostic(io, errTheme.c.yellow('apitest: warning: -k/--insecure: TLS certificates are not verified\n'));
+  if (retry.policy.limit > 0 && !mayRetryMethod(spec, retry.policy)) {
+    printDiagnostic(io, errTheme.c.yellow(`apitest: warning: --retry: a ${spec.method} is not retried (it is not idempotent); add an Idempotency-Key header, or --retry-all-methods, to allow it\n`));
+  }
 
   const transport = createGotTransport();
   const spinner = view.spinner && view.format !== 'json' ? await (await import('../../render/spinner.js')).startSpinner(`${spec.method} ${redactor.url(spec.url)}`, io) : null;
@@ -165,6 +170,15 @@ async function runWalk(plan: Plan, options: PaginateOptions, deps: EngineDeps, i
   }
   const record = settleWalk({ run, items: keepItems ? items : null, waits: deps.gate?.waits ?? [] }, settleContext(plan, io));
   const summary = walkSummary(record, options.style === 'auto');
+  const warn = (text: string): void => printDiagnostic(io, createTheme(view.errColor).c.yellow(`apitest: warning: ${text}\n`));
+  if (run.stopReason === 'undetected') {
+    warn(
+      `--paginate stopped after ${run.pages.length} page${run.pages.length === 1 ? '' : 's'}: the body says more pages exist (has_more: true, or a next field), but auto found no next link or cursor; ` +
+        'name the style: --paginate page (page numbers), --paginate offset, or --paginate cursor --cursor-path <jsonpath>',
+    );
+  } else if (run.itemCount === 0 && run.stopReason !== 'error' && record.response?.body?.kind !== 'json') {
+    warn(`--paginate found no items: the first page is not JSON (${firstHeaderValue(record.response?.headers ?? {}, 'content-type') ?? 'no Content-Type'}); it walks JSON collections`);
+  }
   if (ndjson) {
     printDiagnostic(io, `apitest: ${summary}\n`);
     return record;

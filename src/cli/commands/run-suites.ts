@@ -40,7 +40,7 @@ import { integerFlag, parseFlags } from '../parse/flag-schemas.js';
 /** The raw option values of `apitest run` (validated here). */
 export interface RawRunOptions {
   reporter: string[];
-  bail: boolean;
+  bail?: boolean;
   filter?: string;
   concurrency: string;
   shard?: string;
@@ -49,9 +49,10 @@ export interface RawRunOptions {
   rate?: string;
   burst: string;
   respectRateLimit: boolean;
-  showSecrets: boolean;
+  showSecrets?: boolean;
   color: boolean;
-  debug: boolean;
+  debug?: boolean;
+  passWithNoTests?: boolean;
 }
 
 const REPORTERS = ['table', 'json', 'junit', 'tap'] as const;
@@ -94,10 +95,26 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
     };
   }
   const suites = loaded.flatMap((r) => (r.ok ? [r.suite] : []));
+  if (selected.length === 0 && options.shard !== null) {
+    printDiagnostic(io, `apitest: note: shard ${options.shard.index}/${options.shard.total} has no suite file (${files.length} in all); nothing to run\n`);
+    return exitWith(ExitCode.Ok);
+  }
+  const selecting = options.filter !== null || suites.some((s) => s.steps.some((step) => step.skip === 'only'));
+  if (selecting && !suites.some((s) => s.steps.some((step) => step.skip === null))) {
+    const what = options.filter !== null ? `--filter ${JSON.stringify(raw.filter)}` : 'only: true';
+    if (raw.passWithNoTests === true) {
+      printDiagnostic(io, `apitest: note: no step matched ${what}; nothing to run (--pass-with-no-tests)\n`);
+      return exitWith(ExitCode.Ok);
+    }
+    return {
+      exitCode: ExitCode.Usage,
+      error: { kind: 'usage', message: `no step matched ${what}`, hint: 'check the step names (apitest run --filter matches them as a regular expression), or add --pass-with-no-tests', stack: null },
+    };
+  }
 
   const theme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env: io.env }));
   const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env: io.env }));
-  const secrets = createSecretRegistry(raw.showSecrets, suites.flatMap((s) => s.secrets));
+  const secrets = createSecretRegistry(raw.showSecrets === true, suites.flatMap((s) => s.secrets));
   const view = { placeholderTimings: io.env.APITEST_PLACEHOLDER_TIMINGS === '1' };
   const tableOnStdout = options.reporters.some((r) => r.name === 'table' && r.file === null);
   const rate = options.rate ?? strictestRate(suites);
@@ -136,7 +153,7 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
         retainSteps,
         cliVars: options.vars,
         env,
-        bail: { enabled: raw.bail, stopped: false },
+        bail: { enabled: raw.bail === true, stopped: false },
         // Only the table on stdout: each file's steps are kept, until it is printed, as the table shows them.
         ...(retainSteps ? {} : { stepRecord: tableStep }),
       },

@@ -22,7 +22,7 @@ export function registerRunCommand(program: Command, io: Io, setResult: (result:
     .description(RUN_DESCRIPTION)
     .argument('<suites...>', 'suite files, directories (their *.yaml, *.yml, *.json files) or globs')
     .option('--reporter <name[:file]>', 'table (default), json, junit or tap; to stdout, or to a file with :file (repeatable)', collect, [])
-    .option('--bail', 'stop at the first failed step (the rest are reported as skipped)', false)
+    .option('--bail', 'stop at the first failed step (the rest are reported as skipped)')
     .option('--filter <regex>', 'run only the steps whose name matches this regular expression')
     .option('--concurrency <n>', 'suite files run in parallel (steps of a file always run in order)', '1')
     .option('--shard <i/n>', 'run only the i-th of n slices of the sorted suite files, e.g. 2/4')
@@ -31,9 +31,10 @@ export function registerRunCommand(program: Command, io: Io, setResult: (result:
     .option('--rate <N/s|N/m|N/h>', 'client-side limit on request starts across the whole run (default: the strictest defaults.rate of the suites)')
     .option('--burst <n>', 'requests --rate lets start at once', '1')
     .option('--no-respect-rate-limit', 'do not wait when a response says no requests remain')
-    .option('--show-secrets', 'do not mask credentials in the reports', false)
+    .option('--show-secrets', 'do not mask credentials in the reports')
     .option('--no-color', 'no colours (also off when stdout is not a TTY, or with NO_COLOR)')
-    .option('--debug', 'print stack traces of internal errors', false)
+    .option('--pass-with-no-tests', 'exit 0 when --filter or only: selects no step (otherwise exit 2)')
+    .option('--debug', 'print stack traces of internal errors')
     .addHelpText('after', EXAMPLES)
     .action(async (suites: string[], opts: Record<string, unknown>) => {
       const { runSuitesCommand } = await import('../commands/run-suites.js');

@@ -218,7 +218,8 @@ async function buildBody(raw: RawRequestOptions, io: Io, headers: HeaderInput[])
 /** `name=value` → `name=value%20encoded` (the name as given, as curl does); `value` alone → the value encoded. */
 function urlencodedField(entry: string): string {
   const eq = entry.indexOf('=');
-  const encode = (text: string): string => new URLSearchParams([['', text]]).toString().slice(1);
+  // As curl escapes it: everything but the unreserved characters (space is %20).
+  const encode = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   if (eq === -1) return encode(entry);
   return `${entry.slice(0, eq)}=${encode(entry.slice(eq + 1))}`;
 }

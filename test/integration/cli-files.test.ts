@@ -1,0 +1,152 @@
+/**
+ * Files the CLI writes (-o, --reporter name:PATH), through the real binary: never replace what is not a regular
+ * file (a character device made with mknod, a FIFO, /dev/null stay what they are and receive the bytes), write
+ * atomically over regular files (mode kept, temporary file exclusive and unpredictable, nothing left behind),
+ * write through symbolic links, and fail cleanly on a full device.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { withDemoServer } from '../helpers/demo.js';
+import { parseJsonDocument, runCli } from '../helpers/run-cli.js';
+
+const demo = withDemoServer();
+const asRoot = process.getuid?.() === 0;
+const fresh = (): string => mkdtempSync(join(tmpdir(), 'apitest-files-'));
+/** Files in a directory other than the ones listed: a temporary file left behind shows up here. */
+const leftovers = (dir: string, expected: string[]): string[] => readdirSync(dir).filter((f) => !expected.includes(f));
+
+describe('-o onto things that are not regular files', () => {
+  test('/dev/null stays a character device', async () => {
+    const r = await runCli([`${demo.url}/bytes/4096`, '-o', '/dev/null', '--json']);
+    expect(r.code).toBe(0);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(parseJsonDocument(r.stdout).response.bodyFile).toBe('/dev/null');
+  });
+
+  (asRoot ? test : test.skip)('a character device made with mknod stays a device and receives the bytes (as root)', async () => {
+    const dir = fresh();
+    const device = join(dir, 'null-device');
+    execFileSync('mknod', ['-m', '666', device, 'c', '1', '3']);
+    const r = await runCli([`${demo.url}/bytes/1000`, '-o', device]);
+    expect(r.code).toBe(0);
+    expect(lstatSync(device).isCharacterDevice()).toBe(true);
+    expect(leftovers(dir, ['null-device'])).toEqual([]);
+  });
+
+  test('a FIFO stays a FIFO, and its reader gets every byte', async () => {
+    const dir = fresh();
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const received: Buffer[] = [];
+    reader.stdout.on('data', (c: Buffer) => received.push(c));
+    const done = new Promise((resolve) => reader.on('close', resolve));
+    const r = await runCli([`${demo.url}/bytes/70000`, '-o', fifo]);
+    await done;
+    expect(r.code).toBe(0);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    const bytes = Buffer.concat(received);
+    expect(bytes.length).toBe(70000);
+    expect(bytes[65537]).toBe(65537 % 256);
+    expect(leftovers(dir, ['pipe'])).toEqual([]);
+  });
+
+  test('--reporter json:/dev/null and a FIFO reporter: written in place', async () => {
+    const dir = fresh();
+    const suite = join(dir, 's.yaml');
+    writeFileSync(suite, `name: s\nbaseUrl: "${demo.url}"\nsteps:\n  - url: /users/1\n`);
+    const fifo = join(dir, 'report.pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let text = '';
+    reader.stdout.on('data', (c: Buffer) => (text += c.toString()));
+    const done = new Promise((resolve) => reader.on('close', resolve));
+    const r = await runCli(['run', suite, '--reporter', 'json:/dev/null', '--reporter', `junit:${fifo}`]);
+    await done;
+    expect(r.code).toBe(0);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(text).toContain('<testsuites');
+  });
+
+  test('-o /dev/full: one clear error line, exit 3', async () => {
+    const r = await runCli([`${demo.url}/bytes/100000`, '-o', '/dev/full']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('apitest: error: -o/--output: cannot write "/dev/full": no space left on device (ENOSPC) (free some space, or write elsewhere; the previous content of a file is kept)\n');
+    expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+  });
+});
+
+describe('-o onto regular files', () => {
+  test('an existing file keeps its mode (0600 stays 0600) and gets the whole body; no temporary file is left', async () => {
+    const dir = fresh();
+    const file = join(dir, 'out.bin');
+    writeFileSync(file, 'old');
+    chmodSync(file, 0o600);
+    const r = await runCli([`${demo.url}/bytes/5000`, '-o', file]);
+    expect(r.code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(file).size).toBe(5000);
+    expect(leftovers(dir, ['out.bin'])).toEqual([]);
+  });
+
+  test('a body cut off mid-way leaves the previous content intact and nothing else', async () => {
+    const dir = fresh();
+    const file = join(dir, 'out.json');
+    writeFileSync(file, 'previous content');
+    const r = await runCli([`${demo.url}/drop`, '-o', file]);
+    expect(r.code).toBe(3);
+    expect(readFileSync(file, 'utf8')).toBe('previous content');
+    expect(leftovers(dir, ['out.json'])).toEqual([]);
+  });
+
+  test('a symbolic link is written through: the link stays, its target gets the body', async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'real.bin'), '');
+    symlinkSync('real.bin', join(dir, 'link.bin'));
+    const r = await runCli([`${demo.url}/bytes/300`, '-o', join(dir, 'link.bin')]);
+    expect(r.code).toBe(0);
+    expect(lstatSync(join(dir, 'link.bin')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(dir, 'link.bin'))).toBe('real.bin');
+    expect(statSync(join(dir, 'real.bin')).size).toBe(300);
+  });
+
+  test('a planted symlink with a predictable temporary name is never followed (the name is random, creation exclusive)', async () => {
+    const dir = fresh();
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'do not touch');
+    for (const name of ['out.bin.apitest.part', `out.bin.apitest-${process.pid}.part`, '.out.bin.part']) symlinkSync(victim, join(dir, name));
+    const r = await runCli([`${demo.url}/bytes/100`, '-o', join(dir, 'out.bin')]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('do not touch');
+    expect(statSync(join(dir, 'out.bin')).size).toBe(100);
+  });
+
+  test('a directory, or a place that does not exist, is a usage error before anything is sent', async () => {
+    const dir = fresh();
+    expect((await runCli([`${demo.url}/users/1`, '-o', dir])).stderr).toMatch(/is a directory/);
+    const missing = await runCli([`${demo.url}/users/1`, '-o', join(dir, 'nope', 'x.bin')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/directory .* does not exist/);
+  });
+});
+
+describe('-o -', () => {
+  test('writes the body to stdout, as curl does; the report goes nowhere', async () => {
+    const r = await runCli([`${demo.url}/users/1`, '-o', '-']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: 1 });
+    expect(r.stderr).toBe('');
+  });
+
+  test('with -v the wire dump is on stderr; with --json it is a usage error', async () => {
+    const v = await runCli([`${demo.url}/users/1`, '-o', '-', '-v']);
+    expect(JSON.parse(v.stdout)).toMatchObject({ id: 1 });
+    expect(v.stderr).toMatch(/^> GET \/users\/1 HTTP\/1\.1/m);
+    const json = await runCli([`${demo.url}/users/1`, '-o', '-', '--json']);
+    expect(json.code).toBe(2);
+  });
+});
