@@ -13,6 +13,9 @@ export const ExitCode = {
   Http: 5,
   /** A bug in apitest (sysexits' EX_SOFTWARE). */
   Internal: 70,
+  /** Stopped by Ctrl-C (128 + SIGINT); by SIGTERM it is 143 (128 + 15). */
+  Interrupted: 130,
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -43,6 +46,12 @@ export const ERROR_KINDS = {
     meaning: 'no response: the TLS handshake failed',
     reportedBy: ['request', 'step'],
   },
+  decode: {
+    exitCode: ExitCode.Connection,
+    defaultHint: null,
+    meaning: 'the body could not be read: a compressed body that is corrupt or ended early, or a body larger than --max-body',
+    reportedBy: ['request', 'step'],
+  },
   write: {
     exitCode: ExitCode.Connection,
     defaultHint: null,
@@ -51,6 +60,12 @@ export const ERROR_KINDS = {
   },
   timeout: { exitCode: ExitCode.Timeout, defaultHint: null, meaning: 'no response in time', reportedBy: ['request', 'step'] },
   http: { exitCode: ExitCode.Http, defaultHint: null, meaning: 'the server answered with a status >= 400', reportedBy: ['request', 'step'] },
+  interrupted: {
+    exitCode: ExitCode.Interrupted,
+    defaultHint: null,
+    meaning: 'stopped by Ctrl-C (exit 130) or SIGTERM (exit 143): what finished is reported, temporary files are removed',
+    reportedBy: ['request', 'step'],
+  },
   internal: {
     exitCode: ExitCode.Internal,
     defaultHint: 'run with --debug for details, and please report it',
@@ -119,6 +134,14 @@ export class TlsError extends ApitestError {
 
 export class TimeoutError extends ApitestError {
   readonly kind = 'timeout' as const;
+}
+
+/** The run was stopped by SIGINT or SIGTERM. */
+export class InterruptedError extends ApitestError {
+  readonly kind = 'interrupted' as const;
+  constructor(message = 'interrupted', options: ErrorOptions = {}) {
+    super(message, { code: 'EINTERRUPTED', ...options });
+  }
 }
 
 export class ExpectationError extends ApitestError {

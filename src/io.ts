@@ -18,6 +18,31 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
   now(): number;
   cwd: string;
+  /** Aborts on the first SIGINT or SIGTERM (what finished is then reported); absent in tests that fake the process. */
+  interrupt?: Interrupt;
+}
+
+export interface Interrupt {
+  readonly signal: AbortSignal;
+  /** Which signal stopped the run, if one did. */
+  received(): 'SIGINT' | 'SIGTERM' | null;
+}
+
+/**
+ * The first SIGINT or SIGTERM aborts the run (requests stop, what finished is reported, temporary files go); a
+ * second one ends the process at once.
+ */
+export function processInterrupt(): Interrupt {
+  const controller = new AbortController();
+  let received: 'SIGINT' | 'SIGTERM' | null = null;
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(name, () => {
+      if (received !== null) process.exit(name === 'SIGINT' ? 130 : 143);
+      received = name;
+      controller.abort();
+    });
+  }
+  return { signal: controller.signal, received: () => received };
 }
 
 export function processIo(): Io {
@@ -36,6 +61,7 @@ export function processIo(): Io {
       return Buffer.concat(chunks);
     },
     readPassword: (prompt) => readHidden(prompt),
+    interrupt: processInterrupt(),
     env: process.env,
     now: () => Date.now(),
     cwd: process.cwd(),

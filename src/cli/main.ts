@@ -77,6 +77,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     await discardPendingOutputs();
   }
   const error = result.error;
+  // Stopped by SIGTERM rather than Ctrl-C: 143 (128 + 15).
+  if (error?.kind === 'interrupted' && io.interrupt?.received() === 'SIGTERM') result = { exitCode: ExitCode.Terminated, error };
   if (error !== null) {
     // A stack is shown at the src/*.ts lines it came from (the bundle's source map is read only then).
     const stack = debug && error.stack !== null ? (await import('./source-mapped-stack.js')).sourceMappedStack(error.stack) : error.stack;

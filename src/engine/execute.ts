@@ -4,7 +4,8 @@ import type { RetryPolicy } from '../retry/backoff.js';
 import { decideRetry, IDEMPOTENT_METHODS, type AttemptOutcome, type RetryDecision } from '../retry/decide-retry.js';
 import type { RequestSpec } from '../model/request-spec.js';
 import { performAttempt, type AttemptDeps } from './perform-attempt.js';
-import type { Attempt, Exchange } from './types.js';
+import { EMPTY_TIMINGS, type Attempt, type Exchange } from './types.js';
+import { InterruptedError } from '../errors.js';
 
 export interface EngineDeps extends AttemptDeps {
   random: () => number;
@@ -12,6 +13,8 @@ export interface EngineDeps extends AttemptDeps {
   limiter: Limiter | null;
   /** Server rate-limit awareness (runs of more than one request). */
   gate: ServerGate | null;
+  /** Aborted by Ctrl-C or SIGTERM: the request in flight stops, no further attempt starts. */
+  signal?: AbortSignal;
   /** Told before each retry is slept. */
   onRetry?: (info: { attempt: number; delayMs: number; decision: RetryDecision & { retry: true }; failure: string }) => void;
 }
@@ -34,6 +37,10 @@ export async function executeRequest(spec: RequestSpec, policy: RetryPolicy, dep
     if (delayMs > 0) await deps.clock.sleep(delayMs);
     if (deps.gate) await deps.gate.beforeRequest(spec.url);
     if (deps.limiter) await deps.limiter.acquire();
+    if (deps.signal?.aborted === true) {
+      attempts.push({ delayMs, request: null, outcome: { kind: 'failure', error: new InterruptedError() }, redirects: [], timings: EMPTY_TIMINGS });
+      return { spec, attempts, retryAfterTooLong: null };
+    }
     const retriesSoFar = attempts.length;
     const mayRetry = (status: number): boolean =>
       retriesSoFar < policy.limit && policy.retryOn.includes(status) && (policy.allMethods || hasIdempotencyKey || IDEMPOTENT_METHODS.includes(spec.method.toUpperCase()));

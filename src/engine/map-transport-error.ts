@@ -15,7 +15,8 @@ const TLS_CODE = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|
  * Turns a low-level network error into the typed error the CLI reports. Pure.
  * Order: timeouts first (got's TimeoutError and ETIMEDOUT), then TLS, then connection errors by code.
  */
-export function mapTransportError(err: RawTransportError, url: string, timeouts: { totalMs: number; connectMs: number | null }): ApitestError {
+/** `bodyBytes`: what arrived of the body when the response head had come (null: no head yet). */
+export function mapTransportError(err: RawTransportError, url: string, timeouts: { totalMs: number; connectMs: number | null }, bodyBytes: number | null = null): ApitestError {
   const code = err.code ?? 'ERROR';
   const where = describeTarget(url);
   if (err.name === 'TimeoutError' || code === 'ETIMEDOUT') {
@@ -47,13 +48,27 @@ export function mapTransportError(err: RawTransportError, url: string, timeouts:
       return new ConnectionError(`could not resolve host ${hostOf(url)} (${code})`, { code, hint: 'check the host name in the URL', cause: err, retryable: code === 'EAI_AGAIN' });
     case 'ECONNREFUSED':
       return new ConnectionError(`connection refused by ${where} (ECONNREFUSED)`, { code, hint: 'is the server running and listening on that port?', cause: err });
+    case 'HPE_HEADER_OVERFLOW':
+      return new ConnectionError(`the response headers of ${where} are too large (over Node's 16 KiB limit) (${code})`, { code, hint: 'the server sends unusually large headers', cause: err });
     case 'ECONNRESET':
     case 'EPIPE':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
+      if (bodyBytes !== null) {
+        return new ConnectionError(`connection reset by ${where} (${code}): the server closed the connection after the response head and ${bodyBytes} bytes of the body`, {
+          code,
+          hint: 'the body is incomplete; the server crashed or dropped the transfer',
+          cause: err,
+          retryable: true,
+        });
+      }
       return new ConnectionError(`connection reset by ${where} (${code}): the server closed the connection before answering`, { code, hint: 'the server crashed or dropped the request', cause: err, retryable: true });
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
       return new ConnectionError(`network unreachable for ${where} (${code})`, { code, hint: 'check the network and the host', cause: err });
     default:
+      if (code.startsWith('HPE_')) {
+        return new ConnectionError(`the server at ${where} sent a response that is not valid HTTP (${code})`, { code, hint: 'the server is broken, or is not an HTTP server', cause: err });
+      }
       return new ConnectionError(`request to ${where} failed: ${err.message}${code === 'ERROR' ? '' : ` (${code})`}`, { code, cause: err });
   }
 }

@@ -16,6 +16,8 @@ export interface AttemptDeps {
   transport: Transport;
   /** Time for the attempt's budget and for converting Retry-After when a response arrives. */
   clock: Clock;
+  /** Stops the request in flight (Ctrl-C, SIGTERM). */
+  signal?: AbortSignal;
   /** Opens the stream the final response body is written to as it arrives (`-o`, `--format body`); absent: kept in memory. */
   openBodySink?: () => Writable;
   /** A streamed body is also kept in memory (the checks read it). */
@@ -47,6 +49,10 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
     connectTimeoutMs: spec.connectTimeoutMs,
     insecure: spec.insecure,
     ca: spec.ca,
+    maxBodyBytes: spec.maxBody.bytes,
+    maxStreamedBytes: spec.maxBody.limitsStreamed ? spec.maxBody.bytes : null,
+    maxBodyHint: `raise ${spec.maxBody.setting}, or save the body with -o FILE`,
+    ...(deps.signal === undefined ? {} : { signal: deps.signal }),
   };
   const redirects: Redirect[] = [];
   let wire: WireRequest = { method: spec.method, url: applied.url, headers: applied.headers, body: bodyOf(spec) };
@@ -61,7 +67,17 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
     };
     const result = await deps.transport.send(
       wire,
-      { timeoutMs: Math.max(1, spec.timeoutMs - (deps.clock.now() - started)), totalTimeoutMs: options.totalTimeoutMs ?? spec.timeoutMs, connectTimeoutMs: options.connectTimeoutMs, insecure: options.insecure, ca: options.ca },
+      {
+        timeoutMs: Math.max(1, spec.timeoutMs - (deps.clock.now() - started)),
+        totalTimeoutMs: options.totalTimeoutMs ?? spec.timeoutMs,
+        connectTimeoutMs: options.connectTimeoutMs,
+        insecure: options.insecure,
+        ca: options.ca,
+        maxBodyBytes: options.maxBodyBytes,
+        maxStreamedBytes: options.maxStreamedBytes,
+        maxBodyHint: options.maxBodyHint,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
       chooseTarget,
     );
     if (result.sent && deps.onRequest) deps.onRequest(result.sent);
@@ -85,6 +101,7 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
             body: result.body,
             size: result.size,
             bodyFile: result.body === null ? 'stream' : null,
+            undecoded: result.undecoded,
             retryAfterSeconds: parseRetryAfter(firstHeaderValue(result.head.headers, 'retry-after'), deps.clock.now()),
           },
         },

@@ -6,18 +6,18 @@ import { Agent as HttpAgent } from 'node:http';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent as HttpsAgent } from 'node:https';
-import { Writable, type Transform } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import got, { Options, type Got, type Request as GotRequest } from 'got';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { youngGenerationCollector } from './release-memory.js';
 import { keepsTrick } from '../util/tricks.js';
-import { loadZlib } from '../util/load-builtin.js';
+import { BodyTooLargeError, decodeFailure, decoderFor, decodingPlan, sizeLimit } from './body-decoding.js';
 import { mapTransportError, type RawTransportError } from './map-transport-error.js';
 import type { SentRequest, Timings } from './types.js';
 import { timingsOf, watchRequest, type Marks } from './request-timings.js';
 import type { HeaderMap } from '../util/header-map.js';
-import { ApitestError, TlsError } from '../errors.js';
+import { ApitestError, InterruptedError, TlsError } from '../errors.js';
 import { speaksTls } from './tls-probe.js';
 
 export interface WireRequest {
@@ -30,6 +30,14 @@ export interface WireRequest {
 export interface SendOptions {
   /** Time this request may take, from start to the end of the body. */
   timeoutMs: number;
+  /** Largest body kept in memory, once decoded (--max-body). */
+  maxBodyBytes: number | null;
+  /** Largest body only streamed (-o, --format body): no limit unless --max-body was given. */
+  maxStreamedBytes: number | null;
+  /** How to raise the limit, as the user sets it (`--max-body`, `maxBody`). */
+  maxBodyHint: string;
+  /** Ctrl-C or SIGTERM: the request stops, and its result is an InterruptedError. */
+  signal?: AbortSignal;
   /** The --timeout this budget is part of (redirect hops share one): named in timeout messages. Default: timeoutMs. */
   totalTimeoutMs?: number;
   connectTimeoutMs: number | null;
@@ -52,7 +60,7 @@ export interface ResponseHead {
 export type BodyTarget = { kind: 'memory' } | { kind: 'discard' } | { kind: 'stream'; stream: Writable; keep: boolean };
 
 export type SendResult =
-  | { kind: 'response'; head: ResponseHead; body: Uint8Array | null; size: number; sent: SentRequest | null; timings: Timings }
+  | { kind: 'response'; head: ResponseHead; body: Uint8Array | null; size: number; undecoded: readonly string[]; sent: SentRequest | null; timings: Timings }
   | { kind: 'failure'; error: ApitestError; sent: SentRequest | null; timings: Timings };
 
 export interface Transport {
@@ -142,6 +150,7 @@ async function sendOnce(
     headers,
     ...(request.body === null ? {} : { body: request.body instanceof Uint8Array ? Buffer.from(request.body) : request.body, allowGetBody: true }),
     timeout: { request: options.timeoutMs, ...(options.connectTimeoutMs === null ? {} : { connect: options.connectTimeoutMs }) },
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.insecure || options.ca !== null ? { https: { rejectUnauthorized: !options.insecure, ...(options.ca === null ? {} : { certificateAuthority: options.ca }) } } : {}),
   });
 
@@ -157,18 +166,26 @@ async function sendOnce(
   // What went on the wire, read once the head was written (Node adds Host, Connection, Content-Length then).
   const sent = (): SentRequest | null => (clientRequest === null ? null : describeSent(clientRequest, request));
 
+  // What arrived of the body (on the wire, and decoded), for the messages of a body cut off or too large.
+  let size = 0;
+  let decoded = 0;
+  let decodeError: Error | null = null;
+  let codings: readonly string[] = [];
+  let head: ResponseHead | null = null;
   try {
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       stream.once('response', resolve);
       stream.once('error', reject);
     });
-    const head = describeHead(response);
+    head = describeHead(response);
     const target = chooseTarget(head);
+    const plan = decodingPlan(head.headers['content-encoding'], request.method, head.status);
+    codings = plan.undo;
+    // Raw deflate or zlib framing: told apart by the first bytes.
+    const first = plan.undo[0] === 'deflate' ? await firstChunk(stream) : null;
     // Bytes as received (before decoding), counted as they flow through the pipeline. A body streamed to a
     // file also releases its spent network buffers every few MiB, so memory stays flat for any size.
     const collect = target.kind === 'stream' && keepsTrick('young-gc') ? youngGenerationCollector() : null;
-    const decoder = decoderFor(head.headers['content-encoding'], request.method, head.status);
-    let size = 0;
     let sinceCollect = 0;
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -180,8 +197,17 @@ async function sendOnce(
         }
       }
     });
+    const decoders = plan.undo.map((coding, i) => decoderFor(coding, i === 0 ? first : null));
+    for (const decoder of decoders) decoder.once('error', (error: Error) => (decodeError ??= error));
     const chunks: Buffer[] = [];
     const keep = target.kind === 'memory' || (target.kind === 'stream' && target.keep);
+    // The limit bounds a body kept in memory whatever the target; a body only streamed (-o) has none unless given.
+    const maxBytes = keep ? options.maxBodyBytes : options.maxStreamedBytes;
+    const limit = sizeLimit(
+      maxBytes,
+      (total) => (decoded = total),
+      () => new BodyTooLargeError(`the body is larger than ${formatBytes(maxBytes ?? 0)} once decoded (${size} bytes received so far)`, { hint: options.maxBodyHint }),
+    );
     const collector = new Writable({
       write(chunk: Buffer, _enc, done) {
         if (keep) chunks.push(chunk);
@@ -189,21 +215,29 @@ async function sendOnce(
       },
     });
     const sink = target.kind === 'stream' ? (keep ? tee(target.stream, collector) : target.stream) : collector;
-    if (decoder) await pipeline(stream, decoder, sink);
-    else await pipeline(stream, sink);
+    await pipeline([stream, ...decoders, limit, sink] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);
     marks.end = performance.now();
-    return { kind: 'response', head, body: keep ? Buffer.concat(chunks) : null, size, sent: sent(), timings: timingsOf(marks) };
+    return { kind: 'response', head, body: keep ? Buffer.concat(chunks) : null, size, undecoded: plan.undecoded, sent: sent(), timings: timingsOf(marks) };
   } catch (error) {
     marks.end = performance.now();
-    // A failure of our own (writing the body to -o) keeps its kind; got's errors carry name, code, message and
-    // (timeouts) event: the error itself becomes the cause of the typed error, so --debug can show its stack.
+    // A compressed body with no bytes at all (Content-Length: 0 with a Content-Encoding) is an empty body.
+    if (decodeError !== null && size === 0 && head !== null && !(error instanceof ApitestError)) {
+      return { kind: 'response', head, body: Buffer.alloc(0), size, undecoded: [], sent: sent(), timings: timingsOf(marks) };
+    }
+    // A failure of our own (writing the body to -o, a body too large) keeps its kind; a decoder's failure is a
+    // DecodeError; got's errors carry name, code, message and (timeouts) event: the error itself becomes the cause
+    // of the typed error, so --debug can show its stack.
     let typed =
-      error instanceof ApitestError
+      options.signal?.aborted === true
+        ? new InterruptedError(head === null ? `interrupted while waiting for ${new URL(request.url).host} to answer` : `interrupted while reading the body from ${new URL(request.url).host}`)
+        : error instanceof ApitestError
         ? error
-        : mapTransportError(error instanceof Error ? (error as RawTransportError) : { message: String(error) }, request.url, {
-            totalMs: options.totalTimeoutMs ?? options.timeoutMs,
-            connectMs: options.connectTimeoutMs,
-          });
+        : decodeError !== null
+          ? decodeFailure(codings, decodeError, size, decoded)
+          : mapTransportError(error instanceof Error ? (error as RawTransportError) : { message: String(error) }, request.url, {
+              totalMs: options.totalTimeoutMs ?? options.timeoutMs,
+              connectMs: options.connectTimeoutMs,
+            }, head === null ? null : size);
     // http:// to a TLS port: the server hangs up on (or cannot parse) a plain request. Ask it once in TLS.
     if (request.url.startsWith('http:') && marks.response === undefined && /^(ECONNRESET|EPIPE|HPE_)/.test(typed.code)) {
       const target = new URL(request.url);
@@ -234,27 +268,38 @@ function tee(first: Writable, second: Writable): Writable {
   });
 }
 
-/** A decoder for a compressed body; node:zlib is loaded only when a response is compressed. */
-/**
- * One decoder for a single gzip/deflate/br coding; anything else (identity, several codings, unknown ones) is
- * kept as received. The decoders flush what they have at the end instead of failing on an empty body (HEAD,
- * 204, 304, Content-Length: 0 still carry Content-Encoding), and "deflate" accepts zlib (the standard) or gzip framing.
- */
-function decoderFor(encoding: string | string[] | undefined, method: string, status: number): Transform | null {
-  if (method === 'HEAD' || status === 204 || status === 304 || Array.isArray(encoding)) return null;
-  const value = encoding?.trim().toLowerCase();
-  if (value !== 'gzip' && value !== 'x-gzip' && value !== 'deflate' && value !== 'br') return null;
-  const zlib = loadZlib();
-  const lenient = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
-  switch (value) {
-    case 'gzip':
-    case 'x-gzip':
-      return zlib.createGunzip(lenient);
-    case 'deflate':
-      return zlib.createUnzip(lenient);
-    case 'br':
-      return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
-  }
+/** The body's first chunk, put back for the pipeline (null for an empty body). */
+function firstChunk(stream: GotRequest): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    const onReadable = (): void => {
+      const chunk = stream.read() as Buffer | null;
+      done();
+      if (chunk !== null) stream.unshift(chunk);
+      resolve(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(null);
+    };
+    const onError = (error: Error): void => {
+      done();
+      reject(error);
+    };
+    stream.on('readable', onReadable);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 function describeHead(response: IncomingMessage): ResponseHead {
@@ -277,7 +322,8 @@ function describeHead(response: IncomingMessage): ResponseHead {
  * always an array, as in Node.
  */
 function distinctHeaders(response: IncomingMessage): HeaderMap {
-  const out: Record<string, string | string[]> = {};
+  // A null prototype: a response header named __proto__ or constructor stays a plain key.
+  const out = Object.create(null) as Record<string, string | string[]>;
   for (const [name, values] of Object.entries(response.headersDistinct)) {
     if (values === undefined || values.length === 0) continue;
     out[name] = name === 'set-cookie' || values.length > 1 ? values : (values[0] ?? '');

@@ -39,6 +39,8 @@ export interface ResponseData {
   size: number;
   /** Where the body was written (`-o`), if it was. */
   bodyFile: string | null;
+  /** Content codings apitest could not undo (the body is as received), e.g. ['zstd']. */
+  undecoded: readonly string[];
   /** `Retry-After` in seconds from when the response arrived (converted once, here); null when absent or invalid. */
   retryAfterSeconds: number | null;
 }

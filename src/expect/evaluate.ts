@@ -6,6 +6,7 @@ import { assertNever } from '../util/assert-never.js';
 import type { Expectation, Operator } from './expression.js';
 import { deepEqual, jsonTypeOf, subjectLabel } from './expression.js';
 import { parseRegexLiteral } from './parse-expression.js';
+import { Pattern } from './pattern.js';
 import type { ResponseFacts, Resolved } from './subject-context.js';
 import { resolveSubject } from './subject-context.js';
 
@@ -52,7 +53,7 @@ function fail(exp: Expectation, expected: unknown, actual: unknown, message: str
 function expectedOf(exp: Expectation): unknown {
   if (exp.expectedLabel !== undefined) return exp.expectedLabel;
   if (exp.operator === 'exists' || exp.operator === 'not exists') return exp.operator;
-  if (exp.value instanceof RegExp) return String(exp.value);
+  if (exp.value instanceof Pattern) return String(exp.value);
   return exp.value;
 }
 
@@ -131,12 +132,11 @@ function checkContains(actual: unknown, value: unknown, got: () => string): stri
   return `${got()} (${withArticle(actual)}; contains needs a string, an array or an object)`;
 }
 
-function toRegExp(value: unknown): RegExp | undefined {
-  // A fresh copy each time, so a /g or /y flag's lastIndex never carries over.
-  if (value instanceof RegExp) return new RegExp(value.source, value.flags);
+function toRegExp(value: unknown): Pattern | undefined {
+  if (value instanceof Pattern) return value;
   if (typeof value !== 'string') return undefined;
   try {
-    return parseRegexLiteral(value) ?? new RegExp(value);
+    return parseRegexLiteral(value) ?? Pattern.compile(value);
   } catch {
     return undefined;
   }
@@ -158,7 +158,7 @@ function withArticle(value: unknown): string {
 /** A value as JSON, shortened for one line; a missing value is `(missing)`. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return MISSING;
-  if (value instanceof RegExp) return String(value);
+  if (value instanceof Pattern) return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -25,8 +25,8 @@ export const JSON_TYPES = ['string', 'number', 'boolean', 'object', 'array', 'nu
 export type JsonTypeName = (typeof JSON_TYPES)[number];
 
 /**
- * One check. `value` is absent for `exists` / `not exists`; a `RegExp` for
- * `matches`; an array for `in`; a number for `<`, `<=`, `>`, `>=`; a
+ * One check. `value` is absent for `exists` / `not exists`; a `Pattern` (a linear-time regular
+ * expression, pattern.ts) for `matches`; an array for `in`; a number for `<`, `<=`, `>`, `>=`; a
  * `JsonTypeName` for `type`; any JSON value otherwise.
  */
 export interface Expectation {

@@ -39,8 +39,18 @@ export function compileJsonSchema(schemaJson: unknown, sourceName: string): Sche
   try {
     validate = ajv.compile(schemaJson);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = error instanceof RangeError ? 'it refers to itself without end (a $ref loop)' : error instanceof Error ? error.message : String(error);
     throw new UsageError(`invalid JSON Schema ${sourceName}: ${reason}`, { cause: error });
+  }
+  // A $ref loop that consumes nothing ({"$ref": "#"}) recurses without end on any value: refused now, with the
+  // file's name, rather than found on the first body.
+  for (const probe of [null, {}, []]) {
+    try {
+      validate(probe);
+    } catch (error) {
+      if (error instanceof RangeError) throw new UsageError(`invalid JSON Schema ${sourceName}: it refers to itself without end (a $ref loop)`, { cause: error });
+      throw error;
+    }
   }
   const expression = `body matches schema ${sourceName}`;
   const expected = `valid against ${sourceName}`;
@@ -48,7 +58,14 @@ export function compileJsonSchema(schemaJson: unknown, sourceName: string): Sche
     if (value === undefined) {
       return { expression, ok: false, expected, actual: '(missing)', message: `body: expected to match schema ${sourceName}, but the body is not JSON` };
     }
-    if (validate(value)) return { expression, ok: true, expected, actual: 'valid' };
+    let valid: boolean;
+    try {
+      valid = validate(value) === true;
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return { expression, ok: false, expected, actual: '(not checked)', message: `body: the schema ${sourceName} recursed without end on this body (a $ref loop)` };
+    }
+    if (valid) return { expression, ok: true, expected, actual: 'valid' };
     const errors = (validate.errors ?? []).map(describeError);
     const shown = errors.slice(0, SHOWN_ERRORS).join('; ');
     const more = errors.length > SHOWN_ERRORS ? ` (+${errors.length - SHOWN_ERRORS} more)` : '';

@@ -6,6 +6,7 @@
  * `eq ne lt lte gt gte contains matches exists type count in`:
  * `42`, `{ gte: 1, lt: 10 }`, `{ exists: false }`, `{ count: { gte: 1 } }`.
  */
+import { Pattern } from './pattern.js';
 import { UsageError } from '../errors.js';
 import { assertNever } from '../util/assert-never.js';
 import type { Expectation, Operator, Subject } from './expression.js';
@@ -91,10 +92,10 @@ function compileCount(subject: Subject, value: unknown, where: string): Expectat
 }
 
 /** `"/^a/i"` is a regex literal; any other string is a pattern without flags. */
-function matcherRegex(value: unknown, where: string): RegExp {
+function matcherRegex(value: unknown, where: string): Pattern {
   if (typeof value !== 'string' || value === '') throw invalidMatcher(where, `"matches" needs a regular expression string, found ${show(value)}`);
   try {
-    return (isFlagLiteral(value) ? parseRegexLiteral(value) : undefined) ?? new RegExp(value);
+    return (isFlagLiteral(value) ? parseRegexLiteral(value) : undefined) ?? Pattern.compile(value);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw invalidMatcher(where, reason.replace(/^Invalid/, 'invalid'));
@@ -108,7 +109,7 @@ function isFlagLiteral(text: string): boolean {
 function expectation(subject: Subject, operator: Operator, value?: unknown): Expectation {
   const label = subjectLabel(subject);
   if (operator === 'exists' || operator === 'not exists') return { source: `${label} ${operator}`, subject, operator };
-  const shown = operator === 'type' || value instanceof RegExp ? String(value) : JSON.stringify(value);
+  const shown = operator === 'type' || value instanceof Pattern ? String(value) : JSON.stringify(value);
   return { source: `${label} ${operator} ${shown}`, subject, operator, value };
 }
 
@@ -161,7 +162,7 @@ function isOperatorKey(key: string): key is OperatorKey {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof RegExp);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Pattern);
 }
 
 function show(value: unknown): string {

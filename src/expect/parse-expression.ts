@@ -3,6 +3,7 @@
  * Everything is checked here, before any request is sent: the subject, the
  * operator, the JSONPath syntax, the regular expression and the value's shape.
  */
+import { Pattern } from './pattern.js';
 import { UsageError } from '../errors.js';
 import { assertNever } from '../util/assert-never.js';
 import type { Expectation, Operator, Subject } from './expression.js';
@@ -38,11 +39,11 @@ export function invalidExpectation(source: string, problem: string, hint?: strin
   return hint === undefined ? new UsageError(message) : new UsageError(message, { hint });
 }
 
-/** `/pattern/flags` to a RegExp; `undefined` when the text is not of that form. Throws SyntaxError on a bad pattern. */
-export function parseRegexLiteral(text: string): RegExp | undefined {
+/** `/pattern/flags` to a Pattern; `undefined` when the text is not of that form. Throws SyntaxError on a bad pattern. */
+export function parseRegexLiteral(text: string): Pattern | undefined {
   const match = /^\/(.*)\/([a-z]*)$/s.exec(text);
   if (match === null || match[1] === undefined || match[1] === '') return undefined;
-  return new RegExp(match[1], match[2]);
+  return Pattern.compile(match[1], match[2]);
 }
 
 /** A JSON literal, or the text itself when it is not valid JSON (a bare word). */
@@ -190,9 +191,9 @@ function parseOperand(operator: Operator, rest: string, source: string): unknown
   }
 }
 
-function regexOperand(text: string, source: string): RegExp {
+function regexOperand(text: string, source: string): Pattern {
   const hint = 'write the pattern between slashes, flags after: /^ab+c$/i';
-  let regex: RegExp | undefined;
+  let regex: Pattern | undefined;
   try {
     regex = parseRegexLiteral(text);
   } catch (error) {

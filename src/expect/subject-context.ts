@@ -13,6 +13,8 @@ export interface ResponseFacts {
   bodyText: string;
   /** The parsed body, or `undefined` when the body is not JSON. */
   json: unknown;
+  /** Why `json` is undefined for a JSON body (nested too deep to query), when that is the reason. */
+  jsonUnavailable?: string;
   /** Total time in milliseconds. */
   durationMs: number;
   sizeBytes: number;
@@ -44,13 +46,13 @@ export function resolveSubject(subject: Subject, facts: ResponseFacts): Resolved
     case 'header':
       return resolveHeader(subject.name, facts.headers);
     case 'jsonpath': {
-      if (facts.json === undefined) return NOT_JSON;
+      if (facts.json === undefined) return notJson(facts);
       const matches = queryJsonPath(compileJsonPath(subject.path), facts.json);
       if (matches.length === 0) return { found: false, reason: 'it does not exist' };
       return { found: true, value: matches.length === 1 ? matches[0] : matches };
     }
     case 'count': {
-      if (facts.json === undefined) return NOT_JSON;
+      if (facts.json === undefined) return notJson(facts);
       const matches = queryJsonPath(compileJsonPath(subject.path), facts.json);
       const only = matches.length === 1 ? matches[0] : undefined;
       return { found: true, value: Array.isArray(only) ? only.length : matches.length };
@@ -58,6 +60,10 @@ export function resolveSubject(subject: Subject, facts: ResponseFacts): Resolved
     default:
       return assertNever(subject);
   }
+}
+
+function notJson(facts: ResponseFacts): Resolved {
+  return facts.jsonUnavailable === undefined ? NOT_JSON : { found: false, reason: facts.jsonUnavailable };
 }
 
 function resolveHeader(name: string, headers: ResponseFacts['headers']): Resolved {

@@ -41,6 +41,7 @@ export const ResponseInfoSchema = z.object({
   headers: z.record(z.string(), HeaderValueSchema).describe('Lower-case names; repeated headers such as set-cookie are arrays.'),
   body: z.unknown().describe('Parsed JSON for a JSON content type, text for text, base64 for other content (see bodyEncoding); null when written to a file or empty.'),
   bodyEncoding: z.literal('base64').optional(),
+  bodyNote: z.string().optional().describe('Why the body is shown as it is, e.g. JSON nested too deep to parse into the document (it is then text).'),
   bodyFile: z.string().optional().describe('Where the body was written with -o.'),
   size: z.number().int().nonnegative().describe('Bytes of the body as received (before decompression).'),
 });

@@ -59,7 +59,12 @@ export interface RequestSpec {
   readonly insecure: boolean;
   /** PEM text of extra CA certificates (`--cacert`). */
   readonly ca: string | null;
+  /** The body limit, once decoded: always for a body kept in memory; for one only streamed (-o) when `limitsStreamed`. */
+  readonly maxBody: { readonly bytes: number; readonly limitsStreamed: boolean; readonly setting: string };
 }
+
+/** The default --max-body: a body kept in memory stops at 64 MiB once decoded. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** A header and where the user wrote it (named in a problem's message, e.g. `-H/--header`). */
 export type HeaderInput = readonly [name: string, value: string, source?: string];
@@ -77,6 +82,8 @@ export interface RequestInput {
   readonly maxRedirects: number;
   readonly insecure: boolean;
   readonly ca: string | null;
+  /** null: the default (64 MiB, in memory only); a number: that limit, for streamed bodies too. */
+  readonly maxBodyBytes: number | null;
 }
 
 /** How the user wrote each field, for messages (`URL`, `-X/--method`…), and a note such as "(after interpolation)". */
@@ -92,6 +99,8 @@ export interface InputLabels {
   readonly timeout: string;
   readonly connectTimeout: string;
   readonly maxRedirects: string;
+  /** How the body limit is set (`--max-body`, `maxBody`), named in the too-large message. */
+  readonly maxBody: string;
   readonly note?: string;
 }
 
@@ -140,6 +149,7 @@ export function createRequestSpec(input: RequestInput, labels: InputLabels): Req
     maxRedirects: input.maxRedirects,
     insecure: input.insecure,
     ca: input.ca,
+    maxBody: { bytes: input.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, limitsStreamed: input.maxBodyBytes !== null, setting: labels.maxBody },
   });
 }
 
@@ -159,6 +169,7 @@ export function withUrl(spec: RequestSpec, url: string): RequestSpec {
     maxRedirects: spec.maxRedirects,
     insecure: spec.insecure,
     ca: spec.ca,
+    maxBody: spec.maxBody,
   });
 }
 

@@ -51,7 +51,9 @@ export const PaginationInfoSchema = z.object({
   stopReason: z.string(),
 });
 
-export const SkipReasonSchema = z.enum(['skip', 'only', 'filter', 'bail']).describe('skip: true; another step has only: true; --filter; --bail after a failure.');
+export const SkipReasonSchema = z
+  .enum(['skip', 'only', 'filter', 'bail', 'interrupted'])
+  .describe('skip: true; another step has only: true; --filter; --bail after a failure; interrupted: the run was stopped (Ctrl-C, SIGTERM) before the step ran.');
 
 export const StepReportSchema = z.object({
   name: z.string(),

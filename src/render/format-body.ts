@@ -13,11 +13,17 @@ export function formatBody(response: ResponseInfo, display: BodyDisplay, c: Chal
   if (response.body === null || response.body === '') return c.dim('[empty body]');
   if (response.bodyEncoding === 'base64') {
     const bytes = Buffer.from(String(response.body), 'base64').length;
-    return c.dim(`[binary body: ${bytes} bytes; save it with -o FILE, or see it as base64 with --json]`);
+    const note = response.bodyNote === undefined ? '' : `; ${response.bodyNote}`;
+    return c.dim(`[binary body: ${bytes} bytes; save it with -o FILE, or see it as base64 with --json${note}]`);
   }
+  if (response.bodyNote !== undefined) return `${c.dim(`[${response.bodyNote}]`)}\n${cut(String(response.body), display, c)}`;
   const isJson = typeof response.body !== 'string' || isJsonContentType(response.headers['content-type']);
   const ndjson = typeof response.body === 'string' && isNdjsonContentType(response.headers['content-type']) ? prettyNdjson(response.body, c) : null;
-  const text = ndjson ?? (isJson ? colorJson(response.body, c) : String(response.body));
+  return cut(ndjson ?? (isJson ? colorJson(response.body, c) : String(response.body)), display, c);
+}
+
+/** A long body cut on a terminal, saying so. */
+function cut(text: string, display: BodyDisplay, c: ChalkInstance): string {
   if (display.maxLines === null) return text;
   const lines = text.split('\n');
   if (lines.length <= display.maxLines) return text;

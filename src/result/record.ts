@@ -53,8 +53,8 @@ export interface ResponseRecord {
 export type BodyRecord =
   | { readonly kind: 'none' }
   | { readonly kind: 'json'; readonly value: unknown }
-  | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'binary'; readonly base64: string; readonly bytes: number }
+  | { readonly kind: 'text'; readonly text: string; readonly note: string | null }
+  | { readonly kind: 'binary'; readonly base64: string; readonly bytes: number; readonly note: string | null }
   /** Streamed to a file (`-o`). */
   | { readonly kind: 'file'; readonly path: string };
 

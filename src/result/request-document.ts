@@ -77,10 +77,12 @@ function responseInfo(response: ResponseRecord): ResponseInfo {
       break;
     case 'text':
       info.body = body.text;
+      if (body.note !== null) info.bodyNote = body.note;
       break;
     case 'binary':
       info.body = body.base64;
       info.bodyEncoding = 'base64';
+      if (body.note !== null) info.bodyNote = body.note;
       break;
     case 'file':
       info.bodyFile = body.path;

@@ -25,6 +25,7 @@ export function readResponse(response: ResponseData, timings: Timings): ReadResp
       json: view.kind === 'json' ? view.value : undefined,
       durationMs: timings.total ?? 0,
       sizeBytes: response.size,
+      ...(view.kind === 'text' && view.note !== undefined ? { jsonUnavailable: view.note } : {}),
     },
   };
 }

@@ -205,9 +205,13 @@ function responseRecord(response: ResponseData, view: ReturnType<typeof readResp
   let body: BodyRecord | null = null;
   if (ctx.keepBody) {
     if (response.body === null && ctx.outputFile !== null) body = { kind: 'file', path: ctx.outputFile };
+    else if (response.undecoded.length > 0) {
+      const bytes = response.body ?? new Uint8Array();
+      body = { kind: 'binary', base64: Buffer.from(bytes).toString('base64'), bytes: bytes.length, note: `Content-Encoding ${response.undecoded.join(', ')}: apitest cannot decode it; the body is as received` };
+    }
     else if (view.kind === 'json') body = { kind: 'json', value: scrub(view.value) };
-    else if (view.kind === 'text') body = { kind: 'text', text: redactor.text(view.text) };
-    else if (view.kind === 'binary') body = { kind: 'binary', base64: Buffer.from(view.bytes).toString('base64'), bytes: view.bytes.length };
+    else if (view.kind === 'text') body = { kind: 'text', text: redactor.text(view.text), note: view.note ?? null };
+    else if (view.kind === 'binary') body = { kind: 'binary', base64: Buffer.from(view.bytes).toString('base64'), bytes: view.bytes.length, note: null };
     else body = { kind: 'none' };
   }
   return { status: response.status, statusText: response.statusText, httpVersion: response.httpVersion, headers, body, size: response.size };

@@ -48,6 +48,7 @@ export async function buildRequest(t: RequestTemplate, baseUrl: string | null, s
       maxRedirects: t.maxRedirects,
       insecure: t.insecure,
       ca: null,
+      maxBodyBytes: t.maxBodyBytes,
     },
     STEP_LABELS,
   );
@@ -66,6 +67,7 @@ const STEP_LABELS: InputLabels = {
   timeout: 'timeout',
   connectTimeout: 'timeout',
   maxRedirects: 'maxRedirects',
+  maxBody: 'maxBody',
   note: '(after interpolation)',
 };
 

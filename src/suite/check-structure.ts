@@ -78,3 +78,45 @@ function userKey(path: readonly PathKey[]): PathKey[] {
 function isMatcherPath(path: readonly PathKey[]): boolean {
   return path[0] === 'steps' && path[2] === 'expect' && typeof path[3] === 'string' && MATCHER_KEYS.has(path[3]);
 }
+
+/** Past this nesting in the text, the parsers are not even asked (they overflow their stack a few hundred deeper). */
+export const MAX_TEXT_DEPTH = 2 * MAX_DEPTH;
+
+/**
+ * Where the text of a suite file nests deeper than MAX_TEXT_DEPTH, counted before any parser runs: flow brackets
+ * (`[`, `{`) outside quotes, plus block levels (deeper indentation, `- ` items). An over-estimate is fine: a
+ * file that passes here is then checked exactly by `checkStructure`. Returns the 1-based line and column, or null.
+ */
+export function textTooDeep(text: string): { line: number; column: number } | null {
+  const indents: number[] = [];
+  let flow = 0;
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (flow === 0) {
+      const content = /^(\s*)(-\s+)*\S/.exec(line);
+      if (content === null || /^\s*#/.test(line)) continue;
+      const indent = content[1]?.length ?? 0;
+      while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent) indents.pop();
+      indents.push(indent);
+      const dashes = (line.slice(indent).match(/^(-\s+)+/)?.[0].match(/-/g) ?? []).length;
+      if (indents.length + dashes > MAX_TEXT_DEPTH) return { line: i + 1, column: indent + 1 };
+    }
+    let quote: string | null = null;
+    for (let j = 0; j < line.length; j++) {
+      const ch = line[j];
+      if (quote !== null) {
+        if (ch === '\\' && quote === '"') j++;
+        else if (ch === quote) quote = null;
+        continue;
+      }
+      if (ch === '#' && (j === 0 || /\s/.test(line[j - 1] ?? ''))) break;
+      if (ch === '"' || ch === "'") quote = ch;
+      else if (ch === '[' || ch === '{') {
+        flow++;
+        if (indents.length + flow > MAX_TEXT_DEPTH) return { line: i + 1, column: j + 1 };
+      } else if ((ch === ']' || ch === '}') && flow > 0) flow--;
+    }
+  }
+  return null;
+}

@@ -12,6 +12,7 @@ import type { PaginateOptions } from '../paginate/walk-options.js';
 import { DEFAULT_RETRY_ON, type RetryPolicy } from '../retry/backoff.js';
 import { HEADER_NAME } from '../model/header-syntax.js';
 import { METHOD_TOKEN } from '../model/request-spec.js';
+import { parseByteSize } from '../util/byte-size.js';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from '../util/duration.js';
 import { messageOf } from './compile-expect.js';
 import { hasTemplate } from './interpolate.js';
@@ -45,6 +46,8 @@ export interface RequestTemplate {
   readonly followRedirects: boolean;
   readonly maxRedirects: number;
   readonly insecure: boolean;
+  /** null: the default limit. */
+  readonly maxBodyBytes: number | null;
   readonly paginate: PaginateOptions | null;
 }
 
@@ -94,6 +97,7 @@ export function compileRequest(step: StepInput, defaults: DefaultsInput, path: r
     followRedirects: step.followRedirects ?? defaults.followRedirects ?? false,
     maxRedirects: step.maxRedirects ?? defaults.maxRedirects ?? 10,
     insecure: step.insecure ?? defaults.insecure ?? false,
+    maxBodyBytes: maxBodyOf(step.maxBody ?? defaults.maxBody, fromDefaults('maxBody'), problems),
     paginate: step.paginate === undefined ? null : paginateOptions(step.paginate, at('paginate'), problems),
   };
 }
@@ -127,6 +131,17 @@ function mergeByName<T>(base: Record<string, T | null> | undefined, over: Record
     }
   }
   return [...out.values()].filter((entry): entry is [string, T] => entry[1] !== null);
+}
+
+/** A byte size (512kb, 10mb, or a number of bytes). */
+function maxBodyOf(value: string | number | undefined, where: PathKey[], problems: RawProblem[]): number | null {
+  if (value === undefined) return null;
+  const bytes = typeof value === 'number' ? value : parseByteSize(value);
+  if (bytes === undefined || !(bytes > 0)) {
+    problems.push({ path: where, anchor: 'value', message: `invalid size ${JSON.stringify(value)} (use 512kb, 10mb, or a number of bytes)` });
+    return null;
+  }
+  return bytes;
 }
 
 /** A duration as every time budget reads it: a bare number is seconds (util/duration.ts). */

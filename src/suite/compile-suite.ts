@@ -18,6 +18,7 @@ import { scanTemplates, type Reference } from './interpolate.js';
 import type { PathKey, RawProblem } from './locate-issue.js';
 import { isSecretHeaderName } from './secrets.js';
 import type { StepInput, SuiteFile } from './suite-schema.js';
+import type { Pattern } from '../expect/pattern.js';
 
 
 export interface CompiledStep {
@@ -51,7 +52,7 @@ export interface CompileContext {
   displayDir: string;
   cliVars: ReadonlyMap<string, string>;
   env: Readonly<Record<string, string | undefined>>;
-  filter: RegExp | null;
+  filter: Pattern | null;
   schemaCache: SchemaCache;
 }
 

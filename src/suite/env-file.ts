@@ -22,7 +22,7 @@ export async function loadEnvFile(path: string, cwd: string): Promise<Record<str
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*/;
 
 export function parseEnvFile(text: string, name = '.env'): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
@@ -59,5 +59,9 @@ function closingQuote(text: string, quote: string): number {
 
 /** The environment seen by suites: the process environment, over the file's values. */
 export function mergeEnv(fileEnv: Record<string, string>, env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
-  return { ...fileEnv, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) };
+  // A null prototype: `{{ env.constructor }}` is an unset variable, not Object's constructor.
+  const merged = Object.create(null) as Record<string, string | undefined>;
+  for (const [name, value] of Object.entries(fileEnv)) merged[name] = value;
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) merged[name] = value;
+  return merged;
 }

@@ -143,7 +143,8 @@ function interpolateInside(value: unknown, scope: Scope, inside: WeakSet<object>
   if (Array.isArray(value)) {
     out = value.map((item) => interpolateInside(item, scope, inside, depth + 1));
   } else {
-    const record: Record<string, unknown> = {};
+    // Keys come from the suite file: a null prototype keeps `__proto__` and `constructor` plain keys.
+    const record = Object.create(null) as Record<string, unknown>;
     for (const [key, item] of Object.entries(value)) record[key] = interpolateInside(item, scope, inside, depth + 1);
     out = record;
   }

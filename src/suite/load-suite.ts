@@ -8,16 +8,17 @@ import { dirname } from 'node:path';
 import { CORE_SCHEMA, load as loadYamlFast } from 'js-yaml';
 import type { LineCounter as LineCounterType } from 'yaml';
 import type { SchemaCache } from './compile-expect.js';
-import { checkStructure, MAX_DEPTH } from './check-structure.js';
+import { checkStructure, MAX_DEPTH, textTooDeep } from './check-structure.js';
 import { asSuiteInput, compileSuite, type CompiledSuite, type SuiteInput } from './compile-suite.js';
 import { issuesToProblems, locatePath, formatKeyPath, type PathKey, type Problem, type RawProblem, type SourceMap } from './locate-issue.js';
 import { StepSchema, SuiteFileSchema } from './suite-schema.js';
 import { keepsTrick } from '../util/tricks.js';
+import type { Pattern } from '../expect/pattern.js';
 
 export interface LoadOptions {
   cliVars: ReadonlyMap<string, string>;
   env: Readonly<Record<string, string | undefined>>;
-  filter: RegExp | null;
+  filter: Pattern | null;
   schemaCache: SchemaCache;
 }
 
@@ -37,6 +38,11 @@ export async function loadSuite(file: string, absolutePath: string, options: Loa
 }
 
 export async function parseSuiteText(text: string, file: string, dir: string, options: LoadOptions): Promise<LoadResult> {
+  // Nesting the parsers could not survive is refused before they run.
+  const deep = textTooDeep(text);
+  if (deep !== null) {
+    return { ok: false, problems: [{ file, line: deep.line, column: deep.column, keyPath: '', message: `nested deeper than ${MAX_DEPTH} levels (a suite file may nest at most ${MAX_DEPTH})` }] };
+  }
   // JSON files take the fast path (JSON.parse); the yaml document, which gives positions, is built only
   // when there is a problem to point at. YAML files need it anyway: with the yaml package the document IS
   // the parse (yaml.parse() is parseDocument().toJS(); ranges are always computed), and the LineCounter
@@ -78,6 +84,9 @@ export async function parseSuiteText(text: string, file: string, dir: string, op
         ok: false,
         problems: doc.errors.map((error) => {
           const pos = lineCounter.linePos(error.pos[0]);
+          if (error.code === 'MULTIPLE_DOCS') {
+            return { file, line: pos.line, column: pos.col, keyPath: '', message: 'a suite file holds one YAML document; a second one starts here (put each suite in a file of its own)' };
+          }
           return { file, line: pos.line, column: pos.col, keyPath: '', message: `${/\.json$/i.test(file) ? 'JSON' : 'YAML'} syntax error: ${error.message}` };
         }),
       };

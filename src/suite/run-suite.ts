@@ -18,6 +18,8 @@ export interface SuiteRunOptions {
   cliVars: ReadonlyMap<string, string>;
   env: Readonly<Record<string, string | undefined>>;
   bail: BailState;
+  /** True once Ctrl-C or SIGTERM stopped the run: the steps not yet run are reported as not run. */
+  interrupted?: () => boolean;
   /**
    * What the file's report keeps of each step until the file is done (default: the whole record). The
    * steps of a file are held until it is reported: a run whose reporters need less keeps less.
@@ -25,7 +27,13 @@ export interface SuiteRunOptions {
   stepRecord?: (step: StepReport) => StepReport;
 }
 
-const SKIP_TEXT = { skip: 'it has skip: true', only: 'another step has only: true', filter: 'it does not match --filter', bail: '--bail stopped the run' } as const;
+const SKIP_TEXT = {
+  skip: 'it has skip: true',
+  only: 'another step has only: true',
+  filter: 'it does not match --filter',
+  bail: '--bail stopped the run',
+  interrupted: 'the run was interrupted',
+} as const;
 
 export async function runSuite(suite: CompiledSuite, options: SuiteRunOptions, deps: StepDeps): Promise<FileReport> {
   const started = deps.elapsed();
@@ -34,7 +42,7 @@ export async function runSuite(suite: CompiledSuite, options: SuiteRunOptions, d
   const steps: StepReport[] = [];
   let ok = true;
   for (const step of suite.steps) {
-    const skip = step.skip ?? (options.bail.stopped ? 'bail' : null);
+    const skip = step.skip ?? (options.bail.stopped ? 'bail' : options.interrupted?.() === true ? 'interrupted' : null);
     if (skip !== null) {
       scope.recordMissing(step.name, step.captures.map((c) => c.name), `the step was skipped: ${SKIP_TEXT[skip]}`);
       steps.push(keep(skippedStep(step, skip)));

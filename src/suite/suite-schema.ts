@@ -169,6 +169,7 @@ const RequestFields = {
   followRedirects: describe(z.optional(z.boolean()), 'Follow redirects (default false).'),
   maxRedirects: z.optional(int(z.gte(0), z.lte(1000))),
   insecure: describe(z.optional(z.boolean()), 'Do not verify TLS certificates.'),
+  maxBody: describe(z.optional(z.union([z.string(), z.number().check(z.int(), z.positive())])), 'Largest response body, once decoded: 512kb, 10mb, or a number of bytes. Default 64mb; a larger body fails the step (decode, EBODYTOOLARGE).'),
 };
 
 export const DefaultsSchema = strict(

@@ -18,7 +18,7 @@ import { systemClock, type Clock } from '../../src/util/clock.js';
 
 const TOKEN = 'tok_engine_test_0123456789';
 
-const LABELS = { url: 'url', method: 'method', headers: 'headers', bearer: 'bearer', basic: 'basic', apiKey: 'api key', apiKeyHeader: 'auth header', timeout: 'timeout', connectTimeout: 'connect timeout', maxRedirects: 'max redirects' };
+const LABELS = { url: 'url', method: 'method', headers: 'headers', bearer: 'bearer', basic: 'basic', apiKey: 'api key', apiKeyHeader: 'auth header', timeout: 'timeout', connectTimeout: 'connect timeout', maxRedirects: 'max redirects', maxBody: 'max body' };
 
 function spec(overrides: Partial<RequestInput> = {}): RequestSpec {
   return createRequestSpec({
@@ -33,6 +33,7 @@ function spec(overrides: Partial<RequestInput> = {}): RequestSpec {
     maxRedirects: 10,
     insecure: false,
     ca: null,
+    maxBodyBytes: null,
     ...overrides,
   }, LABELS);
 }

@@ -61,8 +61,8 @@ describe('parseExpectation: operators and values', () => {
     ['$.user == {"id": 1}', { operator: '==', value: { id: 1 } }],
     ['header content-type contains json', { operator: 'contains', value: 'json' }],
     ['header content-type contains application/json', { operator: 'contains', value: 'application/json' }],
-    ['$.email matches /@example\\.com$/', { operator: 'matches', value: /@example\.com$/ }],
-    ['$.name matches /^ann/i', { operator: 'matches', value: /^ann/i }],
+    ['$.email matches /@example\\.com$/', { operator: 'matches', value: '/@example\\.com$/' }],
+    ['$.name matches /^ann/i', { operator: 'matches', value: '/^ann/i' }],
     ['$.name exists', { operator: 'exists' }],
     ['$.deleted not exists', { operator: 'not exists' }],
     ['$.deleted NOT  EXISTS', { operator: 'not exists' }],
@@ -72,7 +72,7 @@ describe('parseExpectation: operators and values', () => {
     ['$.tags type null', { operator: 'type', value: 'null' }],
   ])('%s', (text, expected) => {
     const { subject: _subject, ...rest } = parsed(text);
-    expect(rest).toEqual(expected);
+    expect(JSON.parse(JSON.stringify(rest))).toEqual(expected);
   });
 });
 
@@ -93,8 +93,8 @@ describe('parseExpectation: bad expressions are usage errors', () => {
     ['count items == 1', /missing JSONPath after "count"/],
     ['status in 200', /"in" needs a JSON array, found "200"/],
     ['status in [200, 201', /"in" needs a JSON array, found "\[200, 201"/],
-    ['$.a matches /a(/', /invalid regular expression: \/a\(\/: Unterminated group/],
-    ['$.a matches /a/q', /invalid flags/i],
+    ['$.a matches /a(/', /invalid regular expression \/a\(\/: missing closing \)/],
+    ['$.a matches /a/q', /invalid regular expression flag "q" \(use i, m or s\)/],
     ['$.a matches abc', /"matches" needs a \/regex\/flags value, found "abc"/],
     ['$.a type integer', /unknown type "integer" \(use string, number, boolean, object, array, null\)/],
     ['$.a exists yes', /"exists" takes no value \(found "yes"\)/],

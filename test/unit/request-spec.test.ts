@@ -15,6 +15,7 @@ const LABELS: InputLabels = {
   timeout: '--timeout',
   connectTimeout: '--connect-timeout',
   maxRedirects: '--max-redirects',
+  maxBody: '--max-body',
 };
 
 function input(over: Partial<RequestInput> = {}): RequestInput {
@@ -30,6 +31,7 @@ function input(over: Partial<RequestInput> = {}): RequestInput {
     maxRedirects: 10,
     insecure: false,
     ca: null,
+    maxBodyBytes: null,
     ...over,
   };
 }

@@ -22,7 +22,7 @@ import { stepReport } from '../../src/result/step-report.js';
 
 const TOKEN = 'tok_0123456789abcdef_ab12';
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
-const LABELS = { url: 'url', method: 'method', headers: 'headers', bearer: 'bearer', basic: 'basic', apiKey: 'api key', apiKeyHeader: 'auth header', timeout: 'timeout', connectTimeout: 'connect timeout', maxRedirects: 'max redirects' };
+const LABELS = { url: 'url', method: 'method', headers: 'headers', bearer: 'bearer', basic: 'basic', apiKey: 'api key', apiKeyHeader: 'auth header', timeout: 'timeout', connectTimeout: 'connect timeout', maxRedirects: 'max redirects', maxBody: 'max body' };
 
 const spec: RequestSpec = createRequestSpec(
   {
@@ -37,6 +37,7 @@ const spec: RequestSpec = createRequestSpec(
     maxRedirects: 10,
     insecure: false,
     ca: null,
+    maxBodyBytes: null,
   },
   LABELS,
 );
@@ -53,6 +54,7 @@ function response(over: Partial<ResponseData> = {}): ResponseData {
     size: body.length,
     bodyFile: null,
     retryAfterSeconds: null,
+    undecoded: [],
     ...over,
   };
 }

@@ -16,6 +16,7 @@ const template = (over: Partial<RequestTemplate>): RequestTemplate => ({
   followRedirects: false,
   maxRedirects: 10,
   insecure: false,
+  maxBodyBytes: null,
   paginate: null,
   ...over,
 });

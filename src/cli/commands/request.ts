@@ -23,7 +23,7 @@ import { renderReceivedHead, renderSentRequest } from '../../render/verbose.js';
 import type { ExchangeRecord } from '../../result/record.js';
 import { requestDocument, usageDocument } from '../../result/request-document.js';
 import { NO_CHECKS, settleExchange, settleWalk, type CheckPlan, type SettleContext } from '../../result/settle.js';
-import { systemClock } from '../../util/clock.js';
+import { runClock } from '../run-clock.js';
 import { formatDuration } from '../../util/duration.js';
 import { firstHeaderValue } from '../../util/header-map.js';
 import { prepareOutputTarget, type OutputTarget } from '../../files/output-target.js';
@@ -61,6 +61,7 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
   }
 
   const transport = createGotTransport();
+  const clock = runClock(io);
   const spinner = view.spinner && view.format !== 'json' ? await (await import('../../render/spinner.js')).startSpinner(`${spec.method} ${redactor.url(spec.url)}`, io) : null;
   const note = (line: string): void => {
     if (spinner) spinner.text(line);
@@ -68,12 +69,13 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
   };
   const deps: EngineDeps = {
     transport,
-    clock: systemClock,
+    clock,
+    ...(io.interrupt === undefined ? {} : { signal: io.interrupt.signal }),
     random: Math.random,
-    limiter: retry.rate ? createTokenBucket(retry.rate, retry.burst, systemClock) : null,
+    limiter: retry.rate ? createTokenBucket(retry.rate, retry.burst, clock) : null,
     gate:
       plan.paginate && retry.respectRateLimit
-        ? createServerGate(systemClock, retry.policy.maxDelayMs, (w) => note(`rate limit reached: waiting ${formatDuration(w.waitMs)} before ${redactor.url(w.beforeUrl)}`))
+        ? createServerGate(clock, retry.policy.maxDelayMs, (w) => note(`rate limit reached: waiting ${formatDuration(w.waitMs)} before ${redactor.url(w.beforeUrl)}`))
         : null,
     ...bodySink(plan, io),
     keepStreamedBody: plan.checks.expect !== null,

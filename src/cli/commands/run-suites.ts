@@ -33,9 +33,10 @@ import { runFiles } from '../../suite/run-files.js';
 import { createSecretRegistry } from '../../suite/secrets.js';
 import { parseShard, selectShard, type Shard } from '../../suite/shard.js';
 import { prepareOutputTarget, writeOutputFile, type OutputTarget } from '../../files/output-target.js';
-import { systemClock } from '../../util/clock.js';
+import { runClock } from '../run-clock.js';
 import { formatDuration } from '../../util/duration.js';
 import { integerFlag, parseFlags } from '../parse/flag-schemas.js';
+import { Pattern } from '../../expect/pattern.js';
 
 /** The raw option values of `apitest run` (validated here). */
 export interface RawRunOptions {
@@ -68,7 +69,7 @@ interface RunOptions {
   concurrency: number;
   burst: number;
   shard: Shard | null;
-  filter: RegExp | null;
+  filter: Pattern | null;
   vars: Map<string, string>;
   rate: { count: number; perMs: number } | null;
 }
@@ -120,13 +121,15 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
   const rate = options.rate ?? strictestRate(suites);
 
   const transport = createGotTransport();
+  const clock = runClock(io);
   const engine: EngineDeps = {
     transport,
-    clock: systemClock,
+    clock,
+    ...(io.interrupt === undefined ? {} : { signal: io.interrupt.signal }),
     random: Math.random,
-    limiter: rate ? createTokenBucket(rate, options.burst, systemClock) : null,
+    limiter: rate ? createTokenBucket(rate, options.burst, clock) : null,
     gate: raw.respectRateLimit
-      ? createServerGate(systemClock, MAX_GATE_WAIT_MS, (wait) => {
+      ? createServerGate(clock, MAX_GATE_WAIT_MS, (wait) => {
           printDiagnostic(io, errTheme.c.dim(`apitest: rate limit: waiting ${formatDuration(wait.waitMs)} before ${secrets.redactor().url(wait.beforeUrl)} (the server said no requests remain)\n`));
         })
       : null,
@@ -154,6 +157,7 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
         cliVars: options.vars,
         env,
         bail: { enabled: raw.bail === true, stopped: false },
+        interrupted: () => io.interrupt?.signal.aborted === true,
         // Only the table on stdout: each file's steps are kept, until it is printed, as the table shows them.
         ...(retainSteps ? {} : { stepRecord: tableStep }),
       },
@@ -172,6 +176,13 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
     const text = await render(target.name, report, view, target.file === null ? theme : createTheme(0));
     if (target.file === null) printReport(io, text);
     else await writeOutputFile(target.file, text);
+  }
+  if (io.interrupt?.signal.aborted === true) {
+    const notRun = report.files.reduce((n, f) => n + f.steps.filter((s) => s.skipReason === 'interrupted').length, 0);
+    return {
+      exitCode: ExitCode.Interrupted,
+      error: { kind: 'interrupted', message: `interrupted: ${summary.passed + summary.failed} steps ran, ${notRun} not run${tally.failed > 0 ? ` (${tally.failed} failed)` : ''}`, hint: null, stack: null },
+    };
   }
   return exitWith(summary.failed > 0 ? ExitCode.Expectation : ExitCode.Ok);
 }
@@ -221,12 +232,12 @@ const FlagsSchema = z.object({
 async function parseRunOptions(raw: RawRunOptions, io: Io): Promise<RunOptions> {
   const flags = parseFlags(FlagsSchema, raw);
   const reporters = await parseReporters(raw.reporter, io);
-  let filter: RegExp | null = null;
+  let filter: Pattern | null = null;
   if (raw.filter !== undefined) {
     try {
-      filter = new RegExp(raw.filter);
+      filter = Pattern.compile(raw.filter);
     } catch (error) {
-      throw new UsageError(`--filter: invalid regular expression ${JSON.stringify(raw.filter)}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(`--filter: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   const vars = new Map<string, string>();

@@ -76,7 +76,7 @@ function checkedHeaders(headers: readonly HeaderInput[]): HeaderInput[] {
 
 /** `-H` pairs → a header map; a name given twice keeps both values (the schemes fold them). */
 function headerMapOf(pairs: readonly HeaderInput[]): HeaderMap {
-  const map: Record<string, string[]> = {};
+  const map = Object.create(null) as Record<string, string[]>;
   for (const [name, value] of pairs) {
     const key = name.toLowerCase();
     (map[key] ??= []).push(value);

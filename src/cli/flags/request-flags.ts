@@ -27,6 +27,7 @@ export interface RawRequestOptions {
   connectTimeout?: string;
   location?: boolean;
   maxRedirects?: string;
+  maxBody?: string;
   insecure?: boolean;
   cacert?: string;
 }
@@ -63,6 +64,7 @@ export function addRequestFlags(cmd: Command, opts: { withBody?: boolean } = {})
     .option('--connect-timeout <duration>', 'time allowed to connect: seconds, or 250ms, 5s')
     .option('-L, --location', 'follow redirects')
     .option('--max-redirects <n>', 'most redirects to follow with -L (default 10)')
+    .option('--max-body <size>', 'largest body, once decoded: 512kb, 10mb (default 64mb in memory; with -o, no limit unless given)')
     .option('-k, --insecure', 'do not verify TLS certificates (unsafe; prints a warning)')
     .option('--cacert <file>', 'PEM file of CA certificates to trust');
 }

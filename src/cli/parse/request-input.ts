@@ -24,6 +24,7 @@ import { parseHeaderFlags, parseHeadersJson } from './header-flags.js';
 import { fileNameOf, readDataArg, readFileArg } from './data-argument.js';
 import { DEFAULT_API_KEY_HEADER, type RawRequestOptions } from '../flags/request-flags.js';
 import { durationFlag, integerFlag, parseFlags } from './flag-schemas.js';
+import { parseByteSize } from '../../util/byte-size.js';
 
 const ScalarFlagsSchema = z.object({
   timeout: durationFlag('--timeout'),
@@ -88,6 +89,7 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
       maxRedirects: flags.maxRedirects,
       insecure: raw.insecure === true,
       ca,
+      maxBodyBytes: raw.maxBody === undefined ? null : parseMaxBody(raw.maxBody),
     },
     {
       url: 'URL',
@@ -100,8 +102,15 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
       timeout: '--timeout',
       connectTimeout: '--connect-timeout',
       maxRedirects: '--max-redirects',
+      maxBody: '--max-body',
     },
   );
+}
+
+function parseMaxBody(value: string): number {
+  const bytes = parseByteSize(value);
+  if (bytes === undefined || bytes <= 0) throw new UsageError(`--max-body: invalid size ${JSON.stringify(value)}`, { hint: 'use 512kb, 10mb, 1gb, or a number of bytes' });
+  return bytes;
 }
 
 function noUrl(raw: RawRequestOptions): UsageError {
