@@ -1,5 +1,7 @@
 // `npm run bench`: whole-process figures on loopback against the demo API (started with the real binary).
 // Every loop is bounded; the demo server is stopped at the end. Exits 1 when a target is missed.
+// Everything runs on process.execPath, the Node running the bench: a bare `node` inside npm scripts would be
+// node_modules/.bin/node, the Node 24 test binary (package.json's optionalDependencies).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -71,11 +73,11 @@ try {
   console.log(`apitest bench: ${RUNS} runs each, alternated, medians; demo API at ${demo.url}\n`);
 
   // 1. A single request, whole process: apitest --json vs a bare node:http script.
-  const single = await compare(['node', [bin, '--json', `${demo.url}/users/1`]], ['node', [join(root, 'scripts/bench/bare-get.mjs'), `${demo.url}/users/1`]]);
+  const single = await compare([process.execPath, [bin, '--json', `${demo.url}/users/1`]], [process.execPath, [join(root, 'scripts/bench/bare-get.mjs'), `${demo.url}/users/1`]]);
   const ratio = single.a / single.b;
   console.log(`single GET: apitest --json ${single.a.toFixed(1)} ms, bare node:http ${single.b.toFixed(1)} ms`);
   record('single request wall-time ratio', `${ratio.toFixed(2)}x`, '<= 1.5x (goal 1.2x)', ratio <= 1.5);
-  const version = await compare(['node', [bin, '--version']], ['node', ['-e', '0']]);
+  const version = await compare([process.execPath, [bin, '--version']], [process.execPath, ['-e', '0']]);
   console.log(`--version ${version.a.toFixed(1)} ms, bare node -e 0 ${version.b.toFixed(1)} ms\n`);
 
   // 2. -o keeps memory flat: peak RSS for a 10 MiB and a 1 GiB body streamed to a file.
@@ -97,9 +99,9 @@ try {
     Array.from({ length: n }, (_, i) => `  - name: get ${i + 1}\n    url: /users/1\n    expect:\n      status: 200\n      jsonpath: { "$.id": 1 }\n`).join('');
   await writeFile(join(work, 'suite-100.yaml'), suite(100));
   await writeFile(join(work, 'suite-1000.yaml'), suite(1000));
-  const probe = await run('node', [bin, 'run', join(work, 'suite-100.yaml')]);
+  const probe = await run(process.execPath, [bin, 'run', join(work, 'suite-100.yaml')]);
   if (probe.code === 0) {
-    const suiteTimes = await compare(['node', [bin, 'run', join(work, 'suite-100.yaml')]], ['node', [join(root, 'scripts/bench/bare-sequence.mjs'), demo.url, '100']]);
+    const suiteTimes = await compare([process.execPath, [bin, 'run', join(work, 'suite-100.yaml')]], [process.execPath, [join(root, 'scripts/bench/bare-sequence.mjs'), demo.url, '100']]);
     const suiteRatio = suiteTimes.a / suiteTimes.b;
     console.log(`100-step suite: apitest run ${suiteTimes.a.toFixed(1)} ms, bare keep-alive script ${suiteTimes.b.toFixed(1)} ms`);
     record('100-step suite wall-time ratio', `${suiteRatio.toFixed(2)}x`, '<= 2x', suiteRatio <= 2);

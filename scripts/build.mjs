@@ -1,5 +1,5 @@
 // Builds the CLI: src/ → dist/apitest.cjs, one CommonJS bundle made by esbuild, loaded by bin/apitest.js
-// through a V8 code cache (see bin/code-cache.js). Lazily imported modules (the table renderer, the suite
+// with a code cache (see bin/code-cache.js). Lazily imported modules (the table renderer, the suite
 // runner, the webhook server, ajv, yaml, ...) are wrapped by esbuild and evaluated only when first used, so
 // `--version` and a single request do not run code they do not need.
 import { build } from 'esbuild';
@@ -44,8 +44,9 @@ await build({
   logLevel: 'warning',
 });
 
-// A content id on the first line keys the code cache (bin/code-cache.js): an installed or copied package keeps
-// its cache valid whatever the files' times, and a changed bundle never meets an old cache.
+// A content id on the first line keys Node 20's code cache (bin/v8-code-cache.js): an installed or copied package
+// keeps its cache valid whatever the files' times, and a changed bundle never meets an old cache. (Node's own
+// compile cache, used on Node >= 22.1, checks the source itself.)
 {
   const { createHash } = await import('node:crypto');
   const { writeFile } = await import('node:fs/promises');
@@ -55,5 +56,5 @@ await build({
   await writeFile(file, `//apitest-build:${id}\n${code}`);
 }
 
-// Pre-build the V8 code cache for the commands most runs use (see scripts/warm-code-cache.mjs).
+// Pre-build the code cache (for the Node running the build) for the commands most runs use (see scripts/warm-code-cache.mjs).
 if (!without.has('code-cache-warmup')) await (await import('./warm-code-cache.mjs')).warmCodeCache(outFile);

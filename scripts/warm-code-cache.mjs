@@ -1,7 +1,9 @@
-// Writes dist/'s V8 code cache at build time: loads the bundle the way bin/apitest.js does, runs a few typical
-// commands in this one process against a throw-away local server (a JSON GET, the table report, a small suite),
-// then saves the cache, which then holds the compiled code of all of them. Best effort: on any problem the
-// cache is simply written by the first real run instead.
+// Writes dist/'s code cache at build time, for the Node that runs the build: loads the bundle the way
+// bin/apitest.js does, runs a few typical commands in this one process against a throw-away local server (a JSON
+// GET, the table report, a small suite), then saves the cache. On Node 20 (vm.Script, bin/v8-code-cache.js) it
+// then holds the compiled code of all of them; on Node >= 22.1 (bin/compile-cache.js) Node caches what it
+// compiled when it loaded the bundle. Best effort: on any problem the cache is simply written by the first
+// real run instead.
 import { createServer } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

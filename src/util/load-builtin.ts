@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 
 /**
  * Loads a Node built-in on first use, synchronously. Used for built-ins only some runs need (zlib for
- * compressed bodies, v8/vm for -o), so start-up does not pay for them. (A dynamic import() would not do: the
- * bundle runs as a vm.Script with a code cache, where import() has no loader.)
+ * compressed bodies, v8/vm for -o), so start-up does not pay for them. (A dynamic import() would not do: on
+ * Node 20 the bundle runs as a vm.Script with a code cache, where import() has no loader; bin/code-cache.js.)
  */
 const load = createRequire(import.meta.url);
 

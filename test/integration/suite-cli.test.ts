@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SuiteReportSchema, type SuiteReport } from '../../src/model/suite-report.js';
@@ -176,7 +176,9 @@ describe('apitest run: problems found before anything is sent', () => {
     const env = { BASE_URL: demo.url };
     // Through the test helper (`node -- bin/apitest.js`) and through the launcher itself (its shebang).
     const results = [await runCli(args, { env }), await new Promise<Run>((resolve) => {
-      execFile(bin, args, { cwd: root, env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      // The shebang's `env node` finds the Node under test first (inside npm scripts PATH would otherwise give node_modules/.bin/node).
+      const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
+      execFile(bin, args, { cwd: root, env: { ...process.env, PATH, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
       });
     })];
