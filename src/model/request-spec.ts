@@ -126,6 +126,7 @@ export function createRequestSpec(input: RequestInput, labels: InputLabels): Req
   }
   checkAuth(input.auth, labels, fail);
   refuseTwoSources(input, labels);
+  checkContentLength(input, fail);
   if (input.body.kind === 'form') {
     for (const field of input.body.fields) if (field.name === '') fail('form', 'a form field has an empty name');
   }
@@ -153,6 +154,27 @@ export function createRequestSpec(input: RequestInput, labels: InputLabels): Req
   });
 }
 
+/**
+ * A Content-Length the user wrote must say what is sent: a wrong one makes a GET wait out its timeout for
+ * bytes that never come, or leaves the rest of a POST's body to be read as the next request. apitest does not
+ * correct it silently; it refuses it, before anything is sent. A multipart body's length is computed by the
+ * client, so a Content-Length for it is refused too.
+ */
+function checkContentLength(input: RequestInput, fail: (label: string, problem: string, hint?: string) => never): void {
+  const given = input.headers.filter(([name]) => name.toLowerCase() === 'content-length');
+  if (given.length === 0) return;
+  const [, value, source] = given[0] as HeaderInput;
+  const label = source ?? 'headers';
+  const hint = 'leave Content-Length out: it is computed from the body';
+  if (given.length > 1) fail(label, 'Content-Length is given more than once', hint);
+  if (!/^\d{1,15}$/.test(value.trim())) fail(label, `Content-Length must be a number of bytes, got ${JSON.stringify(value)}`, hint);
+  const declared = Number(value.trim());
+  const body = input.body;
+  if (body.kind === 'form') fail(label, 'Content-Length cannot be given with -F form fields (the multipart body is measured when it is encoded)', hint);
+  const actual = body.kind === 'bytes' ? body.data.byteLength : 0;
+  if (declared !== actual) fail(label, `Content-Length: ${declared} contradicts the body, which is ${actual} byte${actual === 1 ? '' : 's'}`, hint);
+}
+
 /** The same request sent to another URL (the next page of a walk); the URL is checked like any other. */
 export function withUrl(spec: RequestSpec, url: string): RequestSpec {
   const problem = urlProblem(url);
@@ -176,6 +198,8 @@ export function withUrl(spec: RequestSpec, url: string): RequestSpec {
 /** Why a URL cannot be sent (the rule of every request), or null when it can: absolute, http or https, a host. */
 export function urlProblem(url: string): string | null {
   const shown = JSON.stringify(hidePassword(url));
+  // The WHATWG parser would silently drop tabs and newlines inside a URL: refuse control characters instead.
+  if (/[\u0000-\u001f\u007f]/.test(url)) return `URL ${shown} contains control characters (remove them, or URL-encode them)`;
   let parsed: URL;
   try {
     parsed = new URL(url);

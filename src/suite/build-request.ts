@@ -71,8 +71,13 @@ const STEP_LABELS: InputLabels = {
   note: '(after interpolation)',
 };
 
-/** `base` + `/path`: joined as text (keeping a base path such as /api/v1), unless the URL is absolute. */
-export function joinUrl(base: string | null, url: string): string {
+/**
+ * `base` + `/path`: joined as text (keeping a base path such as /api/v1), unless the URL is absolute. Blanks,
+ * tabs, CR and LF around either (a YAML block scalar's newline) are trimmed, as for a URL on the command line.
+ */
+export function joinUrl(rawBase: string | null, rawUrl: string): string {
+  const url = rawUrl.trim();
+  const base = rawBase === null ? null : rawBase.trim();
   if (HAS_SCHEME.test(url)) return url;
   if (base !== null) return `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
   if (url.startsWith('/')) throw new UsageError(`the URL ${JSON.stringify(url)} is relative, and the suite has no baseUrl`);

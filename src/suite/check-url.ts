@@ -14,7 +14,7 @@ const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 export function baseUrlProblem(baseUrl: string): string | null {
   // Steps' URLs are appended to baseUrl as text: a query or fragment there would swallow them.
   if (/[?#]/.test(baseUrl.replace(/\{\{.*?\}\}/gs, ''))) return `baseUrl ${JSON.stringify(baseUrl)} has a query or fragment (steps' URLs are appended to it; put query parameters in each step's query)`;
-  return hasTemplate(baseUrl) ? null : urlProblem(baseUrl);
+  return hasTemplate(baseUrl) ? null : urlProblem(baseUrl.trim());
 }
 
 /**
@@ -22,7 +22,8 @@ export function baseUrlProblem(baseUrl: string): string | null {
  * when a template leaves it to the run, or when the problem is reported elsewhere (a relative URL without
  * baseUrl, an invalid baseUrl).
  */
-export function stepUrlProblem(url: string, baseUrl: string | undefined): string | null {
+export function stepUrlProblem(rawUrl: string, baseUrl: string | undefined): string | null {
+  const url = rawUrl.trim();
   if (hasTemplate(url)) return null;
   if (HAS_SCHEME.test(url)) return urlProblem(url);
   if (baseUrl === undefined) {

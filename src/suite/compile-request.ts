@@ -207,6 +207,7 @@ function paginateOptions(input: PaginateInput, where: PathKey[], problems: RawPr
 }
 
 /** True when the URL is checked only after interpolation. */
-export function urlNeedsBase(url: string): boolean {
+export function urlNeedsBase(rawUrl: string): boolean {
+  const url = rawUrl.trim();
   return !hasTemplate(url) && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) && url.startsWith('/');
 }

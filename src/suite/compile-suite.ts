@@ -16,7 +16,7 @@ import { MAX_DEPTH } from './check-structure.js';
 import { baseUrlProblem, stepUrlProblem } from './check-url.js';
 import { scanTemplates, type Reference } from './interpolate.js';
 import type { PathKey, RawProblem } from './locate-issue.js';
-import { isSecretHeaderName } from './secrets.js';
+import { isCredentialName, isSecretHeaderName } from './secrets.js';
 import type { StepInput, SuiteFile } from './suite-schema.js';
 import type { Pattern } from '../expect/pattern.js';
 
@@ -224,7 +224,7 @@ class ReferenceChecker {
       const value = this.ctx.env[ref.name];
       if (value === undefined) {
         if (scope.runs) this.problems.push({ path, anchor: 'value', message: `environment variable ${ref.name} is not set (set it, or load it with --env-file)` });
-      } else if (scope.secret) {
+      } else if (scope.secret || isCredentialName(ref.name)) {
         this.secrets.add(value);
       }
       return;

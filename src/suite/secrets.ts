@@ -13,6 +13,13 @@ export function isSecretHeaderName(name: string): boolean {
   return SECRET_HEADER.test(name);
 }
 
+/** An environment variable whose name says it holds a credential: *TOKEN*, *SECRET*, *PASSWORD*, *KEY*, *AUTH*. */
+const CREDENTIAL_NAME = /token|secret|passw(?:or)?d|key|auth|credential/i;
+
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name);
+}
+
 export interface SecretRegistry {
   add(values: Iterable<string | SecretValue>): void;
   /** A redactor for the secrets known so far (rebuilt only when new ones arrived). */

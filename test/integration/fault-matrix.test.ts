@@ -3,7 +3,11 @@
  * --retry 1, and -o FILE over an existing file. Each row asserts the exit code, exactly one error line (no stack
  * trace), no temporary file left, and the previous content of the -o target intact when the run failed.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -11,12 +15,40 @@ import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { runCli } from '../helpers/run-cli.js';
 
 let server: FaultServer;
+/** A TLS server (self-signed certificate made by openssl), for plain HTTP sent to a TLS port. */
+let tlsServer: HttpsServer;
+let tlsUrl: string;
+/** A plain node:http server (which answers a TLS hello with 400 and closes), for https:// sent to a plain port. */
+let plainServer: HttpServer;
+let plainUrl: string;
 beforeAll(async () => {
+  plainServer = createHttpServer((_req, res) => res.end('plain'));
+  await new Promise<void>((resolve) => plainServer.listen(0, '127.0.0.1', resolve));
+  plainUrl = `https://127.0.0.1:${(plainServer.address() as AddressInfo).port}`;
   server = await startFaultServer();
+  const dir = mkdtempSync(join(tmpdir(), 'apitest-fault-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], {
+    stdio: 'ignore',
+    timeout: 15_000,
+  });
+  tlsServer = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('secure'));
+  await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+  tlsUrl = `http://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   await server.close();
+  plainServer.closeAllConnections();
+  await new Promise<void>((resolve) => plainServer.close(() => resolve()));
+  tlsServer.closeAllConnections();
+  await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
 });
+
+/** The URL of a row: the fault server's path, or the TLS mismatches in both directions. */
+function faultUrl(fault: string): string {
+  if (fault === 'http-to-tls-port') return `${tlsUrl}/x`;
+  if (fault === 'https-to-plain-port') return `${plainUrl}/x`;
+  return `${server.url}/${fault}`;
+}
 
 /** fault → expected exit code, and the error line's pattern when it fails. */
 const ROWS: Array<[string, number, RegExp | null, string[]]> = [
@@ -37,6 +69,8 @@ const ROWS: Array<[string, number, RegExp | null, string[]]> = [
   ['unknown-coding', 0, null, []],
   ['empty-gzip', 0, null, []],
   ['deep-json', 0, null, []],
+  ['http-to-tls-port', 3, /expects TLS \(use https:\/\/\)/, []],
+  ['https-to-plain-port', 3, /did not answer with TLS \(is it http:\/\/\?\)/, []],
 ];
 
 const MODES: Array<[string, string[]]> = [
@@ -52,7 +86,7 @@ describe.each(MODES)('mode %s', (mode, modeArgs) => {
     writeFileSync(out, 'previous content');
     // -o has no body limit unless given: the bomb row gives the same limit as the other modes.
     const oArgs = mode === '-o' ? ['-o', out, ...(fault === 'gzip-bomb' ? ['--max-body', '64mb'] : [])] : [];
-    const r = await runCli([`${server.url}/${fault}`, ...modeArgs, ...oArgs, ...extra], { timeoutMs: 30_000 });
+    const r = await runCli([faultUrl(fault), ...modeArgs, ...oArgs, ...extra], { timeoutMs: 30_000 });
     expect({ fault, mode, code: r.code }).toEqual({ fault, mode, code: exit });
     const errorLines = r.stderr.split('\n').filter((l) => l.startsWith('apitest: error:'));
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -16,9 +16,14 @@ describe('parseHeaderFlags (-H)', () => {
     expect(() => parseHeaderFlags([flag], '-H/--header')).toThrow(/^-H\/--header: expected "Name: value"/);
   });
 
-  test('a flag without colon is echoed only up to its first space (the rest may be a credential)', () => {
-    expect(() => parseHeaderFlags(['Authorization Bearer sk_live_123'], '-H/--header')).toThrow('got "Authorization …"');
+  test('a flag without colon is echoed only up to its first space and 20 characters; a credential name is masked after it', () => {
+    expect(() => parseHeaderFlags(['Authorization Bearer sk_live_123'], '-H/--header')).toThrow('got "Authorization****"');
     expect(() => parseHeaderFlags(['Authorization Bearer sk_live_123'], '-H/--header')).not.toThrow(/sk_live_123/);
+    expect(() => parseHeaderFlags(['AuthorizationSECRETVALUE'], '-H/--header')).toThrow('got "Authorization****"');
+    expect(() => parseHeaderFlags(['X-TokenSECRETVALUE'], '-H/--header')).toThrow('got "X-Token****"');
+    expect(() => parseHeaderFlags(['Accept application/json'], '-H/--header')).toThrow('got "Accept …"');
+    expect(() => parseHeaderFlags(['Accept-application/json-and-more'], '-H/--header')).toThrow('got "Accept-application/j …"');
+    expect(() => parseHeaderFlags(['Accept'], '-H/--header')).toThrow('got "Accept"');
   });
 });
 

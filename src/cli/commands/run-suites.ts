@@ -46,6 +46,7 @@ export interface RawRunOptions {
   concurrency: string;
   shard?: string;
   var: string[];
+  secret: string[];
   envFile?: string;
   rate?: string;
   burst: string;
@@ -71,6 +72,8 @@ interface RunOptions {
   shard: Shard | null;
   filter: Pattern | null;
   vars: Map<string, string>;
+  /** Values given with --secret: masked in every report. */
+  secretVars: string[];
   rate: { count: number; perMs: number } | null;
 }
 
@@ -115,7 +118,7 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
 
   const theme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env: io.env }));
   const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env: io.env }));
-  const secrets = createSecretRegistry(raw.showSecrets === true, suites.flatMap((s) => s.secrets));
+  const secrets = createSecretRegistry(raw.showSecrets === true, [...options.secretVars, ...suites.flatMap((s) => s.secrets)]);
   const view = { placeholderTimings: io.env.APITEST_PLACEHOLDER_TIMINGS === '1' };
   const tableOnStdout = options.reporters.some((r) => r.name === 'table' && r.file === null);
   const rate = options.rate ?? strictestRate(suites);
@@ -241,18 +244,24 @@ async function parseRunOptions(raw: RawRunOptions, io: Io): Promise<RunOptions> 
     }
   }
   const vars = new Map<string, string>();
-  for (const entry of raw.var) {
+  const secretVars: string[] = [];
+  const readVar = (entry: string, flag: string): void => {
     const eq = entry.indexOf('=');
     const name = eq === -1 ? entry : entry.slice(0, eq);
-    if (eq === -1 || !VARIABLE_NAME.test(name)) throw new UsageError(`--var: expected name=value, got ${JSON.stringify(entry)}`, { hint: 'e.g. --var userName=Ann' });
+    // The value of a --secret is never echoed, not even in this error.
+    const shown = flag === '--secret' ? JSON.stringify(eq === -1 ? name : `${name}=****`) : JSON.stringify(entry);
+    if (eq === -1 || !VARIABLE_NAME.test(name)) throw new UsageError(`${flag}: expected name=value, got ${shown}`, { hint: `e.g. ${flag} userName=Ann` });
     vars.set(name, entry.slice(eq + 1));
-  }
+    if (flag === '--secret') secretVars.push(entry.slice(eq + 1));
+  };
+  for (const entry of raw.var) readVar(entry, '--var');
+  for (const entry of raw.secret ?? []) readVar(entry, '--secret');
   let rate: RunOptions['rate'] = null;
   if (raw.rate !== undefined) {
     rate = parseRate(raw.rate) ?? null;
     if (rate === null) throw new UsageError(`--rate: invalid rate ${JSON.stringify(raw.rate)}`, { hint: 'write it as N/s, N/m or N/h, e.g. 10/s or 600/m' });
   }
-  return { reporters, concurrency: flags.concurrency, burst: flags.burst, shard: raw.shard === undefined ? null : parseShard(raw.shard), filter, vars, rate };
+  return { reporters, concurrency: flags.concurrency, burst: flags.burst, shard: raw.shard === undefined ? null : parseShard(raw.shard), filter, vars, secretVars, rate };
 }
 
 /** `name` (stdout) or `name:file`; at most one reporter on stdout; default: table on stdout. */

@@ -27,6 +27,7 @@ export function registerRunCommand(program: Command, io: Io, setResult: (result:
     .option('--concurrency <n>', 'suite files run in parallel (steps of a file always run in order)', '1')
     .option('--shard <i/n>', 'run only the i-th of n slices of the sorted suite files, e.g. 2/4')
     .option('--var <name=value>', 'set a variable for {{ name }}, over the suites\' vars (repeatable)', collect, [])
+    .option('--secret <name=value>', 'as --var, and the value is masked in every report (repeatable)', collect, [])
     .option('--env-file <file>', 'load environment variables from a dotenv file (variables already set win)')
     .option('--rate <N/s|N/m|N/h>', 'client-side limit on request starts across the whole run (default: the strictest defaults.rate of the suites)')
     .option('--burst <n>', 'requests --rate lets start at once', '1')

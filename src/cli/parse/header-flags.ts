@@ -39,8 +39,17 @@ export function hasHeader(headers: ReadonlyArray<readonly [string, ...unknown[]]
   return headers.some(([n]) => n.toLowerCase() === lower);
 }
 
-/** The first word of a malformed header flag: the rest may be a credential (`-H "Authorization Bearer …"`). */
-function preview(raw: string): string {
-  const word = /^\S*/.exec(raw)?.[0] ?? '';
+/** Credential header names (and names that say they hold one) a malformed flag may start with. */
+const CREDENTIAL_NAME = /^[^\s:]*?(?:proxy-authorization|authorization|set-cookie|cookie|token|secret|passw(?:or)?d|api-?key|key|auth)/i;
+const PREVIEW_LENGTH = 20;
+
+/**
+ * What a usage error may show of a malformed header flag: at most its first word and 20 characters, and only
+ * the name when it starts like a credential header (`-H "AuthorizationSECRET"`, `-H "X-Token abc"`).
+ */
+export function preview(raw: string): string {
+  const credential = CREDENTIAL_NAME.exec(raw);
+  if (credential !== null) return credential[0].length < raw.length ? `${credential[0].slice(0, PREVIEW_LENGTH)}****` : raw.slice(0, PREVIEW_LENGTH);
+  const word = (/^\S*/.exec(raw)?.[0] ?? '').slice(0, PREVIEW_LENGTH);
   return word.length < raw.length ? `${word} …` : raw;
 }

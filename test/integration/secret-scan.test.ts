@@ -1,0 +1,187 @@
+/**
+ * The secret scan: every credential kind a suite or a request can carry, through every reporter and output
+ * mode of the real binary, against the demo API (whose /echo answers with everything it received). The raw
+ * value of each credential must never appear in the report channel (stdout, stderr, report files) — while
+ * the server did receive it (so the scan cannot pass by sending nothing).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { withDemoServer } from '../helpers/demo.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const demo = withDemoServer();
+const dir = mkdtempSync(join(tmpdir(), 'apitest-secret-scan-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Distinctive values, one per credential kind; none is a substring of another. */
+const SECRETS = {
+  bearer: 'bearerQ7x9Vb2LmN4pR8sT1wZ',
+  basicPassword: 'basicPwK3d8Fh2Jq5Wn9Ys6',
+  apiKeyHeader: 'hdrKeyA1s2D3f4G5h6J7k8',
+  apiKeyQuery: 'qryKeyZ9x8C7v6B5n4M3l2',
+  envInQuery: 'envTokQueryP0o9I8u7Y6t5',
+  envInJson: 'envSecretJsonR4e3W2q1A0',
+  envInUrl: 'envAuthUrlM1n2B3v4C5x6',
+  secretVar: 'cliSecretVarL9k8J7h6G5',
+  secretHeader: 'sessHdrValU5i6O7p8A9s0',
+  captured: 'tok-captured-9d8c7b6a5f4e',
+} as const;
+const basicB64 = Buffer.from(`bob:${SECRETS.basicPassword}`).toString('base64');
+const FORBIDDEN = [...Object.values(SECRETS), basicB64];
+
+const ENV = {
+  ACCESS_TOKEN: SECRETS.bearer,
+  API_PASSWORD: SECRETS.basicPassword,
+  PARTNER_API_KEY: SECRETS.apiKeyHeader,
+  QUERY_KEY: SECRETS.apiKeyQuery,
+  SEARCH_TOKEN: SECRETS.envInQuery,
+  CLIENT_SECRET: SECRETS.envInJson,
+  TENANT_AUTH: SECRETS.envInUrl,
+  SESSION_PASSWORD: SECRETS.secretHeader,
+};
+
+/** Each step fails an expectation, so that every reporter shows the most it ever shows of a step. */
+function suiteText(baseUrl: string): string {
+  return `name: secret scan
+baseUrl: "${baseUrl}"
+steps:
+  - name: bearer from env
+    url: /echo
+    auth: { bearer: "{{ env.ACCESS_TOKEN }}" }
+    expect: { status: 201, jsonpath: { "$.headers.authorization": "nope" } }
+  - name: basic with an env password
+    url: /echo
+    auth: { basic: { user: bob, password: "{{ env.API_PASSWORD }}" } }
+    expect: { status: 201 }
+  - name: api key in a header
+    url: /echo
+    auth: { apiKey: "{{ env.PARTNER_API_KEY }}", header: X-Partner-Key }
+    expect: { status: 201, body: { contains: "nothing-like-this" } }
+  - name: api key in the query
+    url: /echo
+    auth: { apiKey: "{{ env.QUERY_KEY }}", query: api_key }
+    expect: { status: 201 }
+  - name: credential-named env values in query, json and url
+    method: POST
+    url: "/echo/{{ env.TENANT_AUTH }}"
+    query: { q: "{{ env.SEARCH_TOKEN }}" }
+    json: { clientSecret: "{{ env.CLIENT_SECRET }}" }
+    expect: { status: 201, jsonpath: { "$.json.clientSecret": "other" } }
+  - name: a --secret variable in a body
+    method: POST
+    url: /echo
+    body: "value={{ mySecret }}"
+    expect: { status: 201, body: { contains: "absent" } }
+  - name: a secret-looking header
+    url: /echo
+    headers: { X-Session-Password: "{{ env.SESSION_PASSWORD }}" }
+    expect: { status: 201 }
+  - name: login
+    method: POST
+    url: /echo
+    json: { token: "${SECRETS.captured}" }
+    capture: { token: $.json.token }
+  - name: captured token used as a credential
+    url: /echo
+    auth: { bearer: "{{ token }}" }
+    expect: { status: 201 }
+`;
+}
+
+function scan(where: string, text: string): void {
+  for (const secret of FORBIDDEN) {
+    if (text.includes(secret)) throw new Error(`${where} shows the secret ${secret}:\n${text.slice(Math.max(0, text.indexOf(secret) - 300), text.indexOf(secret) + 100)}`);
+  }
+}
+
+describe('secret scan: suites, every reporter', () => {
+  test('no credential value appears in stdout, stderr or any report file; the server received each', async () => {
+    const suite = join(dir, 'scan.yaml');
+    writeFileSync(suite, suiteText(demo.url));
+    const reports = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), tap: join(dir, 'r.tap') };
+    const result = await runCli(
+      ['run', suite, '--reporter', 'table', '--reporter', `json:${reports.json}`, '--reporter', `junit:${reports.junit}`, '--reporter', `tap:${reports.tap}`, '--secret', `mySecret=${SECRETS.secretVar}`],
+      { env: ENV, timeoutMs: 30_000 },
+    );
+    expect(result.code).toBe(1);
+    scan('stdout (table)', result.stdout);
+    scan('stderr', result.stderr);
+    for (const [name, file] of Object.entries(reports)) scan(`the ${name} report`, readFileSync(file, 'utf8'));
+
+    // The reports do show the steps (the scan is not vacuous) ...
+    const report = JSON.parse(readFileSync(reports.json, 'utf8'));
+    expect(report.files[0].steps).toHaveLength(9);
+    expect(readFileSync(reports.json, 'utf8')).toContain('****');
+    // ... and the server received every credential sent in a head (the bodies are checked with --show-secrets below).
+    const seen = JSON.stringify(demo.server.requests());
+    for (const secret of [SECRETS.bearer, basicB64, SECRETS.apiKeyHeader, SECRETS.apiKeyQuery, SECRETS.envInQuery, SECRETS.envInUrl, SECRETS.secretHeader, SECRETS.captured]) {
+      expect(seen).toContain(secret);
+    }
+  });
+
+  test('each reporter on stdout alone, and --show-secrets shows them', async () => {
+    const suite = join(dir, 'scan2.yaml');
+    writeFileSync(suite, suiteText(demo.url));
+    for (const reporter of ['json', 'junit', 'tap']) {
+      const result = await runCli(['run', suite, '--reporter', reporter, '--secret', `mySecret=${SECRETS.secretVar}`], { env: ENV, timeoutMs: 30_000 });
+      expect(result.code).toBe(1);
+      scan(`stdout (${reporter})`, result.stdout);
+      scan(`stderr (${reporter})`, result.stderr);
+    }
+    const shown = await runCli(['run', suite, '--reporter', 'json', '--show-secrets', '--secret', `mySecret=${SECRETS.secretVar}`], { env: ENV, timeoutMs: 30_000 });
+    expect(shown.stdout).toContain(SECRETS.envInJson);
+    expect(shown.stdout).toContain(SECRETS.secretVar);
+  });
+
+  test('a malformed --secret does not echo its value', async () => {
+    const result = await runCli(['run', join(dir, 'none.yaml'), '--secret', `bad name=${SECRETS.secretVar}`]);
+    expect(result.code).toBe(2);
+    scan('stderr', result.stderr);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('secret scan: single requests, every output mode', () => {
+  const credentialArgs: Array<[string, string[], Record<string, string>]> = [
+    ['--bearer', ['--bearer'], { ACCESS_TOKEN: SECRETS.bearer }],
+    ['-u', ['-u', `bob:${SECRETS.basicPassword}`], {}],
+    ['--api-key header', ['--api-key', SECRETS.apiKeyHeader], {}],
+    ['--api-key query', ['--api-key', SECRETS.apiKeyQuery, '--api-key-query', 'api_key'], {}],
+    ['-H Authorization', ['-H', `Authorization: Token ${SECRETS.secretHeader}`], {}],
+    ['URL userinfo', [], {}],
+  ];
+  const modes: Array<[string, string[]]> = [
+    ['table', []],
+    ['--json', ['--json']],
+    ['-v', ['-v']],
+    ['-v --json', ['-v', '--json']],
+    ['a failed expectation', ['--expect', '$.headers.authorization == "x"', '--json']],
+    ['an error status', ['--json']],
+  ];
+  test.each(credentialArgs)('%s: no mode shows it', async (_name, args, env) => {
+    for (const [mode, flags] of modes) {
+      const path = mode === 'an error status' ? '/status/401' : '/echo';
+      const url = _name === 'URL userinfo' ? demo.url.replace('http://', `http://bob:${SECRETS.basicPassword}@`) + path : demo.url + path;
+      const result = await runCli([url, ...args, ...flags], { env });
+      expect(result.code === 0 || result.code === 1 || result.code === 5).toBe(true);
+      scan(`${_name} / ${mode} stdout`, result.stdout);
+      scan(`${_name} / ${mode} stderr`, result.stderr);
+    }
+  });
+
+  test('-H without a colon shows at most the header name, masked when it is a credential header', async () => {
+    const secret = SECRETS.secretHeader;
+    for (const raw of [`Authorization${secret}`, `authorization ${secret}`, `X-Token${secret}`, `Cookie${secret}`]) {
+      const result = await runCli([`${demo.url}/echo`, '-H', raw]);
+      expect(result.code).toBe(2);
+      scan(`-H ${raw}`, result.stderr);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain('****');
+    }
+    const plain = await runCli([`${demo.url}/echo`, '-H', 'Accept-application/json-and-a-very-long-tail-of-text']);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('"Accept-application/j …"');
+  });
+});
