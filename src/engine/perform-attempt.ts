@@ -3,7 +3,7 @@ import { applyAuth, authHeaderNames } from '../auth/apply-auth.js';
 import { ConnectionError } from '../errors.js';
 import type { RequestSpec } from '../model/request-spec.js';
 import { isRedirect, redirectMethod, sameOrigin, withoutHeaders } from './redirect.js';
-import type { BodyTarget, ResponseHead, SendOptions, Transport, WireRequest } from './transport.js';
+import type { BodyTarget, ResponseHead, SendOptions, SendResult, Transport, WireRequest } from './transport.js';
 import type { Attempt, Redirect, SentRequest } from './types.js';
 import type { Clock } from '../util/clock.js';
 import { firstHeaderValue } from '../util/header-map.js';
@@ -25,6 +25,8 @@ export interface AttemptDeps {
   /** Told of each request as it went out, and of each response head (for `--verbose`). */
   onRequest?: (sent: SentRequest) => void;
   onResponse?: (head: ResponseHead) => void;
+  /** Told of every hop (each redirect, each attempt) with when it started (epoch ms): `--har`. */
+  onHop?: (startedAt: number, result: SendResult) => void;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
       if (deps.openBodySink === undefined || mayRetry(head.status)) return { kind: 'memory' };
       return { kind: 'stream', stream: deps.openBodySink(), keep: deps.keepStreamedBody === true };
     };
+    const hopStarted = deps.clock.now();
     const result = await deps.transport.send(
       wire,
       {
@@ -80,6 +83,7 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
       },
       chooseTarget,
     );
+    deps.onHop?.(hopStarted, result);
     if (result.sent && deps.onRequest) deps.onRequest(result.sent);
     if (result.kind === 'response' && deps.onResponse) deps.onResponse(result.head);
     if (result.kind === 'failure') {

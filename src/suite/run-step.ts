@@ -13,6 +13,7 @@ import { executeRequest, type EngineDeps } from '../engine/execute.js';
 import type { CaptureOutcome } from '../expect/capture.js';
 import { evaluateExpectation, type CheckResult } from '../expect/evaluate.js';
 import type { ResponseFacts } from '../expect/subject-context.js';
+import type { RequestSpec } from '../model/request-spec.js';
 import type { StepError, StepReport } from '../model/suite-report.js';
 import { runPaginated } from '../paginate/run-paginated.js';
 import type { ExchangeRecord } from '../result/record.js';
@@ -30,6 +31,10 @@ export interface StepDeps {
   secrets: SecretRegistry;
   /** Milliseconds from a monotonic clock, for step durations. */
   elapsed: () => number;
+  /** Told each step's request once it is built, before it is sent (`--print-curl`). */
+  onBuilt?: (stepName: string, spec: RequestSpec) => void;
+  /** `--har`: opens a page for a step and returns where its hops go. */
+  harPage?: (stepName: string) => NonNullable<EngineDeps['onHop']>;
 }
 
 export async function runStep(step: CompiledStep, baseUrl: string | null, scope: SuiteScope, deps: StepDeps): Promise<StepReport> {
@@ -45,6 +50,7 @@ export async function runStep(step: CompiledStep, baseUrl: string | null, scope:
     return unsentStepReport(step.name, stepError, deps.elapsed() - started);
   }
   deps.secrets.add(built.secrets);
+  deps.onBuilt?.(step.name, built.spec);
 
   let record: ExchangeRecord;
   try {
@@ -80,12 +86,15 @@ async function send(step: CompiledStep, built: BuiltRequest, scope: SuiteScope, 
     authHint: null,
   });
   const options = step.request.paginate;
+  // Only with --har: the step's own engine deps, whose hops go to the step's page (no copy otherwise).
+  const onHop = deps.harPage?.(step.name);
+  const engine: EngineDeps = onHop === undefined ? deps.engine : { ...deps.engine, onHop };
   if (options === null) {
-    const exchange = await executeRequest(built.spec, step.request.retry, deps.engine);
+    const exchange = await executeRequest(built.spec, step.request.retry, engine);
     return settleExchange(exchange, context());
   }
   const items: unknown[] = [];
-  const run = await runPaginated(built.spec, options, step.request.retry, deps.engine, {
+  const run = await runPaginated(built.spec, options, step.request.retry, engine, {
     onItems: (page) => {
       for (const item of page) items.push(item);
     },

@@ -100,9 +100,9 @@ describe('secret scan: suites, every reporter', () => {
   test('no credential value appears in stdout, stderr or any report file; the server received each', async () => {
     const suite = join(dir, 'scan.yaml');
     writeFileSync(suite, suiteText(demo.url));
-    const reports = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), tap: join(dir, 'r.tap') };
+    const reports = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), tap: join(dir, 'r.tap'), har: join(dir, 'r.har') };
     const result = await runCli(
-      ['run', suite, '--reporter', 'table', '--reporter', `json:${reports.json}`, '--reporter', `junit:${reports.junit}`, '--reporter', `tap:${reports.tap}`, '--secret', `mySecret=${SECRETS.secretVar}`],
+      ['run', suite, '--reporter', 'table', '--reporter', `json:${reports.json}`, '--reporter', `junit:${reports.junit}`, '--reporter', `tap:${reports.tap}`, '--har', reports.har, '--secret', `mySecret=${SECRETS.secretVar}`],
       { env: ENV, timeoutMs: 30_000 },
     );
     expect(result.code).toBe(1);
@@ -135,6 +135,19 @@ describe('secret scan: suites, every reporter', () => {
     expect(shown.stdout).toContain(SECRETS.secretVar);
   });
 
+  test('--print-curl lines on stderr: credentials as variables, other secrets scrubbed', async () => {
+    const suite = join(dir, 'scan3.yaml');
+    writeFileSync(suite, suiteText(demo.url));
+    const result = await runCli(['run', suite, '--print-curl', '--secret', `mySecret=${SECRETS.secretVar}`], { env: ENV, timeoutMs: 30_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('"Authorization: Bearer $ACCESS_TOKEN"');
+    // The login step's literal body is printed before its value is captured (and becomes a secret): a captured
+    // value is masked from the moment it is captured, so only the lines of later steps must not show it.
+    const afterLogin = result.stderr.slice(result.stderr.indexOf('# captured token used as a credential'));
+    scan('stderr (--print-curl)', result.stderr.replace(SECRETS.captured, ''));
+    scan('stderr after the capture (--print-curl)', afterLogin);
+  });
+
   test('a malformed --secret does not echo its value', async () => {
     const result = await runCli(['run', join(dir, 'none.yaml'), '--secret', `bad name=${SECRETS.secretVar}`]);
     expect(result.code).toBe(2);
@@ -159,15 +172,19 @@ describe('secret scan: single requests, every output mode', () => {
     ['-v --json', ['-v', '--json']],
     ['a failed expectation', ['--expect', '$.headers.authorization == "x"', '--json']],
     ['an error status', ['--json']],
+    ['--print-curl', ['--print-curl']],
+    ['--print-curl --dry-run', ['--print-curl', '--dry-run']],
   ];
   test.each(credentialArgs)('%s: no mode shows it', async (_name, args, env) => {
     for (const [mode, flags] of modes) {
       const path = mode === 'an error status' ? '/status/401' : '/echo';
       const url = _name === 'URL userinfo' ? demo.url.replace('http://', `http://bob:${SECRETS.basicPassword}@`) + path : demo.url + path;
-      const result = await runCli([url, ...args, ...flags], { env });
+      const har = join(dir, `scan-${modes.findIndex(([m]) => m === mode)}.har`);
+      const result = await runCli([url, ...args, ...flags, '--har', har], { env });
       expect(result.code === 0 || result.code === 1 || result.code === 5).toBe(true);
       scan(`${_name} / ${mode} stdout`, result.stdout);
       scan(`${_name} / ${mode} stderr`, result.stderr);
+      if (!flags.includes('--dry-run')) scan(`${_name} / ${mode} --har`, readFileSync(har, 'utf8'));
     }
   });
 

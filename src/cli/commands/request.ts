@@ -26,7 +26,8 @@ import { NO_CHECKS, settleExchange, settleWalk, type CheckPlan, type SettleConte
 import { runClock } from '../run-clock.js';
 import { formatDuration } from '../../util/duration.js';
 import { firstHeaderValue } from '../../util/header-map.js';
-import { prepareOutputTarget, type OutputTarget } from '../../files/output-target.js';
+import { prepareOutputTarget, writeOutputFile, type OutputTarget } from '../../files/output-target.js';
+import { VERSION } from '../version.js';
 import { failedWith, OK, type CommandResult } from '../command-result.js';
 import { wantsExpectations, type RawExpectOptions } from '../flags/expect-flags.js';
 import type { RawOutputOptions } from '../flags/output-flags.js';
@@ -45,6 +46,8 @@ interface Plan {
   spec: RequestSpec;
   retry: RetrySettings;
   output: OutputTarget | null;
+  /** `--har FILE`, checked before anything is sent. */
+  har: OutputTarget | null;
   paginate: PaginateOptions | null;
   checks: CheckPlan;
   redactor: Redactor;
@@ -55,6 +58,18 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
   const plan = await planRun(raw, io, prepared);
   const { view, spec, retry, redactor } = plan;
   const errTheme = createTheme(view.errColor);
+  if (raw.printCurl === true) {
+    const { curlCommand } = await import('../../render/curl-command.js');
+    const line = `${redactor.text(curlCommand(spec, { showSecrets: view.showSecrets, caFile: raw.cacert ?? null }))}\n`;
+    if (raw.dryRun === true) printReport(io, line);
+    else printDiagnostic(io, line);
+  }
+  if (raw.dryRun === true) {
+    await plan.output?.discard();
+    await plan.har?.discard();
+    if (raw.printCurl !== true) printDiagnostic(io, `apitest: note: --dry-run: the request is valid; nothing was sent (${spec.method} ${redactor.url(spec.url)})\n`);
+    return OK;
+  }
   if (spec.insecure) printDiagnostic(io, errTheme.c.yellow('apitest: warning: -k/--insecure: TLS certificates are not verified\n'));
   if (retry.policy.limit > 0 && !mayRetryMethod(spec, retry.policy)) {
     printDiagnostic(io, errTheme.c.yellow(`apitest: warning: --retry: a ${spec.method} is not retried (it is not idempotent); add an Idempotency-Key header, or --retry-all-methods, to allow it\n`));
@@ -88,12 +103,15 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
     onRetry: ({ attempt, delayMs, decision, failure }) =>
       note(`attempt ${attempt} failed (${failure}); retrying in ${formatDuration(delayMs)}${decision.source === 'retry-after' ? ' as Retry-After asks' : ''}`),
   };
+  const har = plan.har === null ? null : await harSink(plan.har, deps, `${spec.method} ${redactor.url(spec.url)}`, io);
   try {
     const record = plan.paginate ? await runWalk(plan, plan.paginate, deps, io, spinner) : await runOne(plan, deps, io, spinner);
+    await har?.write(redactor);
     return record.failure === null ? OK : failedWith(record.failure);
   } finally {
     spinner?.stop();
     transport.close();
+    await har?.discard();
   }
 }
 
@@ -106,7 +124,8 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
     const checks = await planChecks(raw, view, io.cwd);
     if (paginate && view.outputFile !== null) throw new UsageError('-o/--output cannot be used with --paginate', { hint: 'use --json or --ndjson and redirect stdout' });
     const output = view.outputFile === null ? null : await prepareOutputTarget(view.outputFile, io.cwd, '-o/--output');
-    return { view, spec, retry, output, paginate, checks, redactor: redactorFor(spec, view.showSecrets, prepared.secrets), authHint: prepared.authHint ?? null };
+    const har = raw.har === undefined ? null : await prepareOutputTarget(raw.har, io.cwd, '--har');
+    return { view, spec, retry, output, har, paginate, checks, redactor: redactorFor(spec, view.showSecrets, prepared.secrets), authHint: prepared.authHint ?? null };
   } catch (error) {
     if (error instanceof UsageError && view.format === 'json') printReport(io, `${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
     throw error;
@@ -274,4 +293,20 @@ async function planChecks(raw: Partial<RawExpectOptions>, view: OutputView, cwd:
   };
 }
 
-
+/** `--har FILE`: records every hop of the run through the engine's hook, and writes the log at the end. */
+async function harSink(target: OutputTarget, deps: EngineDeps, title: string, io: Io): Promise<{ write: (redactor: Redactor) => Promise<void>; discard: () => Promise<void> }> {
+  const { createHarRecorder, harLog } = await import('../../render/har.js');
+  const recorder = createHarRecorder();
+  const pageref = recorder.page(title, io.now());
+  deps.onHop = (startedAt, result) => recorder.add(pageref, startedAt, result);
+  let written = false;
+  return {
+    write: async (redactor) => {
+      written = true;
+      await writeOutputFile(target, `${JSON.stringify(harLog(recorder, redactor, VERSION), null, 2)}\n`);
+    },
+    discard: async () => {
+      if (!written) await target.discard();
+    },
+  };
+}

@@ -11,6 +11,9 @@ import { createGotTransport } from '../../engine/transport.js';
 import type { EngineDeps } from '../../engine/execute.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
+import { VERSION } from '../version.js';
+import type { RequestSpec } from '../../model/request-spec.js';
+import type { Redactor } from '../../redact/redactor.js';
 import { printDiagnostic, printReport } from '../../render/output.js';
 import { exitWith, type CommandResult } from '../command-result.js';
 import { parseRate } from '../../ratelimit/parse-rate.js';
@@ -52,6 +55,8 @@ export interface RawRunOptions {
   burst: string;
   respectRateLimit: boolean;
   showSecrets?: boolean;
+  printCurl?: boolean;
+  har?: string;
   color: boolean;
   debug?: boolean;
   passWithNoTests?: boolean;
@@ -74,6 +79,8 @@ interface RunOptions {
   vars: Map<string, string>;
   /** Values given with --secret: masked in every report. */
   secretVars: string[];
+  /** `--har FILE`, checked before the run. */
+  har: OutputTarget | null;
   rate: { count: number; perMs: number } | null;
 }
 
@@ -138,6 +145,15 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
       : null,
   };
   const retainSteps = options.reporters.some((r) => !(r.name === 'table' && r.file === null));
+  const curl = raw.printCurl === true ? await curlPrinter(io, raw.showSecrets === true, () => secrets.redactor()) : null;
+  const har = options.har === null ? null : (await import('../../render/har.js')).createHarRecorder();
+  const harPage =
+    har === null
+      ? null
+      : (name: string): NonNullable<EngineDeps['onHop']> => {
+          const id = har.page(name, io.now());
+          return (startedAt, result) => har.add(id, startedAt, result);
+        };
   const tally = { passed: 0, failed: 0, skipped: 0 };
   const printer = orderedPrinter((file, first) => {
     if (tableOnStdout) printReport(io, `${first ? '' : '\n'}${renderTableFile(file, view, theme)}`);
@@ -164,7 +180,7 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
         // Only the table on stdout: each file's steps are kept, until it is printed, as the table shows them.
         ...(retainSteps ? {} : { stepRecord: tableStep }),
       },
-      { engine, secrets, elapsed: () => performance.now() },
+      { engine, secrets, elapsed: () => performance.now(), ...(curl === null ? {} : { onBuilt: curl }), ...(harPage === null ? {} : { harPage }) },
       onFileDone,
     );
   } finally {
@@ -179,6 +195,10 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
     const text = await render(target.name, report, view, target.file === null ? theme : createTheme(0));
     if (target.file === null) printReport(io, text);
     else await writeOutputFile(target.file, text);
+  }
+  if (har !== null && options.har !== null) {
+    const { harLog } = await import('../../render/har.js');
+    await writeOutputFile(options.har, `${JSON.stringify(harLog(har, secrets.redactor(), VERSION), null, 2)}\n`);
   }
   if (io.interrupt?.signal.aborted === true) {
     const notRun = report.files.reduce((n, f) => n + f.steps.filter((s) => s.skipReason === 'interrupted').length, 0);
@@ -261,7 +281,7 @@ async function parseRunOptions(raw: RawRunOptions, io: Io): Promise<RunOptions> 
     rate = parseRate(raw.rate) ?? null;
     if (rate === null) throw new UsageError(`--rate: invalid rate ${JSON.stringify(raw.rate)}`, { hint: 'write it as N/s, N/m or N/h, e.g. 10/s or 600/m' });
   }
-  return { reporters, concurrency: flags.concurrency, burst: flags.burst, shard: raw.shard === undefined ? null : parseShard(raw.shard), filter, vars, secretVars, rate };
+  return { reporters, concurrency: flags.concurrency, burst: flags.burst, shard: raw.shard === undefined ? null : parseShard(raw.shard), filter, vars, secretVars, rate, har: raw.har === undefined ? null : await prepareOutputTarget(raw.har, io.cwd, '--har') };
 }
 
 /** `name` (stdout) or `name:file`; at most one reporter on stdout; default: table on stdout. */
@@ -290,4 +310,10 @@ async function parseReporters(values: readonly string[], io: Io): Promise<Report
     throw new UsageError(`--reporter: ${onStdout.map((r) => r.name).join(' and ')} both write to stdout`, { hint: 'send all but one to a file, e.g. --reporter junit:report.xml' });
   }
   return out;
+}
+
+/** `--print-curl`: each step's request as a curl line on stderr, any secret left in it scrubbed. */
+async function curlPrinter(io: Io, showSecrets: boolean, redactor: () => Redactor): Promise<(name: string, spec: RequestSpec) => void> {
+  const { curlCommand } = await import('../../render/curl-command.js');
+  return (name, spec) => printDiagnostic(io, `# ${redactor().text(name)}\n${redactor().text(curlCommand(spec, { showSecrets, caFile: null }))}\n`);
 }

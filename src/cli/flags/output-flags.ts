@@ -10,6 +10,9 @@ export interface RawOutputOptions {
   fail: boolean;
   showSecrets?: boolean;
   debug?: boolean;
+  printCurl?: boolean;
+  dryRun?: boolean;
+  har?: string;
 }
 
 export function addOutputFlags(cmd: Command): Command {
@@ -22,5 +25,8 @@ export function addOutputFlags(cmd: Command): Command {
     .option('--no-color', 'no colours (also off when stdout is not a TTY, or with NO_COLOR)')
     .option('--no-fail', 'exit 0 even when the status is >= 400')
     .option('--show-secrets', 'do not mask credentials in the report')
+    .option('--print-curl', 'print the same request as a curl command line (on stderr; on stdout with --dry-run); credentials as $VARIABLES unless --show-secrets')
+    .option('--dry-run', 'check the request and send nothing (with --print-curl: print it)')
+    .option('--har <file>', 'write every exchange (redirects, retries, pages) to a HAR 1.2 file')
     .option('--debug', 'print stack traces of internal errors');
 }

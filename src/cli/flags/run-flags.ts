@@ -33,6 +33,8 @@ export function registerRunCommand(program: Command, io: Io, setResult: (result:
     .option('--burst <n>', 'requests --rate lets start at once', '1')
     .option('--no-respect-rate-limit', 'do not wait when a response says no requests remain')
     .option('--show-secrets', 'do not mask credentials in the reports')
+    .option('--print-curl', "print each step's request as a curl command line on stderr before it is sent")
+    .option('--har <file>', 'write every exchange of the run to a HAR 1.2 file')
     .option('--no-color', 'no colours (also off when stdout is not a TTY, or with NO_COLOR)')
     .option('--pass-with-no-tests', 'exit 0 when --filter or only: selects no step (otherwise exit 2)')
     .option('--debug', 'print stack traces of internal errors')
