@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { withDemoServer } from '../helpers/demo.js';
 import { runCli } from '../helpers/run-cli.js';
 
