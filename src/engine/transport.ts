@@ -150,13 +150,21 @@ async function sendOnce(
     headers,
     ...(request.body === null ? {} : { body: request.body instanceof Uint8Array ? Buffer.from(request.body) : request.body, allowGetBody: true }),
     timeout: { request: options.timeoutMs, ...(options.connectTimeoutMs === null ? {} : { connect: options.connectTimeoutMs }) },
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.insecure || options.ca !== null ? { https: { rejectUnauthorized: !options.insecure, ...(options.ca === null ? {} : { certificateAuthority: options.ca }) } } : {}),
   });
 
   // In stream mode got only ends a request by itself for GET/HEAD or when a body is given; any other
   // method without a body (POST, PUT, PATCH, DELETE, OPTIONS…) would wait for a body that never comes.
   if (request.body === null && request.method !== 'GET' && request.method !== 'HEAD') stream.end();
+
+  // Ctrl-C / SIGTERM: our own listener, removed when this request ends (got's `signal` option left one listener
+  // per request on the run-wide signal, which kept every response of a long suite alive).
+  const signal = options.signal;
+  const onAbort = (): void => {
+    stream.destroy(new Error('interrupted'));
+  };
+  if (signal?.aborted === true) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
 
   let clientRequest: ClientRequest | null = null;
   stream.once('request', (req: ClientRequest) => {
@@ -247,6 +255,7 @@ async function sendOnce(
     }
     return { kind: 'failure', error: typed, sent: sent(), timings: timingsOf(marks) };
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     stream.destroy();
   }
 }

@@ -326,3 +326,25 @@ describe('executeRequest', () => {
     expect(scope.isDone()).toBe(true);
   });
 });
+
+describe('the run-wide interrupt signal', () => {
+  test('each request removes its abort listener when it ends (a long suite keeps no response alive through it)', async () => {
+    const { getEventListeners } = await import('node:events');
+    const controller = new AbortController();
+    const scope = nock('http://api.test').get('/items').times(5).reply(200, { ok: true }).get('/gone').replyWithError({ code: 'ECONNRESET', message: 'reset' });
+    const d = { ...deps(), signal: controller.signal };
+    for (let i = 0; i < 5; i++) expect(responseOf(await performAttempt(spec(), d, 0)).status).toBe(200);
+    expect((await performAttempt(spec({ url: 'http://api.test/gone' }), d, 0)).outcome.kind).toBe('failure');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    scope.done();
+  });
+
+  test('an abort stops the request in flight: kind interrupted', async () => {
+    const controller = new AbortController();
+    nock('http://api.test').get('/items').delay(1_500).reply(200, 'late');
+    setTimeout(() => controller.abort(), 100);
+    const attempt = await performAttempt(spec(), { ...deps(), signal: controller.signal }, 0);
+    expect(attempt.outcome.kind === 'failure' && attempt.outcome.error.kind).toBe('interrupted');
+    nock.abortPendingRequests();
+  });
+});
