@@ -44,6 +44,19 @@ await build({
   logLevel: 'warning',
 });
 
+// re2js (regular expressions, src/util/load-re2.ts) as its own file, loaded only by the runs that match a pattern.
+await build({
+  entryPoints: [fileURLToPath(new URL('../node_modules/re2js/build/index.cjs', import.meta.url))],
+  outfile: `${outDir}/re2.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 // A content id on the first line keys Node 20's code cache (bin/v8-code-cache.js): an installed or copied package
 // keeps its cache valid whatever the files' times, and a changed bundle never meets an old cache. (Node's own
 // compile cache, used on Node >= 22.1, checks the source itself.)

@@ -5,9 +5,17 @@
  * no backreferences; a pattern that uses them is refused with that reason. Flags: i, m, s (g, y and u change
  * nothing for a test and are accepted).
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { loadRe2 } from '../util/load-re2.js';
 
-const FLAGS: Readonly<Record<string, number>> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, g: 0, y: 0, u: 0 };
+const FLAG_NAMES: ReadonlyMap<string, 'CASE_INSENSITIVE' | 'MULTILINE' | 'DOTALL' | null> = new Map([
+  ['i', 'CASE_INSENSITIVE'],
+  ['m', 'MULTILINE'],
+  ['s', 'DOTALL'],
+  ['g', null],
+  ['y', null],
+  ['u', null],
+]);
 
 export class Pattern {
   private constructor(
@@ -18,14 +26,15 @@ export class Pattern {
 
   /** Throws a SyntaxError that says what is wrong with the pattern. */
   static compile(source: string, flags = ''): Pattern {
+    const { RE2JS: engine } = loadRe2();
     let bits = 0;
     for (const flag of flags) {
-      const bit = FLAGS[flag];
-      if (bit === undefined) throw new SyntaxError(`invalid regular expression flag "${flag}" (use i, m or s)`);
-      bits |= bit;
+      const name = FLAG_NAMES.get(flag);
+      if (name === undefined) throw new SyntaxError(`invalid regular expression flag "${flag}" (use i, m or s)`);
+      if (name !== null) bits |= engine[name];
     }
     try {
-      return new Pattern(source, flags, RE2JS.compile(source, bits));
+      return new Pattern(source, flags, engine.compile(source, bits));
     } catch (error) {
       const reason = error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error);
       const unsupported = /\(\?[=!<]|\\[1-9]/.test(source) ? ' (lookaround and backreferences are not supported: patterns run in linear time)' : '';

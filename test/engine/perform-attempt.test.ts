@@ -3,6 +3,7 @@
  * (nock 14 intercepts got 14 on Node 20: got uses http.request, which nock's interceptor patches).
  * Every test ends with scope.isDone(), so an expected request that never happened fails the test.
  */
+import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
@@ -329,7 +330,7 @@ describe('executeRequest', () => {
 
 describe('the run-wide interrupt signal', () => {
   test('each request removes its abort listener when it ends (a long suite keeps no response alive through it)', async () => {
-    const { getEventListeners } = await import('node:events');
+    const { getEventListeners } = EventEmitter;
     const controller = new AbortController();
     const scope = nock('http://api.test').get('/items').times(5).reply(200, { ok: true }).get('/gone').replyWithError({ code: 'ECONNRESET', message: 'reset' });
     const d = { ...deps(), signal: controller.signal };
