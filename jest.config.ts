@@ -10,6 +10,9 @@ const config: Config = {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 20000,
+  // One temporary directory per run, removed at its end (test/setup/temp-root.cjs).
+  globalSetup: '<rootDir>/test/setup/temp-root.cjs',
+  globalTeardown: '<rootDir>/test/setup/temp-root-teardown.cjs',
 };
 
 export default config;
