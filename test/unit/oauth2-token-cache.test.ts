@@ -1,5 +1,5 @@
 /** The token cache files: where they are, their modes, atomic writes, and the directories and files refused. */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -47,6 +47,14 @@ describe('openTokenCache', () => {
     mkdirSync(open, { recursive: true });
     chmodSync(open, 0o777);
     await expect(openTokenCache(open)).rejects.toBeInstanceOf(TokenCacheError);
+  });
+
+  // Only root can give a directory to another user.
+  (process.getuid?.() === 0 ? test : test.skip)('a directory of another user is refused', async () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chownSync(dir, 65534, 65534);
+    await expect(openTokenCache(dir)).rejects.toThrow(/belongs to another user/);
   });
 
   test('a directory others can read is made 0700', async () => {
