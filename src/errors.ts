@@ -58,6 +58,12 @@ export const ERROR_KINDS = {
     meaning: 'the body or a report could not be written (disk full, a device that refuses data); the previous content of a file is kept',
     reportedBy: ['request'],
   },
+  token: {
+    exitCode: ExitCode.Connection,
+    defaultHint: null,
+    meaning: 'the OAuth2 token endpoint answered without a usable access token (not JSON, no access_token, not a bearer token); the request was not sent',
+    reportedBy: ['request', 'step'],
+  },
   timeout: { exitCode: ExitCode.Timeout, defaultHint: null, meaning: 'no response in time', reportedBy: ['request', 'step'] },
   http: { exitCode: ExitCode.Http, defaultHint: null, meaning: 'the server answered with a status >= 400', reportedBy: ['request', 'step'] },
   interrupted: {
@@ -130,6 +136,11 @@ export class ConnectionError extends ApitestError {
 
 export class TlsError extends ApitestError {
   readonly kind = 'tls' as const;
+}
+
+/** The OAuth2 token endpoint answered, but not with a usable access token. */
+export class TokenError extends ApitestError {
+  readonly kind = 'token' as const;
 }
 
 export class TimeoutError extends ApitestError {

@@ -16,6 +16,8 @@ export function applyAuth(auth: AuthSpec, url: string, headers: ReadonlyArray<re
   let target = url;
   const { authorization, apiKey } = auth;
   if (authorization !== null) {
+    // An OAuth2 request is sent only once the engine has put its access token in (as bearer): a bug otherwise.
+    if (authorization.kind === 'oauth2') throw new Error('an OAuth2 request reached the wire without its access token');
     const value =
       authorization.kind === 'bearer'
         ? `Bearer ${authorization.token.reveal()}`
@@ -44,6 +46,16 @@ export function authSecrets(auth: AuthSpec): SecretValue[] {
     // The tail of base64(user:password) is the password's: its mask keeps none.
     out.push({ value: Buffer.from(`${authorization.user}:${authorization.password.reveal()}`, 'utf8').toString('base64'), keepTail: false });
   }
+  if (authorization?.kind === 'oauth2') {
+    // The access token (and a rotated refresh token) are learnt when they arrive (engine/oauth2/).
+    const { clientSecret, refreshToken } = authorization.oauth2;
+    if (clientSecret !== null) {
+      out.push({ value: clientSecret.reveal(), keepTail: true });
+      // HTTP Basic client authentication: base64(form-encoded id:secret), whose tail would be the secret's.
+      out.push({ value: Buffer.from(`${formEncode(authorization.oauth2.clientId)}:${formEncode(clientSecret.reveal())}`, 'utf8').toString('base64'), keepTail: false });
+    }
+    if (refreshToken !== null) out.push({ value: refreshToken.reveal(), keepTail: true });
+  }
   if (apiKey !== null) out.push({ value: apiKey.key.reveal(), keepTail: true });
   return out;
 }
@@ -54,4 +66,12 @@ export function authHeaderNames(auth: AuthSpec): string[] {
   if (auth.authorization !== null) out.push('authorization');
   if (auth.apiKey !== null && auth.apiKey.query === null) out.push(auth.apiKey.header.toLowerCase());
   return out;
+}
+
+/**
+ * `application/x-www-form-urlencoded` encoding of one value (WHATWG URLSearchParams: space as `+`), as RFC 6749
+ * §2.3.1 asks for the client id and secret before they are put in HTTP Basic credentials.
+ */
+export function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
 }

@@ -6,6 +6,8 @@ import { printDiagnostic, printErrorLine, printReport } from '../render/output.j
 import { exitWith, OK, resultOfError, type CommandResult } from './command-result.js';
 import { addOutputFlags } from './flags/output-flags.js';
 import { addRequestFlags } from './flags/request-flags.js';
+import { addOAuth2Flags } from './flags/oauth2-flags.js';
+import { AUTH_DESCRIPTION, registerAuthCommand } from './flags/auth-flags.js';
 import { addRetryFlags } from './flags/retry-flags.js';
 import { addExpectFlags } from './flags/expect-flags.js';
 import { addPaginateFlags, PAGINATION_STYLES } from './flags/paginate-flags.js';
@@ -22,6 +24,7 @@ Examples:
   $ apitest -X POST localhost:3000/users -d '{"name":"Ann"}'
   $ apitest localhost:3000/search -q term=api -q page=2 -H 'Accept: application/json'
   $ apitest localhost:3000/me --bearer "$TOKEN"        (or --bearer with $ACCESS_TOKEN set)
+  $ apitest localhost:3000/oauth/me --oauth2-token-url localhost:3000/oauth/token --oauth2-client-id demo-client --oauth2-client-secret
   $ apitest localhost:3000/files -F file=@report.pdf -F note=hello
   $ apitest localhost:3000/big -o big.bin
   $ apitest localhost:3000/flaky --retry 3 --retry-delay 200ms
@@ -38,13 +41,14 @@ const USAGE = `Usage: apitest [options] <url>        one request: status, header
        apitest <METHOD> <url> [options]  the same, method first (apitest POST localhost:3000/users -d @u.json)
        apitest run <suites...>           run suite files
        apitest webhook <command>         sign, send, verify, listen
+       apitest auth <token|clear>        OAuth2 tokens and their cache
        apitest demo-server               the sample API
        apitest help [command]            all options of a command
 
 Try: apitest localhost:3000/users --json
 `;
 
-const COMMANDS = ['run', 'webhook', 'demo-server', 'help'];
+const COMMANDS = ['run', 'webhook', 'auth', 'demo-server', 'help'];
 const METHODS = /^(GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|QUERY)$/;
 
 /** Where the docs of the installed package are (they ship in it). */
@@ -109,6 +113,7 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
     .argument('[url]', 'the URL to request (http:// is assumed without a scheme)')
     .addHelpText('after', EXAMPLES);
   addRequestFlags(program);
+  addOAuth2Flags(program);
   addRetryFlags(program);
   addPaginateFlags(program);
   addExpectFlags(program);
@@ -153,6 +158,8 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   else program.command('run [options] <suites...>').description(RUN_DESCRIPTION);
   if (argv.includes('webhook')) registerWebhookCommand(program, io, setResult);
   else program.command('webhook [command]').description(WEBHOOK_DESCRIPTION);
+  if (argv.includes('auth')) registerAuthCommand(program, io, setResult);
+  else program.command('auth [command]').description(AUTH_DESCRIPTION);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -2,6 +2,7 @@ import type { Route } from './router.js';
 import { basicRoutes } from './routes-basic.js';
 import { contentRoutes } from './routes-content.js';
 import { cursorRoutes } from './routes-cursor.js';
+import { oauthRoutes } from './routes-oauth.js';
 import { paginationRoutes } from './routes-pagination.js';
 import { rateLimitRoutes } from './routes-ratelimit.js';
 import { resilienceRoutes } from './routes-resilience.js';
@@ -19,5 +20,6 @@ export function demoRoutes(): Route[] {
     ...rateLimitRoutes(),
     ...resilienceRoutes(),
     ...webhookRoutes(),
+    ...oauthRoutes(),
   ];
 }

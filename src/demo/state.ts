@@ -1,5 +1,6 @@
 import { FixedWindowLimiter } from './fixed-window.js';
 import { KeyedMap } from './keyed-map.js';
+import { OAuthStore } from './oauth-store.js';
 import { RequestLog } from './request-log.js';
 import { UsersStore } from './users-store.js';
 import { WebhookStore } from './webhook-store.js';
@@ -20,6 +21,8 @@ export interface DemoState {
   /** `/flaky` attempt counters per client key. */
   readonly flaky: KeyedMap<number>;
   readonly throttled: KeyedMap<ThrottleState>;
+  /** The OAuth2 token endpoint's tokens and counters. */
+  readonly oauth: OAuthStore;
   /** Pending timers (e.g. `/delay`), cleared when the server closes. */
   readonly timers: Set<NodeJS.Timeout>;
 }
@@ -32,6 +35,7 @@ export function createDemoState(): DemoState {
     windows: new FixedWindowLimiter(),
     flaky: new KeyedMap<number>(),
     throttled: new KeyedMap<ThrottleState>(),
+    oauth: new OAuthStore(),
     timers: new Set(),
   };
 }

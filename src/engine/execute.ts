@@ -6,6 +6,7 @@ import type { RequestSpec } from '../model/request-spec.js';
 import { performAttempt, type AttemptDeps } from './perform-attempt.js';
 import { EMPTY_TIMINGS, type Attempt, type Exchange } from './types.js';
 import { InterruptedError } from '../errors.js';
+import type { TokenProvider, TokenSource } from './oauth2/token-provider.js';
 
 export interface EngineDeps extends AttemptDeps {
   random: () => number;
@@ -17,6 +18,10 @@ export interface EngineDeps extends AttemptDeps {
   signal?: AbortSignal;
   /** Told before each retry is slept. */
   onRetry?: (info: { attempt: number; delayMs: number; decision: RetryDecision & { retry: true }; failure: string }) => void;
+  /** OAuth2 access tokens (engine/oauth2/), for requests whose auth is `oauth2`; set by the command when one is. */
+  tokens?: TokenProvider;
+  /** Told when the API answered 401 to a token that was not new: one new token is got and the request tried again. */
+  onTokenRefused?: (source: TokenSource) => void;
 }
 
 export interface ExecutedExchange extends Exchange {
@@ -30,6 +35,12 @@ export interface ExecutedExchange extends Exchange {
  * tell the gate what the response said → decide whether to retry (pure `decideRetry`).
  */
 export async function executeRequest(spec: RequestSpec, policy: RetryPolicy, deps: EngineDeps): Promise<ExecutedExchange> {
+  const authorization = spec.auth.authorization;
+  if (authorization?.kind === 'oauth2') {
+    // Loaded only for an OAuth2 request: a plain request does not pay for it.
+    const { executeWithToken } = await import('./oauth2/execute-with-token.js');
+    return executeWithToken(spec, authorization.oauth2, policy, deps, executeRequest);
+  }
   const attempts: Attempt[] = [];
   const hasIdempotencyKey = spec.headers.some(([n]) => n.toLowerCase() === 'idempotency-key');
   let delayMs = 0;

@@ -7,6 +7,7 @@
 import { UsageError } from '../errors.js';
 import type { Secret } from '../redact/secret.js';
 import { HEADER_NAME, headerProblem, headerValueProblem } from './header-syntax.js';
+import { OAUTH2_FLAG_LABELS, oauth2Problem, type OAuth2Labels, type OAuth2Spec } from './oauth2-spec.js';
 
 /** RFC 9110 `token`: the characters a method name may use. */
 export const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -15,8 +16,14 @@ export const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 export const MAX_REDIRECTS = 1000;
 
-/** What goes in the Authorization header. */
-export type AuthorizationSpec = { readonly kind: 'bearer'; readonly token: Secret } | { readonly kind: 'basic'; readonly user: string; readonly password: Secret };
+/**
+ * What goes in the Authorization header. `oauth2`: a bearer token the engine obtains from the token endpoint
+ * before sending (engine/oauth2/), then sends as `bearer`.
+ */
+export type AuthorizationSpec =
+  | { readonly kind: 'bearer'; readonly token: Secret }
+  | { readonly kind: 'basic'; readonly user: string; readonly password: Secret }
+  | { readonly kind: 'oauth2'; readonly oauth2: OAuth2Spec };
 
 /** The key goes in `header`, or in the query parameter `query` when that is set. */
 export interface ApiKeySpec {
@@ -101,6 +108,8 @@ export interface InputLabels {
   readonly maxRedirects: string;
   /** How the body limit is set (`--max-body`, `maxBody`), named in the too-large message. */
   readonly maxBody: string;
+  /** How the OAuth2 settings were written (default: the `--oauth2-*` flags). */
+  readonly oauth2?: OAuth2Labels;
   readonly note?: string;
 }
 
@@ -175,6 +184,25 @@ function checkContentLength(input: RequestInput, fail: (label: string, problem: 
   if (declared !== actual) fail(label, `Content-Length: ${declared} contradicts the body, which is ${actual} byte${actual === 1 ? '' : 's'}`, hint);
 }
 
+/** The same request with another Authorization (the engine: an OAuth2 request with the access token it obtained). */
+export function withAuthorization(spec: RequestSpec, authorization: AuthorizationSpec): RequestSpec {
+  // Key by key, as withUrl (no spread: one object shape for every request of a long suite).
+  return Object.freeze({
+    url: spec.url,
+    method: spec.method,
+    headers: spec.headers,
+    body: spec.body,
+    auth: Object.freeze({ authorization, apiKey: spec.auth.apiKey }),
+    timeoutMs: spec.timeoutMs,
+    connectTimeoutMs: spec.connectTimeoutMs,
+    followRedirects: spec.followRedirects,
+    maxRedirects: spec.maxRedirects,
+    insecure: spec.insecure,
+    ca: spec.ca,
+    maxBody: spec.maxBody,
+  });
+}
+
 /** The same request sent to another URL (the next page of a walk); the URL is checked like any other. */
 export function withUrl(spec: RequestSpec, url: string): RequestSpec {
   const problem = urlProblem(url);
@@ -224,6 +252,10 @@ function checkAuth(auth: AuthSpec, labels: InputLabels, fail: (label: string, pr
   };
   const { authorization, apiKey } = auth;
   if (authorization?.kind === 'bearer') credential(labels.bearer, 'token', authorization.token.reveal());
+  if (authorization?.kind === 'oauth2') {
+    const problem = oauth2Problem(authorization.oauth2, labels.oauth2 ?? OAUTH2_FLAG_LABELS, urlProblem(authorization.oauth2.tokenUrl));
+    if (problem !== null) fail(...problem);
+  }
   if (authorization?.kind === 'basic') {
     if (authorization.user === '') fail(labels.basic, 'the user name is empty', 'write user:password');
     if (authorization.user.includes(':')) fail(labels.basic, 'the user name contains ":" (Basic auth cannot carry it; put it in the password)');
@@ -250,7 +282,9 @@ function refuseTwoSources(input: RequestInput, labels: InputLabels): void {
     sources.set(lower, source);
   };
   const { authorization, apiKey } = input.auth;
-  if (authorization !== null) claim('Authorization', authorization.kind === 'bearer' ? labels.bearer : labels.basic);
+  if (authorization !== null) {
+    claim('Authorization', authorization.kind === 'bearer' ? labels.bearer : authorization.kind === 'basic' ? labels.basic : (labels.oauth2 ?? OAUTH2_FLAG_LABELS).tokenUrl);
+  }
   if (apiKey !== null && apiKey.query === null) claim(apiKey.header, labels.apiKey);
   for (const [name, , source] of input.headers) {
     const lower = name.toLowerCase();

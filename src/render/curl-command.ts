@@ -37,6 +37,8 @@ export function curlCommand(spec: RequestSpec, options: CurlOptions): string {
   }
   const { authorization, apiKey } = spec.auth;
   if (authorization?.kind === 'bearer') words.push(lit('-H'), [{ text: 'Authorization: Bearer ' }, secret(authorization.token.reveal(), CURL_ENV.bearer)]);
+  // An OAuth2 token is obtained when the request is sent, not before: the line refers to it (`apitest auth token` gets it).
+  if (authorization?.kind === 'oauth2') words.push(lit('-H'), [{ text: 'Authorization: Bearer ' }, { env: CURL_ENV.bearer }]);
   if (authorization?.kind === 'basic') words.push(lit('-u'), [{ text: `${authorization.user}:` }, secret(authorization.password.reveal(), CURL_ENV.password)]);
   if (apiKey !== null && apiKey.query === null) words.push(lit('-H'), [{ text: `${apiKey.header}: ` }, secret(apiKey.key.reveal(), CURL_ENV.apiKey)]);
 

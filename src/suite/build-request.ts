@@ -68,6 +68,15 @@ const STEP_LABELS: InputLabels = {
   connectTimeout: 'timeout',
   maxRedirects: 'maxRedirects',
   maxBody: 'maxBody',
+  oauth2: {
+    tokenUrl: 'auth.oauth2.tokenUrl',
+    clientId: 'auth.oauth2.clientId',
+    clientSecret: 'auth.oauth2.clientSecret',
+    scope: 'auth.oauth2.scope',
+    audience: 'auth.oauth2.audience',
+    authMethod: 'auth.oauth2.authMethod',
+    refreshToken: 'auth.oauth2.refreshToken',
+  },
   note: '(after interpolation)',
 };
 
@@ -143,6 +152,25 @@ function buildAuth(auth: AuthInput | null, scope: Scope): AuthSpec {
   if (auth === null || auth === 'none') return NO_AUTH;
   const text = (v: string): string => interpolateString(v, scope);
   if ('bearer' in auth) return { authorization: { kind: 'bearer', token: new Secret(text(auth.bearer)) }, apiKey: null };
+  if ('oauth2' in auth) {
+    const o = auth.oauth2;
+    const optional = (v: string | undefined): string | null => (v === undefined ? null : text(v));
+    return {
+      authorization: {
+        kind: 'oauth2',
+        oauth2: {
+          tokenUrl: text(o.tokenUrl).trim(),
+          clientId: text(o.clientId),
+          clientSecret: o.clientSecret === undefined ? null : new Secret(text(o.clientSecret)),
+          scope: optional(o.scope),
+          audience: optional(o.audience),
+          authMethod: o.authMethod ?? 'basic',
+          refreshToken: o.refreshToken === undefined ? null : new Secret(text(o.refreshToken)),
+        },
+      },
+      apiKey: null,
+    };
+  }
   if ('apiKey' in auth) {
     return { authorization: null, apiKey: { key: new Secret(text(auth.apiKey)), header: auth.header === undefined ? 'X-API-Key' : text(auth.header), query: auth.query === undefined ? null : text(auth.query) } };
   }

@@ -11,7 +11,7 @@ import { compileJsonPath } from '../expect/jsonpath.js';
 import type { PaginateOptions } from '../paginate/walk-options.js';
 import { DEFAULT_RETRY_ON, type RetryPolicy } from '../retry/backoff.js';
 import { HEADER_NAME } from '../model/header-syntax.js';
-import { METHOD_TOKEN } from '../model/request-spec.js';
+import { METHOD_TOKEN, urlProblem } from '../model/request-spec.js';
 import { parseByteSize } from '../util/byte-size.js';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from '../util/duration.js';
 import { messageOf } from './compile-expect.js';
@@ -84,6 +84,16 @@ export function compileRequest(step: StepInput, defaults: DefaultsInput, path: r
   }
   if (auth !== undefined && auth !== 'none' && 'basic' in auth && !hasTemplate(auth.basic.user) && auth.basic.user.includes(':')) {
     problems.push({ path: authAt('basic', 'user'), anchor: 'value', message: 'a Basic auth user name cannot contain ":"' });
+  }
+  if (auth !== undefined && auth !== 'none' && 'oauth2' in auth) {
+    const { tokenUrl } = auth.oauth2;
+    if (!hasTemplate(tokenUrl)) {
+      const problem = urlProblem(tokenUrl.trim());
+      if (problem !== null) problems.push({ path: authAt('oauth2', 'tokenUrl'), anchor: 'value', message: problem });
+    }
+    if (auth.oauth2.clientSecret === undefined && auth.oauth2.refreshToken === undefined) {
+      problems.push({ path: authAt('oauth2'), anchor: 'key', message: 'the client credentials grant needs clientSecret (or give refreshToken for the refresh grant)' });
+    }
   }
   return {
     method,

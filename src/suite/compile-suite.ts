@@ -90,7 +90,7 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
   if (suite.baseUrl !== undefined) refs.check(suite.baseUrl, ['baseUrl'], { stepIndex: null, runs: true, secret: false });
   refs.check(defaults.headers, ['defaults', 'headers'], { stepIndex: null, runs: true, secret: false, secretHeaders: true });
   refs.check(defaults.query, ['defaults', 'query'], { stepIndex: null, runs: true, secret: false });
-  refs.check(defaults.auth, ['defaults', 'auth'], { stepIndex: null, runs: true, secret: true });
+  checkAuthRefs(refs, defaults.auth, ['defaults', 'auth'], { stepIndex: null, runs: true, secret: true });
 
   let rate: CompiledSuite['rate'] = null;
   if (defaults.rate !== undefined) {
@@ -113,7 +113,7 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
     refs.check(step.url, [...path, 'url'], plain);
     refs.check(step.query, [...path, 'query'], plain);
     refs.check(step.headers, [...path, 'headers'], checkScope(index, name, skip === null, false, true));
-    refs.check(step.auth, [...path, 'auth'], checkScope(index, name, skip === null, true, false));
+    checkAuthRefs(refs, step.auth, [...path, 'auth'], checkScope(index, name, skip === null, true, false));
     for (const key of ['json', 'body', 'form'] as const) refs.check(step[key], [...path, key], plain);
     const { status: _status, schema: _schema, ...checked } = step.expect ?? {};
     refs.check(checked, [...path, 'expect'], plain);
@@ -136,6 +136,22 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
     for (const capture of step.captures) if (secretNames.has(capture.name)) (step.secretCaptures as Set<string>).add(capture.name);
   }
   return { file: ctx.file, name: suite.name ?? baseName(ctx.file), baseUrl: suite.baseUrl ?? null, vars, steps, rate, secrets: [...secrets] };
+}
+
+/**
+ * The references of an auth value. Its values are credentials (the env values they read become secrets), except
+ * the OAuth2 settings that are not: the token URL, client id, scope, audience and method are checked as plain
+ * values (a `{{ env.BASE_URL }}` in a token URL must not mask every URL of the run).
+ */
+function checkAuthRefs(refs: ReferenceChecker, auth: unknown, path: readonly PathKey[], scope: CheckScope): void {
+  if (typeof auth !== 'object' || auth === null || !('oauth2' in auth) || typeof auth.oauth2 !== 'object' || auth.oauth2 === null) {
+    refs.check(auth, path, scope);
+    return;
+  }
+  const plain = checkScope(scope.stepIndex, scope.stepName, scope.runs, false, false);
+  for (const [key, value] of Object.entries(auth.oauth2)) {
+    refs.check(value, [...path, 'oauth2', key], key === 'clientSecret' || key === 'refreshToken' ? scope : plain);
+  }
 }
 
 function compileCaptures(step: StepInput, path: readonly PathKey[], problems: RawProblem[]): CaptureSpec[] {

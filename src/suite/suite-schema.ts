@@ -79,8 +79,22 @@ export const AuthSchema = describe(
       query: describe(z.optional(nonEmptyString()), 'Query parameter that carries the key instead of a header.'),
     }),
     strict({ basic: strict({ user: nonEmptyString(), password: z.string() }) }),
+    strict({
+      oauth2: describe(
+        strict({
+          tokenUrl: describe(nonEmptyString(), 'The token endpoint (http:// or https://).'),
+          clientId: nonEmptyString(),
+          clientSecret: describe(z.optional(z.string()), 'The client secret (required unless refreshToken is given). Masked in every report, never cached.'),
+          scope: describe(z.optional(z.string()), 'Scopes to ask for, space-separated.'),
+          audience: z.optional(z.string()),
+          authMethod: describe(z.optional(z.enum(['basic', 'post'])), 'Client authentication: basic (HTTP Basic, default) or post (in the form body).'),
+          refreshToken: describe(z.optional(z.string()), 'Get the first token with the refresh grant instead of client credentials.'),
+        }),
+        'OAuth2 client credentials (or refresh) grant: the access token is sent as "Authorization: Bearer <token>", cached between runs and shared by every step of a run.',
+      ),
+    }),
   ]),
-  'The credential of a request. Its values are secrets: masked in every report.',
+  'The credential of a request. Its secret values (tokens, passwords, keys, the client secret) are masked in every report.',
 );
 
 const OperatorNumber = z.union([z.number(), wholeTemplate('a number')]);

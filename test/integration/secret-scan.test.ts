@@ -4,7 +4,7 @@
  * value of each credential must never appear in the report channel (stdout, stderr, report files) — while
  * the server did receive it (so the scan cannot pass by sending nothing).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -200,5 +200,82 @@ describe('secret scan: single requests, every output mode', () => {
     const plain = await runCli([`${demo.url}/echo`, '-H', 'Accept-application/json-and-a-very-long-tail-of-text']);
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain('"Accept-application/j …"');
+  });
+});
+
+describe('secret scan: OAuth2 (client secret, access and refresh tokens)', () => {
+  const CLIENT_SECRET = 'demo-secret';
+  const WRONG_SECRET = 'wrongClientSecretT5r4E3w2';
+  const basicClient = Buffer.from(`demo-client:${CLIENT_SECRET}`).toString('base64');
+
+  test('no mode, reporter or command shows them; the tokens were really sent', async () => {
+    const xdg = join(dir, 'oauth-cache');
+    const env = { XDG_CACHE_HOME: xdg, OAUTH2_CLIENT_SECRET: CLIENT_SECRET, BASE_URL: demo.url };
+    const outputs: Array<[string, string]> = [];
+    const keep = (where: string, result: { stdout: string; stderr: string }): void => {
+      outputs.push([`${where} stdout`, result.stdout], [`${where} stderr`, result.stderr]);
+    };
+    const oauth = (method: string[] = []): string[] => ['--oauth2-token-url', `${demo.url}/oauth/token?refresh=1&expires_in=600`, '--oauth2-client-id', 'demo-client', '--oauth2-client-secret', ...method];
+    const modes: Array<[string, string[]]> = [
+      ['table', []],
+      ['--json', ['--json']],
+      ['-v', ['-v', '--no-token-cache']],
+      ['-v post', ['-v', '--no-token-cache', '--oauth2-auth-method', 'post']],
+      ['-v --json', ['-v', '--json']],
+      ['a failed expectation', ['--expect', '$.headers.authorization == "x"', '--json']],
+      ['--print-curl', ['--print-curl']],
+      ['--print-curl --dry-run', ['--print-curl', '--dry-run']],
+    ];
+    for (const [mode, flags] of modes) {
+      const har = join(dir, `oauth-${modes.findIndex(([m]) => m === mode)}.har`);
+      const result = await runCli([`${demo.url}/echo`, ...oauth(), ...flags, '--har', har], { env });
+      expect(result.code === 0 || result.code === 1).toBe(true);
+      keep(mode, result);
+      if (!flags.includes('--dry-run')) outputs.push([`${mode} --har`, readFileSync(har, 'utf8')]);
+    }
+    // A 401 to the cached token: one new token (a refresh) and a retry, shown with -v.
+    await fetch(`${demo.url}/oauth/tokens`, { method: 'DELETE' });
+    keep('401 then a new token', await runCli([`${demo.url}/oauth/me`, ...oauth(), '-v', '--json'], { env }));
+    for (const args of [[], ['--json'], ['-v'], ['-v', '--json', '--no-token-cache']]) {
+      keep(`auth token ${args.join(' ')}`, await runCli(['auth', 'token', ...oauth(), ...args], { env }));
+    }
+    const wrong = await runCli([`${demo.url}/echo`, ...oauth(), '-v', '--json', '--no-token-cache'], { env: { ...env, OAUTH2_CLIENT_SECRET: WRONG_SECRET } });
+    expect(wrong.code).toBe(5);
+    keep('invalid_client', wrong);
+
+    const suite = join(dir, 'oauth-scan.yaml');
+    writeFileSync(
+      suite,
+      `name: oauth scan\nbaseUrl: "{{ env.BASE_URL }}"\ndefaults:\n  auth:\n    oauth2:\n      tokenUrl: "{{ env.BASE_URL }}/oauth/token?refresh=1"\n      clientId: demo-client\n      clientSecret: "{{ env.OAUTH2_CLIENT_SECRET }}"\nsteps:\n  - name: echo\n    url: /echo\n    expect: { status: 201, jsonpath: { "$.headers.authorization": "nope" } }\n  - name: me\n    url: /oauth/me\n    expect: { body: { contains: "nothing-like-this" } }\n`,
+    );
+    const reports = { json: join(dir, 'o.json'), junit: join(dir, 'o.xml'), tap: join(dir, 'o.tap'), har: join(dir, 'o.har') };
+    const run = await runCli(['run', suite, '--reporter', 'table', '--reporter', `json:${reports.json}`, '--reporter', `junit:${reports.junit}`, '--reporter', `tap:${reports.tap}`, '--har', reports.har, '--print-curl'], { env, timeoutMs: 30_000 });
+    expect(run.code).toBe(1);
+    keep('suite', run);
+    for (const [name, file] of Object.entries(reports)) outputs.push([`the suite's ${name} report`, readFileSync(file, 'utf8')]);
+
+    // Every token the demo issued that apitest sent (the request log) or kept (the cache files).
+    const sent = demo.server.requests().flatMap((r) => {
+      const auth = r.headers.authorization;
+      const value = Array.isArray(auth) ? auth[0] : auth;
+      return typeof value === 'string' && value.startsWith('Bearer demo-at-') ? [value.slice('Bearer '.length)] : [];
+    });
+    const cached = readdirSync(join(xdg, 'apitest', 'tokens')).flatMap((file) => {
+      const token = JSON.parse(readFileSync(join(xdg, 'apitest', 'tokens', file), 'utf8'));
+      return [token.accessToken, token.refreshToken].filter((v): v is string => typeof v === 'string');
+    });
+    expect(new Set(sent).size).toBeGreaterThanOrEqual(3);
+    expect(cached.some((v) => v.startsWith('demo-rt-'))).toBe(true);
+    const forbidden = [CLIENT_SECRET, WRONG_SECRET, basicClient, ...new Set([...sent, ...cached])];
+    for (const [where, text] of outputs) {
+      for (const secret of forbidden) {
+        if (text.includes(secret)) throw new Error(`${where} shows the secret ${secret}:\n${text.slice(Math.max(0, text.indexOf(secret) - 300), text.indexOf(secret) + 100)}`);
+      }
+    }
+    // The scan is not vacuous: the exchanges were shown, masked.
+    const all = outputs.map(([, text]) => text).join('\n');
+    expect(all).toContain('> POST /oauth/token?refresh=1&expires_in=600 HTTP/1.1');
+    expect(all).toContain('client_secret=****');
+    expect(all).toMatch(/"access_token": "\*\*\*\*\w{4}"/);
   });
 });

@@ -34,11 +34,12 @@ import type { RawOutputOptions } from '../flags/output-flags.js';
 import type { RawPaginateOptions } from '../flags/paginate-flags.js';
 import type { RawRequestOptions } from '../flags/request-flags.js';
 import type { RawRetryOptions } from '../flags/retry-flags.js';
+import type { RawOAuth2Options } from '../flags/oauth2-flags.js';
 import { decideOutputView, type OutputView } from '../parse/output-view.js';
 import { buildRequestSpec, type PreparedParts } from '../parse/request-input.js';
 import { parseRetrySettings, type RetrySettings } from '../parse/retry-settings.js';
 
-export type RawSingleOptions = RawRequestOptions & RawOutputOptions & RawRetryOptions & Partial<RawPaginateOptions> & Partial<RawExpectOptions>;
+export type RawSingleOptions = RawRequestOptions & RawOutputOptions & RawRetryOptions & Partial<RawPaginateOptions> & Partial<RawExpectOptions> & RawOAuth2Options;
 
 /** Everything validated before the first byte is sent. */
 interface Plan {
@@ -50,6 +51,7 @@ interface Plan {
   har: OutputTarget | null;
   paginate: PaginateOptions | null;
   checks: CheckPlan;
+  /** Replaced when a new secret becomes known during the run (an OAuth2 access token). */
   redactor: Redactor;
   authHint: string | null;
 }
@@ -80,7 +82,7 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
   const spinner = view.spinner && view.format !== 'json' ? await (await import('../../render/spinner.js')).startSpinner(`${spec.method} ${redactor.url(spec.url)}`, io) : null;
   const note = (line: string): void => {
     if (spinner) spinner.text(line);
-    else printDiagnostic(io, errTheme.c.dim(`apitest: ${redactor.text(line)}\n`));
+    else printDiagnostic(io, errTheme.c.dim(`apitest: ${plan.redactor.text(line)}\n`));
   };
   const deps: EngineDeps = {
     transport,
@@ -90,23 +92,45 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
     limiter: retry.rate ? createTokenBucket(retry.rate, retry.burst, clock) : null,
     gate:
       plan.paginate && retry.respectRateLimit
-        ? createServerGate(clock, retry.policy.maxDelayMs, (w) => note(`rate limit reached: waiting ${formatDuration(w.waitMs)} before ${redactor.url(w.beforeUrl)}`))
+        ? createServerGate(clock, retry.policy.maxDelayMs, (w) => note(`rate limit reached: waiting ${formatDuration(w.waitMs)} before ${plan.redactor.url(w.beforeUrl)}`))
         : null,
     ...bodySink(plan, io),
     keepStreamedBody: plan.checks.expect !== null,
     ...(view.verbose
       ? {
-          onRequest: (sent: SentRequest) => printDiagnostic(io, renderSentRequest(sent, redactor, errTheme)),
-          onResponse: (head: ResponseHead) => printDiagnostic(io, renderReceivedHead(head, redactor, errTheme)),
+          onRequest: (sent: SentRequest) => printDiagnostic(io, renderSentRequest(sent, plan.redactor, errTheme)),
+          onResponse: (head: ResponseHead) => printDiagnostic(io, renderReceivedHead(head, plan.redactor, errTheme)),
         }
       : {}),
     onRetry: ({ attempt, delayMs, decision, failure }) =>
       note(`attempt ${attempt} failed (${failure}); retrying in ${formatDuration(delayMs)}${decision.source === 'retry-after' ? ' as Retry-After asks' : ''}`),
   };
+  if (spec.auth.authorization?.kind === 'oauth2') {
+    // The token provider (and its cache) are loaded only for an OAuth2 request. Each token is a secret from
+    // the moment it arrives: the run's redactor is rebuilt to know it.
+    const learned: string[] = [];
+    const { oauth2Tokens } = await import('../oauth2-tokens.js');
+    const { tokens } = await oauth2Tokens(io, {
+      transport,
+      clock,
+      cache: raw.tokenCache !== false,
+      verbose: view.verbose,
+      errTheme,
+      redactor: () => plan.redactor,
+      learn: (values) => {
+        const fresh = values.filter((v) => v !== '' && !learned.includes(v));
+        if (fresh.length === 0) return;
+        learned.push(...fresh);
+        plan.redactor = redactorFor(spec, view.showSecrets, [...(prepared.secrets ?? []), ...learned]);
+      },
+    });
+    deps.tokens = tokens;
+    deps.onTokenRefused = (source) => note(`the API answered 401 to the ${source === 'cache' ? 'cached' : 'current'} access token: getting a new one and trying once more`);
+  }
   const har = plan.har === null ? null : await harSink(plan.har, deps, `${spec.method} ${redactor.url(spec.url)}`, io);
   try {
     const record = plan.paginate ? await runWalk(plan, plan.paginate, deps, io, spinner) : await runOne(plan, deps, io, spinner);
-    await har?.write(redactor);
+    await har?.write(plan.redactor);
     return record.failure === null ? OK : failedWith(record.failure);
   } finally {
     spinner?.stop();
@@ -114,6 +138,9 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
     await har?.discard();
   }
 }
+
+/** What to check when the API answers 401 or 403 to an OAuth2 access token (a 401 already got one new token). */
+const OAUTH2_AUTH_HINT = 'the API refused the OAuth2 access token: check the scope (--oauth2-scope) and audience (--oauth2-audience) it needs';
 
 async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): Promise<Plan> {
   const view = decideOutputView(raw, io);
@@ -125,7 +152,8 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
     if (paginate && view.outputFile !== null) throw new UsageError('-o/--output cannot be used with --paginate', { hint: 'use --json or --ndjson and redirect stdout' });
     const output = view.outputFile === null ? null : await prepareOutputTarget(view.outputFile, io.cwd, '-o/--output');
     const har = raw.har === undefined ? null : await prepareOutputTarget(raw.har, io.cwd, '--har');
-    return { view, spec, retry, output, har, paginate, checks, redactor: redactorFor(spec, view.showSecrets, prepared.secrets), authHint: prepared.authHint ?? null };
+    const authHint = prepared.authHint ?? (spec.auth.authorization?.kind === 'oauth2' ? OAUTH2_AUTH_HINT : null);
+    return { view, spec, retry, output, har, paginate, checks, redactor: redactorFor(spec, view.showSecrets, prepared.secrets), authHint };
   } catch (error) {
     if (error instanceof UsageError && view.format === 'json') printReport(io, `${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
     throw error;
@@ -172,7 +200,7 @@ async function runOne(plan: Plan, deps: EngineDeps, io: Io, spinner: Spinner | n
 }
 
 async function runWalk(plan: Plan, options: PaginateOptions, deps: EngineDeps, io: Io, spinner: Spinner | null): Promise<ExchangeRecord> {
-  const { view, redactor } = plan;
+  const { view } = plan;
   const { runPaginated } = await import('../../paginate/run-paginated.js');
   const ndjson = view.format !== 'body' && plan.view.ndjson;
   // Items are kept for the report, and for expectations, which read the walk as all its items.
@@ -183,11 +211,11 @@ async function runWalk(plan: Plan, options: PaginateOptions, deps: EngineDeps, i
       if (ndjson) printData(io, pageItems.map((item) => `${JSON.stringify(item)}\n`).join(''));
       if (keepItems) for (const item of pageItems) items.push(item);
     },
-    onPage: (page, index) => spinner?.text(`page ${index + 1}: ${page.items} items from ${redactor.url(page.url)}`),
+    onPage: (page, index) => spinner?.text(`page ${index + 1}: ${page.items} items from ${plan.redactor.url(page.url)}`),
   });
   spinner?.stop();
   if (run.stopReason === 'loop') {
-    printDiagnostic(io, createTheme(view.errColor).c.yellow(`apitest: warning: pagination loop: the next page after ${redactor.url(run.pages[run.pages.length - 1]?.url ?? '')} was seen before; stopped\n`));
+    printDiagnostic(io, createTheme(view.errColor).c.yellow(`apitest: warning: pagination loop: the next page after ${plan.redactor.url(run.pages[run.pages.length - 1]?.url ?? '')} was seen before; stopped\n`));
   }
   const record = settleWalk({ run, items: keepItems ? items : null, waits: deps.gate?.waits ?? [] }, settleContext(plan, io));
   const summary = walkSummary(record, options.style === 'auto');

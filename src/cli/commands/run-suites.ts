@@ -60,6 +60,8 @@ export interface RawRunOptions {
   color: boolean;
   debug?: boolean;
   passWithNoTests?: boolean;
+  /** `--no-token-cache` sets false. */
+  tokenCache?: boolean;
 }
 
 const REPORTERS = ['table', 'json', 'junit', 'tap'] as const;
@@ -144,6 +146,22 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
         })
       : null,
   };
+  if (suites.some((suite) => suite.steps.some((step) => step.request.auth !== null && step.request.auth !== 'none' && 'oauth2' in step.request.auth))) {
+    // One token provider for the whole run: every step (of every file) shares one token per OAuth2 setting.
+    const { oauth2Tokens } = await import('../oauth2-tokens.js');
+    const { tokens } = await oauth2Tokens(io, {
+      transport,
+      clock,
+      cache: raw.tokenCache !== false,
+      verbose: false,
+      errTheme,
+      redactor: () => secrets.redactor(),
+      learn: (values) => secrets.add(values),
+    });
+    engine.tokens = tokens;
+    engine.onTokenRefused = (source) =>
+      printDiagnostic(io, errTheme.c.dim(`apitest: the API answered 401 to the ${source === 'cache' ? 'cached' : 'current'} OAuth2 access token: getting a new one and trying once more\n`));
+  }
   const retainSteps = options.reporters.some((r) => !(r.name === 'table' && r.file === null));
   const curl = raw.printCurl === true ? await curlPrinter(io, raw.showSecrets === true, () => secrets.redactor()) : null;
   const har = options.har === null ? null : (await import('../../render/har.js')).createHarRecorder();

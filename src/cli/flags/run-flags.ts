@@ -36,6 +36,7 @@ export function registerRunCommand(program: Command, io: Io, setResult: (result:
     .option('--print-curl', "print each step's request as a curl command line on stderr before it is sent")
     .option('--har <file>', 'write every exchange of the run to a HAR 1.2 file')
     .option('--no-color', 'no colours (also off when stdout is not a TTY, or with NO_COLOR)')
+    .option('--no-token-cache', 'neither read nor write the OAuth2 token cache (the run still shares one token)')
     .option('--pass-with-no-tests', 'exit 0 when --filter or only: selects no step (otherwise exit 2)')
     .option('--debug', 'print stack traces of internal errors')
     .addHelpText('after', EXAMPLES)

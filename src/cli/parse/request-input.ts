@@ -23,6 +23,7 @@ import { appendQuery, normaliseUrl } from './url-argument.js';
 import { parseHeaderFlags, parseHeadersJson } from './header-flags.js';
 import { fileNameOf, readDataArg, readFileArg } from './data-argument.js';
 import { DEFAULT_API_KEY_HEADER, type RawRequestOptions } from '../flags/request-flags.js';
+import { usesOAuth2, type RawOAuth2Options } from '../flags/oauth2-flags.js';
 import { durationFlag, integerFlag, parseFlags } from './flag-schemas.js';
 import { parseByteSize } from '../../util/byte-size.js';
 
@@ -44,7 +45,7 @@ export interface PreparedParts {
   authHint?: string;
 }
 
-export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared: PreparedParts = {}): Promise<RequestSpec> {
+export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options, io: Io, prepared: PreparedParts = {}): Promise<RequestSpec> {
   if (raw.url === undefined || raw.url === '') throw noUrl(raw);
   const flags = parseFlags(ScalarFlagsSchema, { timeout: raw.timeout ?? '30s', connectTimeout: raw.connectTimeout, maxRedirects: raw.maxRedirects ?? '10' });
   let url = appendQuery(normaliseUrl(raw.url, 'URL'), raw.query ?? []);
@@ -113,8 +114,8 @@ function parseMaxBody(value: string): number {
   return bytes;
 }
 
-function noUrl(raw: RawRequestOptions): UsageError {
-  const swallowed = [['--bearer', raw.bearer], ['--api-key', raw.apiKey]].find(([, v]) => typeof v === 'string' && looksLikeUrl(v));
+function noUrl(raw: RawRequestOptions & RawOAuth2Options): UsageError {
+  const swallowed = [['--bearer', raw.bearer], ['--api-key', raw.apiKey], ['--oauth2-client-secret', raw.oauth2ClientSecret], ['--oauth2-refresh-token', raw.oauth2RefreshToken]].find(([, v]) => typeof v === 'string' && looksLikeUrl(v));
   if (swallowed) {
     // The value is not shown: it may be a real credential.
     return new UsageError(`no URL given: ${swallowed[0]} took the argument after it (it looks like a URL) as its value`, {
@@ -130,11 +131,16 @@ function noUrl(raw: RawRequestOptions): UsageError {
  * The credentials: an Authorization header (--bearer, or -u/--basic) and an API key may be sent together; two
  * sources for the same header (--bearer with -u, or either with -H Authorization) are refused by the constructor.
  */
-async function buildAuth(raw: RawRequestOptions, io: Io): Promise<AuthSpec> {
+async function buildAuth(raw: RawRequestOptions & RawOAuth2Options, io: Io): Promise<AuthSpec> {
   if (raw.user !== undefined && raw.basic !== undefined) throw new UsageError('-u/--user and --basic are the same option, given twice', { hint: 'give one of them' });
   const basic = raw.user ?? raw.basic;
   const basicFlag = raw.user !== undefined ? '-u/--user' : '--basic';
   if (raw.bearer !== undefined && basic !== undefined) throw new UsageError(`--bearer and ${basicFlag} both set the Authorization header`, { hint: 'give one of them' });
+  // OAuth2 (loaded only when an --oauth2-* flag is given): its token goes in the Authorization header too.
+  const oauth2 = usesOAuth2(raw) ? (await import('./oauth2-input.js')).parseOAuth2Flags(raw, io) : null;
+  if (oauth2 !== null && (raw.bearer !== undefined || basic !== undefined)) {
+    throw new UsageError(`${raw.bearer !== undefined ? '--bearer' : basicFlag} and --oauth2-token-url both set the Authorization header`, { hint: 'give one of them' });
+  }
 
   let apiKey: ApiKeySpec | null = null;
   if (raw.apiKey !== undefined) {
@@ -145,7 +151,7 @@ async function buildAuth(raw: RawRequestOptions, io: Io): Promise<AuthSpec> {
     if (raw.apiKeyHeader !== undefined) throw new UsageError('--api-key-header needs --api-key', { hint: 'add --api-key KEY (or --api-key with $API_KEY set)' });
   }
 
-  let authorization: AuthorizationSpec | null = null;
+  let authorization: AuthorizationSpec | null = oauth2 === null ? null : { kind: 'oauth2', oauth2 };
   if (raw.bearer !== undefined) {
     const token = raw.bearer === true ? fromEnv(io.env, 'ACCESS_TOKEN', '--bearer', '--bearer=TOKEN') : raw.bearer;
     authorization = { kind: 'bearer', token: new Secret(token) };
