@@ -119,7 +119,7 @@ describe('secret scan: suites, every reporter', () => {
     for (const secret of [SECRETS.bearer, basicB64, SECRETS.apiKeyHeader, SECRETS.apiKeyQuery, SECRETS.envInQuery, SECRETS.envInUrl, SECRETS.secretHeader, SECRETS.captured]) {
       expect(seen).toContain(secret);
     }
-  });
+  }, 180_000);
 
   test('each reporter on stdout alone, and --show-secrets shows them', async () => {
     const suite = join(dir, 'scan2.yaml');
@@ -133,7 +133,7 @@ describe('secret scan: suites, every reporter', () => {
     const shown = await runCli(['run', suite, '--reporter', 'json', '--show-secrets', '--secret', `mySecret=${SECRETS.secretVar}`], { env: ENV, timeoutMs: 30_000 });
     expect(shown.stdout).toContain(SECRETS.envInJson);
     expect(shown.stdout).toContain(SECRETS.secretVar);
-  });
+  }, 180_000);
 
   test('--print-curl lines on stderr: credentials as variables, other secrets scrubbed', async () => {
     const suite = join(dir, 'scan3.yaml');
@@ -146,7 +146,7 @@ describe('secret scan: suites, every reporter', () => {
     const afterLogin = result.stderr.slice(result.stderr.indexOf('# captured token used as a credential'));
     scan('stderr (--print-curl)', result.stderr.replace(SECRETS.captured, ''));
     scan('stderr after the capture (--print-curl)', afterLogin);
-  });
+  }, 180_000);
 
   test('a malformed --secret does not echo its value', async () => {
     const result = await runCli(['run', join(dir, 'none.yaml'), '--secret', `bad name=${SECRETS.secretVar}`]);
@@ -186,7 +186,7 @@ describe('secret scan: single requests, every output mode', () => {
       scan(`${_name} / ${mode} stderr`, result.stderr);
       if (!flags.includes('--dry-run')) scan(`${_name} / ${mode} --har`, readFileSync(har, 'utf8'));
     }
-  });
+  }, 180_000);
 
   test('-H without a colon shows at most the header name, masked when it is a credential header', async () => {
     const secret = SECRETS.secretHeader;
@@ -200,7 +200,7 @@ describe('secret scan: single requests, every output mode', () => {
     const plain = await runCli([`${demo.url}/echo`, '-H', 'Accept-application/json-and-a-very-long-tail-of-text']);
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain('"Accept-application/j …"');
-  });
+  }, 180_000);
 });
 
 describe('secret scan: OAuth2 (client secret, access and refresh tokens)', () => {
@@ -277,5 +277,5 @@ describe('secret scan: OAuth2 (client secret, access and refresh tokens)', () =>
     expect(all).toContain('> POST /oauth/token?refresh=1&expires_in=600 HTTP/1.1');
     expect(all).toContain('client_secret=****');
     expect(all).toMatch(/"access_token": "\*\*\*\*\w{4}"/);
-  });
+  }, 180_000);
 });
