@@ -4,7 +4,7 @@ import { ConnectionError } from '../errors.js';
 import type { RequestSpec } from '../model/request-spec.js';
 import { isRedirect, redirectMethod, sameOrigin, withoutHeaders } from './redirect.js';
 import type { BodyTarget, ResponseHead, SendOptions, SendResult, Transport, WireRequest } from './transport.js';
-import type { Attempt, Redirect, SentRequest } from './types.js';
+import type { Attempt, Outcome, Redirect, ResponseData, SentRequest } from './types.js';
 import type { Clock } from '../util/clock.js';
 import { firstHeaderValue } from '../util/header-map.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
@@ -87,28 +87,17 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
     if (result.sent && deps.onRequest) deps.onRequest(result.sent);
     if (result.kind === 'response' && deps.onResponse) deps.onResponse(result.head);
     if (result.kind === 'failure') {
-      return { delayMs, request: result.sent, outcome: { kind: 'failure', error: result.error }, redirects, timings: result.timings };
+      const outcome: Outcome = { kind: 'failure', error: result.error };
+      // The body's destination failed (-o on a full disk): the response arrived, and its facts are kept.
+      if (result.arrived !== undefined) outcome.response = responseData(result.arrived.head, null, result.arrived.size, [], deps.clock);
+      return { delayMs, request: result.sent, outcome, redirects, timings: result.timings };
     }
     const location = result.head.headers.location;
     if (!willFollow(result.head.status, location)) {
       return {
         delayMs,
         request: result.sent,
-        outcome: {
-          kind: 'response',
-          response: {
-            status: result.head.status,
-            statusText: result.head.statusText,
-            httpVersion: result.head.httpVersion,
-            headers: result.head.headers,
-            rawHeaders: result.head.rawHeaders,
-            body: result.body,
-            size: result.size,
-            bodyFile: result.body === null ? 'stream' : null,
-            undecoded: result.undecoded,
-            retryAfterSeconds: parseRetryAfter(firstHeaderValue(result.head.headers, 'retry-after'), deps.clock.now()),
-          },
-        },
+        outcome: { kind: 'response', response: responseData(result.head, result.body, result.size, result.undecoded, deps.clock) },
         redirects,
         timings: result.timings,
       };
@@ -135,6 +124,21 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
     if (!keepBody) headers = withoutHeaders(headers, new Set(['content-type', 'content-length']));
     wire = { method, url: nextUrl, headers, body: keepBody ? wire.body : null };
   }
+}
+
+function responseData(head: ResponseHead, body: Uint8Array | null, size: number, undecoded: readonly string[], clock: Clock): ResponseData {
+  return {
+    status: head.status,
+    statusText: head.statusText,
+    httpVersion: head.httpVersion,
+    headers: head.headers,
+    rawHeaders: head.rawHeaders,
+    body,
+    size,
+    bodyFile: body === null ? 'stream' : null,
+    undecoded,
+    retryAfterSeconds: parseRetryAfter(firstHeaderValue(head.headers, 'retry-after'), clock.now()),
+  };
 }
 
 function bodyOf(spec: RequestSpec): Uint8Array | FormData | null {

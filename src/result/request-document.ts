@@ -87,6 +87,9 @@ function responseInfo(response: ResponseRecord): ResponseInfo {
     case 'file':
       info.bodyFile = body.path;
       break;
+    case 'unwritten':
+      info.bodyNote = body.note;
+      break;
   }
   return info;
 }

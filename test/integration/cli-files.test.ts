@@ -101,6 +101,26 @@ describe('a full disk: one error line, exit 3, the previous content kept', () =>
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).ok).toBe(true);
   });
 
+  test('-o /dev/full keeps the response in the record: status, headers and timings in --json and the table', async () => {
+    const r = await runCli([`${demo.url}/users/1`, '-o', '/dev/full', '--json']);
+    expect(r.code).toBe(3);
+    const doc = parseJsonDocument(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.error).toMatchObject({ kind: 'write', code: 'ENOSPC' });
+    expect(doc.response).toMatchObject({ status: 200, statusText: 'OK', body: null, bodyNote: 'the body could not be written to /dev/full (see the error)' });
+    expect(doc.response.headers['content-type']).toMatch(/json/);
+    expect(doc.response.bodyFile).toBeUndefined();
+    expect(doc.attempts).toEqual([{ status: 200, error: { kind: 'write', code: 'ENOSPC' }, delayMs: 0 }]);
+    expect(doc.timings.total).toBeGreaterThan(0);
+    const table = await runCli([`${demo.url}/users/1`, '-o', '/dev/full']);
+    expect(table.code).toBe(3);
+    expect(table.stdout).toContain('HTTP/1.1 200 OK');
+    expect(table.stdout).toContain('Response headers');
+    expect(table.stdout).toContain('[the body could not be written to /dev/full (see the error)]');
+    expect(table.stdout).not.toContain('[body written to');
+    expect(table.stderr).toBe('apitest: error: -o/--output: cannot write "/dev/full": no space left on device (ENOSPC) (free some space, or write elsewhere; the previous content of a file is kept)\n');
+  });
+
   // A small tmpfs, filled up: needs root (mount); skipped with a note where it cannot be mounted.
   (asRoot ? test : test.skip)('a full tmpfs: a report and an -o body fail with exit 3; the previous files are intact, no temporary file is left (as root)', async () => {
     const dir = fresh();
