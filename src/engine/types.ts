@@ -58,6 +58,8 @@ export type Outcome =
       error: ApitestError;
       /** The response, when it arrived and only its body's destination failed (kind write: -o on a full disk). */
       response?: ResponseData;
+      /** Bytes of the body already written where a retry cannot take them back (stdout), when there were any. */
+      bodyBytesOut?: number;
     };
 
 export interface Attempt {

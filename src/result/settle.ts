@@ -131,6 +131,7 @@ function settle(exchange: ExecutedExchange, walk: WalkResult | null, ctx: Settle
         ? { kind: 'failure', error: last.outcome.error }
         : { kind: 'response', status: last.outcome.response.status, statusText: last.outcome.response.statusText, url: redactor.url(last.request?.url ?? exchange.spec.url) },
     retryAfterTooLong: exchange.retryAfterTooLong,
+    retryRefusedAfterBytes: exchange.retryRefusedAfterBytes,
     retryAfterSeconds: rateLimit === null ? null : rateLimit.retryAfterSeconds,
     retryMaxDelay: { ms: ctx.retry.policy.maxDelayMs, setting: ctx.retry.maxDelaySetting },
     retry: {

@@ -222,18 +222,23 @@ async function runWalk(plan: Plan, options: PaginateOptions, deps: EngineDeps, i
 function bodySink(plan: Plan, io: Io): Pick<EngineDeps, 'openBodySink'> {
   if (plan.output !== null) {
     const output = plan.output;
-    return { openBodySink: () => output.open() };
+    // A retry starts the temporary file over: nothing written to it is out of reach.
+    return { openBodySink: () => ({ stream: output.open(), delivered: () => 0 }) };
   }
   if (plan.view.format !== 'body' || plan.paginate !== null) return {};
   return {
     openBodySink: () => {
       let verdict: 'write' | 'refuse' | null = null;
       let refused = 0;
-      return new Writable({
+      // Bytes on stdout cannot be taken back: a body cut off after some is not retried (decideRetry).
+      let written = 0;
+      const stream = new Writable({
         write(chunk: Buffer, _encoding, done) {
           verdict ??= io.stdout.isTTY === true && looksBinary(chunk) ? 'refuse' : 'write';
-          if (verdict === 'write') printData(io, chunk);
-          else refused += chunk.length;
+          if (verdict === 'write') {
+            printData(io, chunk);
+            written += chunk.length;
+          } else refused += chunk.length;
           done();
         },
         final(done) {
@@ -243,6 +248,7 @@ function bodySink(plan: Plan, io: Io): Pick<EngineDeps, 'openBodySink'> {
           done();
         },
       });
+      return { stream, delivered: () => written };
     },
   };
 }
