@@ -11,6 +11,8 @@ import { Secret } from '../../redact/secret.js';
 import {
   createRequestSpec,
   MAX_REDIRECTS,
+  refuseTwoSources,
+  type InputLabels,
   type ApiKeySpec,
   type AuthorizationSpec,
   type AuthSpec,
@@ -57,7 +59,7 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
     ...(prepared.headers ?? []).map(([n, v]): HeaderInput => [n, v]),
   ];
   if (raw.userAgent !== undefined) headers.push(['User-Agent', raw.userAgent, '-A/--user-agent']);
-  const auth = await buildAuth(raw, io);
+  const auth = await buildAuth(raw, io, { url, headers });
   let body: BodySpec = prepared.body === undefined ? await buildBody(raw, io, headers) : { kind: 'bytes', data: prepared.body };
   let method = raw.method ?? null;
   if (raw.head === true) {
@@ -91,20 +93,24 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
       ca,
       maxBodyBytes: raw.maxBody === undefined ? null : parseMaxBody(raw.maxBody),
     },
-    {
-      url: 'URL',
-      method: '-X/--method',
-      headers: '-H/--header',
-      bearer: '--bearer',
-      basic: raw.user !== undefined ? '-u/--user' : '--basic',
-      apiKey: '--api-key',
-      apiKeyHeader: '--api-key-header',
-      timeout: '--timeout',
-      connectTimeout: '--connect-timeout',
-      maxRedirects: '--max-redirects',
-      maxBody: '--max-body',
-    },
+    labelsOf(raw),
   );
+}
+
+function labelsOf(raw: RawRequestOptions): InputLabels {
+  return {
+    url: 'URL',
+    method: '-X/--method',
+    headers: '-H/--header',
+    bearer: '--bearer',
+    basic: raw.user !== undefined ? '-u/--user' : '--basic',
+    apiKey: '--api-key',
+    apiKeyHeader: '--api-key-header',
+    timeout: '--timeout',
+    connectTimeout: '--connect-timeout',
+    maxRedirects: '--max-redirects',
+    maxBody: '--max-body',
+  };
 }
 
 function parseMaxBody(value: string): number {
@@ -128,9 +134,10 @@ function noUrl(raw: RawRequestOptions): UsageError {
 
 /**
  * The credentials: an Authorization header (--bearer, or -u/--basic) and an API key may be sent together; two
- * sources for the same header (--bearer with -u, or either with -H Authorization) are refused by the constructor.
+ * sources for the same header (--bearer with -u, either with -H Authorization or with the URL's user:password)
+ * are refused — before a password is asked for, so nobody types one for a request that will not be sent.
  */
-async function buildAuth(raw: RawRequestOptions, io: Io): Promise<AuthSpec> {
+async function buildAuth(raw: RawRequestOptions, io: Io, request: { url: string; headers: readonly HeaderInput[] }): Promise<AuthSpec> {
   if (raw.user !== undefined && raw.basic !== undefined) throw new UsageError('-u/--user and --basic are the same option, given twice', { hint: 'give one of them' });
   const basic = raw.user ?? raw.basic;
   const basicFlag = raw.user !== undefined ? '-u/--user' : '--basic';
@@ -152,6 +159,7 @@ async function buildAuth(raw: RawRequestOptions, io: Io): Promise<AuthSpec> {
   } else if (basic !== undefined) {
     const colon = basic.indexOf(':');
     const user = colon === -1 ? basic : basic.slice(0, colon);
+    if (colon === -1) refuseTwoSources({ url: request.url, headers: request.headers, auth: { authorization: { kind: 'basic', user, password: new Secret('') }, apiKey } }, labelsOf(raw));
     const password = colon === -1 ? await askPassword(user, basicFlag, io) : basic.slice(colon + 1);
     authorization = { kind: 'basic', user, password: new Secret(password) };
   }
