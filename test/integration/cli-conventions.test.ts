@@ -48,6 +48,13 @@ describe('curl-style request flags', () => {
     await runCli([`${demo.url}${get}?x=0`, '-G', '-d', 'a=1', '--data-urlencode', 'q=two words&more']);
     expect(received(get)?.method).toBe('GET');
     expect(received(get)?.query).toEqual({ x: '0', a: '1', q: 'two words&more' });
+    // No body, so no Content-Type: neither for -d nor for --data-urlencode (which makes a body a form).
+    expect(received(get)?.headers['content-type']).toBeUndefined();
+    const encodedOnly = path();
+    expect((await runCli([`${demo.url}${encodedOnly}`, '-G', '--data-urlencode', 'q=x y'])).code).toBe(0);
+    expect(received(encodedOnly)?.query).toEqual({ q: 'x y' });
+    expect(received(encodedOnly)?.headers['content-type']).toBeUndefined();
+    expect(received(encodedOnly)?.headers['content-length']).toBeUndefined();
   });
 
   test('-d name=value is sent as a form (curl\'s default); JSON as JSON; other text as text/plain; repeated -d joined with &', async () => {

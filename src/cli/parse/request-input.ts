@@ -60,7 +60,8 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
   ];
   if (raw.userAgent !== undefined) headers.push(['User-Agent', raw.userAgent, '-A/--user-agent']);
   const auth = await buildAuth(raw, io, { url, headers });
-  let body: BodySpec = prepared.body === undefined ? await buildBody(raw, io, headers) : { kind: 'bytes', data: prepared.body };
+  const built = prepared.body === undefined ? await buildBody(raw, io) : { body: { kind: 'bytes', data: prepared.body } as BodySpec, urlencoded: false };
+  let body = built.body;
   let method = raw.method ?? null;
   if (raw.head === true) {
     if (method !== null && method.toUpperCase() !== 'HEAD') throw new UsageError(`-I/--head and -X ${method} ask for two methods`, { hint: 'give one of them' });
@@ -73,6 +74,10 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
     if (body.kind === 'bytes') url = appendRawQuery(url, Buffer.from(body.data).toString('utf8'));
     body = { kind: 'none' };
     method ??= 'GET';
+  }
+  // --data-urlencode makes the body a form; with -G there is no body, and no Content-Type for one.
+  if (built.urlencoded && body.kind === 'bytes' && !headers.some(([n]) => n.toLowerCase() === 'content-type')) {
+    headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
   }
   const ca = raw.cacert === undefined ? null : (await readFileArg(raw.cacert, io, '--cacert')).toString('utf8');
   if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) {
@@ -201,7 +206,7 @@ function looksLikeUrl(value: string): boolean {
  * several (one -d is sent byte for byte); or a multipart -F form. --data-urlencode makes it a form
  * (application/x-www-form-urlencoded) unless a Content-Type is given; otherwise the constructor chooses the type.
  */
-async function buildBody(raw: RawRequestOptions, io: Io, headers: HeaderInput[]): Promise<BodySpec> {
+async function buildBody(raw: RawRequestOptions, io: Io): Promise<{ body: BodySpec; urlencoded: boolean }> {
   const data = raw.data ?? [];
   const encoded = raw.dataUrlencode ?? [];
   const form = raw.form ?? [];
@@ -212,10 +217,9 @@ async function buildBody(raw: RawRequestOptions, io: Io, headers: HeaderInput[])
     const parts: Uint8Array[] = [];
     for (const value of data) parts.push(await readDataArg(value, io));
     for (const value of encoded) parts.push(Buffer.from(urlencodedField(value), 'utf8'));
-    if (encoded.length > 0 && !headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
-    return { kind: 'bytes', data: parts.length === 1 ? (parts[0] as Uint8Array) : joinWithAmpersand(parts) };
+    return { body: { kind: 'bytes', data: parts.length === 1 ? (parts[0] as Uint8Array) : joinWithAmpersand(parts) }, urlencoded: encoded.length > 0 };
   }
-  if (form.length === 0) return { kind: 'none' };
+  if (form.length === 0) return { body: { kind: 'none' }, urlencoded: false };
   const fields: FormField[] = [];
   for (const entry of form) {
     const eq = entry.indexOf('=');
@@ -229,7 +233,7 @@ async function buildBody(raw: RawRequestOptions, io: Io, headers: HeaderInput[])
       fields.push({ kind: 'text', name, value });
     }
   }
-  return { kind: 'form', fields };
+  return { body: { kind: 'form', fields }, urlencoded: false };
 }
 
 /** `name=value` → `name=value%20encoded` (the name as given, as curl does); `value` alone → the value encoded. */
