@@ -31,6 +31,15 @@ describe('durations', () => {
 });
 
 describe('curl-style request flags', () => {
+  test('method first: any method token in capitals (PURGE, PROPFIND), not only the common ten', async () => {
+    for (const method of ['PURGE', 'PROPFIND', 'M-SEARCH']) {
+      const p = path();
+      const r = await runCli([method, `${demo.url}${p}`]);
+      expect({ method, code: r.code, stderr: r.stderr }).toEqual({ method, code: 0, stderr: '' });
+      expect(received(p)?.method).toBe(method);
+    }
+  });
+
   test('method first (apitest POST URL), -X also given is a usage error', async () => {
     const p = path();
     expect((await runCli(['POST', `${demo.url}${p}`, '-d', '{"a":1}'])).code).toBe(0);
@@ -120,6 +129,22 @@ describe('-u, --user', () => {
 });
 
 describe('command words', () => {
+  test('a mistyped command with more arguments, or options, after it: still "unknown command", exit 2, nothing sent', async () => {
+    const before = demo.server.requests().length;
+    const cases: Array<[string[], string]> = [
+      [['runn', 'x.yaml'], 'unknown command "runn" (did you mean run?)'],
+      [['demo-sever', '--port', '3000'], 'unknown command "demo-sever" (did you mean demo-server?)'],
+      [['get', `${demo.url}/echo`], 'unknown command "get" (did you mean GET? A method given first is written in capitals: apitest GET URL, or -X GET)'],
+      [['-v', 'delete', `${demo.url}/users/1`], 'unknown command "delete" (did you mean DELETE? A method given first is written in capitals: apitest DELETE URL, or -X DELETE)'],
+      [['patch'], 'unknown command "patch" (did you mean PATCH? A method given first is written in capitals: apitest PATCH URL, or -X PATCH)'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect({ args, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ args, code: 2, stderr: `apitest: error: ${message}\n`, stdout: '' });
+    }
+    expect(demo.server.requests().length).toBe(before);
+  });
+
   test('apitest help and apitest help <command> show help on stdout (exit 0)', async () => {
     const main = await runCli(['help']);
     expect(main.code).toBe(0);
