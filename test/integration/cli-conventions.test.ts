@@ -106,6 +106,11 @@ describe('-u, --user', () => {
     expect(unset.stderr).toMatch(/no password given and the environment variable API_PASSWORD is not set/);
   });
 
+  test('--help says what the code does: $API_PASSWORD when set, else asked for on a terminal', async () => {
+    const help = (await runCli(['--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('without :password it is read from $API_PASSWORD when set, else asked for on a terminal');
+  });
+
   test('no password on a terminal: asked for, not echoed', async () => {
     const p = path();
     // `script` gives the binary a pseudo-terminal; the password is typed into it.
@@ -125,6 +130,58 @@ describe('-u, --user', () => {
     expect(code).toBe(0);
     expect(received(p)?.headers.authorization).toBe(`Basic ${Buffer.from('bob:typed-Secret-9').toString('base64')}`);
     expect(out).not.toContain('typed-Secret-9');
+  });
+});
+
+/** Runs the binary on a pseudo-terminal (`script`), types `keys` at the password prompt; its output and exit code. */
+async function atPrompt(args: string, keys: string, env: Record<string, string | undefined> = {}): Promise<{ out: string; code: string | undefined }> {
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, CI: 'true', ...env })) if (v !== undefined) childEnv[k] = v;
+  delete childEnv.API_PASSWORD;
+  const child = spawn('script', ['-qfec', `"${process.execPath}" -- "${BIN}" ${args}; echo "EXIT=$?"`, '/dev/null'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let typed = false;
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+    if (!typed && out.includes("Enter password for user 'bob': ")) {
+      typed = true;
+      child.stdin.write(keys);
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await new Promise((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  return { out, code: /EXIT=(\d+)/.exec(out)?.[1] };
+}
+
+describe('the password prompt given up', () => {
+  test('Ctrl-C: cancelled, exit 130 (interrupted), nothing sent; Ctrl-D: cancelled, exit 2', async () => {
+    const p = path();
+    const ctrlC = await atPrompt(`${demo.url}${p} -u bob`, '\u0003');
+    expect(ctrlC.code).toBe('130');
+    expect(ctrlC.out).toContain('apitest: error: -u/--user: the password prompt was cancelled (Ctrl-C); nothing was sent');
+    expect(ctrlC.out).not.toContain('API_PASSWORD');
+    const json = await atPrompt(`${demo.url}${p} -u bob --json`, '\u0003');
+    expect(json.code).toBe('130');
+    expect(json.out).toMatch(/"kind": "interrupted"/);
+    const ctrlD = await atPrompt(`${demo.url}${p} -u bob`, '\u0004');
+    expect(ctrlD.code).toBe('2');
+    expect(ctrlD.out).toContain('apitest: error: -u/--user: the password prompt was cancelled (Ctrl-D); nothing was sent');
+    expect(received(p)).toBeUndefined();
+  });
+
+  test('$API_PASSWORD set is used on a terminal too: no prompt', async () => {
+    const p = path();
+    const childEnv = { ...process.env, CI: 'true', API_PASSWORD: 'env-Secret-7' };
+    const child = spawn('script', ['-qfec', `"${process.execPath}" -- "${BIN}" ${demo.url}${p} -u bob; echo "EXIT=$?"`, '/dev/null'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await new Promise((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect(out).toContain('EXIT=0');
+    expect(out).not.toContain('Enter password');
+    expect(received(p)?.headers.authorization).toBe(`Basic ${Buffer.from('bob:env-Secret-7').toString('base64')}`);
   });
 });
 

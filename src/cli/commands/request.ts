@@ -8,7 +8,7 @@ import { authHeaderNames, authSecrets } from '../../auth/apply-auth.js';
 import { executeRequest, type EngineDeps } from '../../engine/execute.js';
 import { createGotTransport, type ResponseHead } from '../../engine/transport.js';
 import type { SentRequest } from '../../engine/types.js';
-import { UsageError } from '../../errors.js';
+import { InterruptedError, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import type { RequestSpec } from '../../model/request-spec.js';
 import type { PaginateOptions } from '../../paginate/walk-options.js';
@@ -127,7 +127,10 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
     const har = raw.har === undefined ? null : await prepareOutputTarget(raw.har, io.cwd, '--har');
     return { view, spec, retry, output, har, paginate, checks, redactor: redactorFor(spec, view.showSecrets, prepared.secrets), authHint: prepared.authHint ?? null };
   } catch (error) {
-    if (error instanceof UsageError && view.format === 'json') printReport(io, `${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
+    // Nothing was sent: a bad input, or the password prompt given up with Ctrl-C.
+    if ((error instanceof UsageError || error instanceof InterruptedError) && view.format === 'json') {
+      printReport(io, `${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
+    }
     throw error;
   }
 }

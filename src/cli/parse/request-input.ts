@@ -5,7 +5,7 @@
  * joined with `&`, `--data-urlencode`, `-A`; a password left out is asked for on a terminal.
  */
 import * as z from 'zod/mini';
-import { UsageError } from '../../errors.js';
+import { InterruptedError, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { Secret } from '../../redact/secret.js';
 import {
@@ -171,7 +171,11 @@ async function buildAuth(raw: RawRequestOptions, io: Io, request: { url: string;
   return { authorization, apiKey };
 }
 
-/** A Basic password left out: asked for on a terminal (not echoed), else read from $API_PASSWORD (curl asks; so do we). */
+/**
+ * A Basic password left out: $API_PASSWORD when it is set (a value set on purpose, as $ACCESS_TOKEN is for
+ * --bearer: a CI job or a script under a terminal never stops at a prompt), else asked for on a terminal with
+ * echo off (as curl asks). Ctrl-C at the prompt is an interruption (exit 130), Ctrl-D a usage error: nothing sent.
+ */
 async function askPassword(user: string, flag: string, io: Io): Promise<string> {
   const fromEnvironment = io.env.API_PASSWORD;
   if (fromEnvironment === '') {
@@ -183,6 +187,10 @@ async function askPassword(user: string, flag: string, io: Io): Promise<string> 
     throw new UsageError(`${flag}: no password given and the environment variable API_PASSWORD is not set`, {
       hint: `set API_PASSWORD, or give it: ${flag} user:password (on a terminal it is asked for)`,
     });
+  }
+  if (typeof typed !== 'string') {
+    if (typed.cancelled === 'interrupt') throw new InterruptedError(`${flag}: the password prompt was cancelled (Ctrl-C); nothing was sent`);
+    throw new UsageError(`${flag}: the password prompt was cancelled (Ctrl-D); nothing was sent`, { hint: `type the password and press Enter, or give it: ${flag} user:password` });
   }
   return typed;
 }
