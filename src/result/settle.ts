@@ -31,6 +31,7 @@ import { mayRetryMethod } from '../retry/decide-retry.js';
 import { decideFailure, type Failure } from './failure.js';
 import type { AttemptRecord, BodyRecord, CheckRecord, ExchangeRecord, FailureRecord, PaginationRecord, RequestRecord, ResponseRecord } from './record.js';
 import { readResponse, walkFacts } from './response-facts.js';
+import { roundMs } from './round-ms.js';
 
 /** The checks a producer applies. */
 export interface CheckPlan {
@@ -190,7 +191,7 @@ export function roundTimings(t: Timings | undefined): Timings {
 }
 
 function round2(v: number | null): number | null {
-  return v === null ? null : Math.round(v * 100) / 100;
+  return v === null ? null : roundMs(v);
 }
 
 function requestRecord(last: Attempt, exchange: ExecutedExchange, redactor: Redactor): RequestRecord {
