@@ -73,7 +73,7 @@ export function decideFailure(input: LadderInput): Failure | null {
     return {
       kind: 'http',
       code: 'RETRY_AFTER_TOO_LONG',
-      message: `${statusLine(outcome)} from ${outcome.url}: the server asks to wait ${input.retryAfterTooLong}s (Retry-After), longer than ${input.retryMaxDelay.setting} ${formatDuration(input.retryMaxDelay.ms)}`,
+      message: `${statusLine(outcome)} from ${outcome.url}: the server asks to wait ${formatDuration(input.retryAfterTooLong * 1000)} (Retry-After), longer than ${input.retryMaxDelay.setting} ${formatDuration(input.retryMaxDelay.ms)}`,
       hint: `try again later, or raise ${input.retryMaxDelay.setting} to wait that long`,
       cause: null,
     };
