@@ -29,9 +29,10 @@ Examples:
   $ apitest webhook send localhost:3000/hook --scheme github --secret "$SECRET" -d @event.json
   $ apitest demo-server --port 3000
 
-Exit codes: 0 ok, 1 expectation failed, 2 usage error, 3 connection/TLS failed, 4 timed out, 5 status >= 400,
-70 internal error. Durations: a bare number is seconds (--timeout 5); or 250ms, 5s, 1m.
-Docs: ${docsPath('cli.md')} (also at https://www.npmjs.com/package/apitest)`;
+Exit codes: 0 ok, 1 expectation failed, 2 usage error (nothing sent), 3 connection or TLS failed, or the body
+could not be decoded or written, 4 timed out, 5 status >= 400, 70 internal error, 130/143 interrupted (Ctrl-C/SIGTERM).
+Durations: a bare number is seconds (--timeout 5); or 250ms, 5s, 1m.
+Docs: ${docsPath('cli.md')}`;
 
 /** What a bare `apitest` prints (on stderr, exit 2): how to start. */
 const USAGE = `Usage: apitest [options] <url>        one request: status, headers, rate limits, timings, body

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { withDemoServer } from '../helpers/demo.js';
 import { BIN, ROOT, runCli } from '../helpers/run-cli.js';
+import { ExitCode } from '../../src/errors.js';
 
 const demo = withDemoServer();
 let n = 0;
@@ -236,6 +237,12 @@ describe('command words', () => {
     expect(r.stdout).not.toMatch(/\(default: (\[\]|false)\)/);
     const docs = /Docs: (\S+)/.exec(r.stdout)?.[1] ?? '';
     expect(existsSync(docs)).toBe(true);
+    // The package is private: the help points at the docs it ships, nowhere else.
+    expect(r.stdout).not.toMatch(/npmjs/);
+    // The exit-code line names every exit code of the one table, and what exit 3 covers besides connections.
+    const exits = (/Exit codes: ([\s\S]*?)\.\n/.exec(r.stdout)?.[1] ?? '').replace(/\s+/g, ' ');
+    for (const code of Object.values(ExitCode)) expect(exits).toMatch(new RegExp(`(^|[ /])${code}([ /]|$)`));
+    expect(exits).toContain('3 connection or TLS failed, or the body could not be decoded or written');
     expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).files).toContain('docs');
   });
 });
