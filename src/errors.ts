@@ -4,6 +4,8 @@
  * suite report's error kinds (and their JSON Schemas), the exit-code tables of the README and docs/cli.md are
  * generated from or tested against this table (test/unit/error-kinds.test.ts).
  */
+import { formatDuration } from './util/duration.js';
+
 export const ExitCode = {
   Ok: 0,
   Expectation: 1,
@@ -181,7 +183,7 @@ export function describeHttpStatus(status: number, statusText: string, url: stri
   if (status === 403) return { message: `${base}: permission denied`, hint: 'the credentials are valid but lack permission for this resource' };
   if (status === 404) return { message: `${base}: not found`, hint: 'check the URL path' };
   if (status === 429) {
-    const wait = retryAfterSeconds === null ? '' : ` (the server asks to wait ${retryAfterSeconds}s)`;
+    const wait = retryAfterSeconds === null ? '' : ` (the server asks to wait ${formatDuration(retryAfterSeconds * 1000)})`;
     return { message: `${base}: rate limit exceeded${wait}`, hint: 'slow down with --rate' };
   }
   if (status >= 500) return { message: `${base}: server error`, hint: 'the server failed' };

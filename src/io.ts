@@ -12,14 +12,19 @@ export interface Io {
   readStdin(): Promise<Buffer>;
   /**
    * Asks for a secret on the terminal without echoing it (prompt on stderr); null when standard input or error is
-   * not a terminal (then nothing is asked).
+   * not a terminal (then nothing is asked); `{ cancelled }` when the user gave up with Ctrl-C or Ctrl-D.
    */
-  readPassword(prompt: string): Promise<string | null>;
+  readPassword(prompt: string): Promise<string | null | PromptCancelled>;
   env: Readonly<Record<string, string | undefined>>;
   now(): number;
   cwd: string;
   /** Aborts on the first SIGINT or SIGTERM (what finished is then reported); absent in tests that fake the process. */
   interrupt?: Interrupt;
+}
+
+/** The password prompt was given up: Ctrl-C (`interrupt`) or Ctrl-D (`end-of-input`). */
+export interface PromptCancelled {
+  readonly cancelled: 'interrupt' | 'end-of-input';
 }
 
 export interface Interrupt {
@@ -69,7 +74,7 @@ export function processIo(): Io {
 }
 
 /** Reads one line from the terminal with echo off: Enter ends it, Backspace edits it, Ctrl-C or Ctrl-D gives up. */
-function readHidden(prompt: string): Promise<string | null> {
+function readHidden(prompt: string): Promise<string | null | PromptCancelled> {
   const stdin = process.stdin;
   if (stdin.isTTY !== true || process.stderr.isTTY !== true) return Promise.resolve(null);
   // Echo off before the prompt shows: nothing typed after it is ever echoed.
@@ -77,7 +82,7 @@ function readHidden(prompt: string): Promise<string | null> {
   process.stderr.write(prompt);
   return new Promise((resolve) => {
     let value = '';
-    const finish = (result: string | null): void => {
+    const finish = (result: string | PromptCancelled): void => {
       stdin.off('data', onData);
       stdin.setRawMode(false);
       stdin.pause();
@@ -87,7 +92,9 @@ function readHidden(prompt: string): Promise<string | null> {
     const onData = (chunk: Buffer): void => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return finish(value);
-        if (ch === '\u0003' || ch === '\u0004') return finish(null);
+        // In raw mode Ctrl-C is a byte, not a SIGINT.
+        if (ch === '\u0003') return finish({ cancelled: 'interrupt' });
+        if (ch === '\u0004') return finish({ cancelled: 'end-of-input' });
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }

@@ -32,9 +32,10 @@ Examples:
   $ apitest webhook send localhost:3000/hook --scheme github --secret "$SECRET" -d @event.json
   $ apitest demo-server --port 3000
 
-Exit codes: 0 ok, 1 expectation failed, 2 usage error, 3 connection/TLS failed, 4 timed out, 5 status >= 400,
-70 internal error. Durations: a bare number is seconds (--timeout 5); or 250ms, 5s, 1m.
-Docs: ${docsPath('cli.md')} (also at https://www.npmjs.com/package/apitest)`;
+Exit codes: 0 ok, 1 expectation failed, 2 usage error (nothing sent), 3 connection or TLS failed, or the body
+could not be decoded or written, 4 timed out, 5 status >= 400, 70 internal error, 130/143 interrupted (Ctrl-C/SIGTERM).
+Durations: a bare number is seconds (--timeout 5); or 250ms, 5s, 1m.
+Docs: ${docsPath('cli.md')}`;
 
 /** What a bare `apitest` prints (on stderr, exit 2): how to start. */
 const USAGE = `Usage: apitest [options] <url>        one request: status, headers, rate limits, timings, body
@@ -49,7 +50,13 @@ Try: apitest localhost:3000/users --json
 `;
 
 const COMMANDS = ['run', 'webhook', 'auth', 'demo-server', 'help'];
-const METHODS = /^(GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|QUERY)$/;
+/**
+ * A method given first: any RFC 9110 token in capitals (GET, PURGE, PROPFIND…), except that it has no `.`, which
+ * would make it a host name (`EXAMPLE.COM`). Lower case is not a method here (`get` is a mistyped command).
+ */
+const METHOD_FIRST = /^[A-Z][A-Z0-9!#$%&'*+^_`|~-]*$/;
+/** The methods everybody knows: a first word that is one of these in lower case gets a suggestion. */
+const COMMON_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY'];
 
 /** Where the docs of the installed package are (they ship in it). */
 function docsPath(file: string): string {
@@ -96,6 +103,9 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   const setResult = (r: CommandResult): void => {
     result = r;
   };
+  // commander's own error line, printed (on one line) once we know it is the right one to print.
+  let commanderLine: string | null = null;
+  const wantsJson = argv.includes('--json') || argv.join(' ').includes('--format json');
   const program = new Command()
     .name('apitest')
     .description('Test an HTTP endpoint: status, headers, rate limits, timings by phase, body.')
@@ -105,7 +115,9 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
     .configureOutput({
       writeOut: (s) => printReport(io, s),
       writeErr: (s) => printErrorText(io, s),
-      outputError: (s, write) => write(`apitest: ${s}`),
+      outputError: (s) => {
+        commanderLine ??= s;
+      },
     })
     .showSuggestionAfterError(true)
     .enablePositionalOptions()
@@ -120,7 +132,7 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   addOutputFlags(program);
   program.action(async (url: string | undefined, opts: Record<string, unknown>) => {
     if (url !== undefined && opts.url !== undefined) throw new UsageError('the URL is given twice (argument and --url)', { hint: 'give it once' });
-    if (url !== undefined) refuseUnknownCommand(url, program);
+    if (url !== undefined && !mayBeUrl(url)) throw await unknownCommandOf(url, program, wantsJson, io);
     // `--paginate URL`: the optional style value took the URL; styles are a closed set, so give it back.
     if (typeof opts.paginate === 'string' && !PAGINATION_STYLES.includes(opts.paginate) && url === undefined && opts.url === undefined) {
       url = opts.paginate;
@@ -167,18 +179,37 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return OK;
+      // `apitest runn x.yaml`, `apitest get URL`, `apitest demo-sever --port 3000`: commander stops at the extra
+      // argument or the option first, but the first word is what is wrong.
+      const first = program.args[0];
+      if ((error.code === 'commander.excessArguments' || error.code === 'commander.unknownOption') && first !== undefined && !mayBeUrl(first) && !isCommand(first, program)) {
+        return resultOfError(await unknownCommandOf(first, program, wantsJson, io));
+      }
+      const message = oneLine((commanderLine ?? error.message).replace(/^error: /, ''));
       // A single request asked for JSON: the document is printed even for a command-line error.
       const subcommand = program.commands.some((c) => c.name() === argv[0]);
-      if (!subcommand && (argv.includes('--json') || argv.join(' ').includes('--format json'))) {
-        const { usageDocument } = await import('../result/request-document.js');
-        const message = error.message.replace(/^error: /, '');
-        printReport(io, `${JSON.stringify(usageDocument(undefined, undefined, { code: 'EUSAGE', message }), null, 2)}\n`);
-      }
-      // commander has printed its own line (configureOutput above).
+      if (!subcommand && wantsJson) await printUsageDocument(io, message);
+      printErrorText(io, `apitest: error: ${message}\n`);
       return exitWith(ExitCode.Usage);
     }
     return resultOfError(error);
   }
+}
+
+/**
+ * commander's errors on one line, as every apitest error: its suggestion comes on a line of its own
+ * (`(Did you mean --timeout?)`); it becomes ` (did you mean --timeout?)`.
+ */
+export function oneLine(message: string): string {
+  return message
+    .trim()
+    .replace(/\s*\n\s*\(Did you mean ([^)]*)\)/g, ' (did you mean $1)')
+    .replace(/\s*\n\s*/g, ' ');
+}
+
+async function printUsageDocument(io: Io, message: string): Promise<void> {
+  const { usageDocument } = await import('../result/request-document.js');
+  printReport(io, `${JSON.stringify(usageDocument(undefined, undefined, { code: 'EUSAGE', message }), null, 2)}\n`);
 }
 
 /** commander's own error and help text on stderr. */
@@ -196,22 +227,37 @@ const QUIET_DEFAULTS = {
 /** `apitest GET URL …` (HTTPie's habit): a first word that is an HTTP method name in capitals is the method. */
 function methodFirst(argv: readonly string[]): readonly string[] {
   const [first, ...rest] = argv;
-  if (first === undefined || !METHODS.test(first)) return argv;
+  if (first === undefined || !METHOD_FIRST.test(first)) return argv;
   const other = rest.findIndex((a) => a === '-X' || a === '--method' || a.startsWith('--method=') || (a.startsWith('-X') && a.length > 2));
   if (other !== -1) throw new UsageError(`the method is given twice (${first} and ${rest[other]}${rest[other]?.length === 2 || rest[other] === '--method' ? ` ${rest[other + 1] ?? ''}` : ''})`, { hint: 'give it once' });
   return ['-X', first, ...rest];
 }
 
 /**
- * A first word that cannot be a URL — no `.`, `:` or `/`, not localhost — and is not a command is a mistyped
- * command (`apitest demo-sever`), not a host to look up.
+ * A word that cannot be a URL — no `.`, `:` or `/`, not localhost — and is not a command is a mistyped command
+ * (`apitest demo-sever`), not a host to look up.
  */
-function refuseUnknownCommand(word: string, program: Command): void {
-  if (/[.:/[\]]/.test(word) || word.toLowerCase() === 'localhost') return;
-  throw unknownCommand(word, program);
+function mayBeUrl(word: string): boolean {
+  return /[.:/[\]]/.test(word) || word.toLowerCase() === 'localhost';
+}
+
+function isCommand(word: string, program: Command): boolean {
+  return COMMANDS.includes(word) || program.commands.some((c) => c.name() === word);
+}
+
+/** The unknown-command error (and, when JSON was asked for, the usage document that goes with it). */
+async function unknownCommandOf(word: string, program: Command, json: boolean, io: Io): Promise<UsageError> {
+  const error = unknownCommand(word, program);
+  if (json) await printUsageDocument(io, error.message);
+  return error;
 }
 
 export function unknownCommand(word: string, program: Command): UsageError {
+  // `apitest get URL`: a method in lower case; the method-first form takes it in capitals.
+  if (COMMON_METHODS.includes(word.toUpperCase())) {
+    const method = word.toUpperCase();
+    return new UsageError(`unknown command ${JSON.stringify(word)}`, { hint: `did you mean ${method}? A method given first is written in capitals: apitest ${method} URL, or -X ${method}` });
+  }
   const guess = suggest(word, COMMANDS.concat(program.commands.map((c) => c.name())));
   return new UsageError(`unknown command ${JSON.stringify(word)}`, {
     hint: guess !== null ? `did you mean ${guess}?` : 'see apitest --help; a URL needs a dot, a port or a path, e.g. localhost:3000/users',

@@ -27,6 +27,8 @@ export interface EngineDeps extends AttemptDeps {
 export interface ExecutedExchange extends Exchange {
   /** Set when the server asked (Retry-After) to wait longer than --retry-max-delay: the run fails at once. */
   retryAfterTooLong: number | null;
+  /** Set when a retry was due but not made: this many bytes of the body had already been written to stdout. */
+  retryRefusedAfterBytes: number | null;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function executeRequest(spec: RequestSpec, policy: RetryPolicy, dep
     if (deps.limiter) await deps.limiter.acquire();
     if (deps.signal?.aborted === true) {
       attempts.push({ delayMs, request: null, outcome: { kind: 'failure', error: new InterruptedError() }, redirects: [], timings: EMPTY_TIMINGS });
-      return { spec, attempts, retryAfterTooLong: null };
+      return { spec, attempts, retryAfterTooLong: null, retryRefusedAfterBytes: null };
     }
     const retriesSoFar = attempts.length;
     const mayRetry = (status: number): boolean =>
@@ -64,7 +66,12 @@ export async function executeRequest(spec: RequestSpec, policy: RetryPolicy, dep
       deps.random,
     );
     if (!decision.retry) {
-      return { spec, attempts, retryAfterTooLong: decision.reason === 'retry-after-too-long' ? decision.waitSeconds : null };
+      return {
+        spec,
+        attempts,
+        retryAfterTooLong: decision.reason === 'retry-after-too-long' ? decision.waitSeconds : null,
+        retryRefusedAfterBytes: decision.reason === 'body-already-written' ? decision.bytes : null,
+      };
     }
     const failure = attempt.outcome.kind === 'response' ? `${attempt.outcome.response.status} ${attempt.outcome.response.statusText}`.trim() : attempt.outcome.error.code;
     deps.onRetry?.({ attempt: attempts.length, delayMs: decision.delayMs, decision, failure });
@@ -78,5 +85,7 @@ function outcomeOf(attempt: Attempt): AttemptOutcome {
   }
   const { error } = attempt.outcome;
   const errorKind = error.kind === 'tls' || error.kind === 'timeout' || error.kind === 'connection' ? error.kind : 'usage';
-  return { kind: 'failure', errorKind, code: error.code };
+  const failure: AttemptOutcome = { kind: 'failure', errorKind, code: error.code };
+  if (attempt.outcome.bodyBytesOut !== undefined) failure.bodyBytesOut = attempt.outcome.bodyBytesOut;
+  return failure;
 }

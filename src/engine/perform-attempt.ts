@@ -4,7 +4,7 @@ import { ConnectionError } from '../errors.js';
 import type { RequestSpec } from '../model/request-spec.js';
 import { isRedirect, redirectMethod, sameOrigin, withoutHeaders } from './redirect.js';
 import type { BodyTarget, ResponseHead, SendOptions, SendResult, Transport, WireRequest } from './transport.js';
-import type { Attempt, Redirect, SentRequest } from './types.js';
+import type { Attempt, Outcome, Redirect, ResponseData, SentRequest } from './types.js';
 import type { Clock } from '../util/clock.js';
 import { firstHeaderValue } from '../util/header-map.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
@@ -18,8 +18,8 @@ export interface AttemptDeps {
   clock: Clock;
   /** Stops the request in flight (Ctrl-C, SIGTERM). */
   signal?: AbortSignal;
-  /** Opens the stream the final response body is written to as it arrives (`-o`, `--format body`); absent: kept in memory. */
-  openBodySink?: () => Writable;
+  /** Opens where the final response body is written as it arrives (`-o`, `--format body`); absent: kept in memory. */
+  openBodySink?: () => BodySink;
   /** A streamed body is also kept in memory (the checks read it). */
   keepStreamedBody?: boolean;
   /** Told of each request as it went out, and of each response head (for `--verbose`). */
@@ -27,6 +27,16 @@ export interface AttemptDeps {
   onResponse?: (head: ResponseHead) => void;
   /** Told of every hop (each redirect, each attempt) with when it started (epoch ms): `--har`. */
   onHop?: (startedAt: number, result: SendResult) => void;
+}
+
+/** Where a final response's body is written as it arrives. */
+export interface BodySink {
+  readonly stream: Writable;
+  /**
+   * Bytes of this body already passed on where a retry cannot take them back (stdout). A file that starts over
+   * on a retry (`-o`) says 0.
+   */
+  readonly delivered: () => number;
 }
 
 /**
@@ -58,6 +68,9 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
   };
   const redirects: Redirect[] = [];
   let wire: WireRequest = { method: spec.method, url: applied.url, headers: applied.headers, body: bodyOf(spec) };
+  // The sink of the final hop's body, once opened.
+  // (Set inside chooseTarget, a callback: typed so that the compiler does not take it for always null.)
+  let sink = null as BodySink | null;
 
   for (;;) {
     const willFollow = (status: number, location: string | string[] | undefined): boolean =>
@@ -65,7 +78,8 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
     const chooseTarget = (head: { status: number; headers: Readonly<Record<string, string | string[] | undefined>> }): BodyTarget => {
       if (willFollow(head.status, head.headers.location)) return { kind: 'discard' };
       if (deps.openBodySink === undefined || mayRetry(head.status)) return { kind: 'memory' };
-      return { kind: 'stream', stream: deps.openBodySink(), keep: deps.keepStreamedBody === true };
+      sink = deps.openBodySink();
+      return { kind: 'stream', stream: sink.stream, keep: deps.keepStreamedBody === true };
     };
     const hopStarted = deps.clock.now();
     const result = await deps.transport.send(
@@ -87,28 +101,19 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
     if (result.sent && deps.onRequest) deps.onRequest(result.sent);
     if (result.kind === 'response' && deps.onResponse) deps.onResponse(result.head);
     if (result.kind === 'failure') {
-      return { delayMs, request: result.sent, outcome: { kind: 'failure', error: result.error }, redirects, timings: result.timings };
+      const delivered = sink?.delivered() ?? 0;
+      const outcome: Outcome = { kind: 'failure', error: result.error };
+      // The body's destination failed (-o on a full disk): the response arrived, and its facts are kept.
+      if (result.arrived !== undefined) outcome.response = responseData(result.arrived.head, null, result.arrived.size, [], deps.clock);
+      if (delivered > 0) outcome.bodyBytesOut = delivered;
+      return { delayMs, request: result.sent, outcome, redirects, timings: result.timings };
     }
     const location = result.head.headers.location;
     if (!willFollow(result.head.status, location)) {
       return {
         delayMs,
         request: result.sent,
-        outcome: {
-          kind: 'response',
-          response: {
-            status: result.head.status,
-            statusText: result.head.statusText,
-            httpVersion: result.head.httpVersion,
-            headers: result.head.headers,
-            rawHeaders: result.head.rawHeaders,
-            body: result.body,
-            size: result.size,
-            bodyFile: result.body === null ? 'stream' : null,
-            undecoded: result.undecoded,
-            retryAfterSeconds: parseRetryAfter(firstHeaderValue(result.head.headers, 'retry-after'), deps.clock.now()),
-          },
-        },
+        outcome: { kind: 'response', response: responseData(result.head, result.body, result.size, result.undecoded, deps.clock) },
         redirects,
         timings: result.timings,
       };
@@ -135,6 +140,21 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
     if (!keepBody) headers = withoutHeaders(headers, new Set(['content-type', 'content-length']));
     wire = { method, url: nextUrl, headers, body: keepBody ? wire.body : null };
   }
+}
+
+function responseData(head: ResponseHead, body: Uint8Array | null, size: number, undecoded: readonly string[], clock: Clock): ResponseData {
+  return {
+    status: head.status,
+    statusText: head.statusText,
+    httpVersion: head.httpVersion,
+    headers: head.headers,
+    rawHeaders: head.rawHeaders,
+    body,
+    size,
+    bodyFile: body === null ? 'stream' : null,
+    undecoded,
+    retryAfterSeconds: parseRetryAfter(firstHeaderValue(head.headers, 'retry-after'), clock.now()),
+  };
 }
 
 function bodyOf(spec: RequestSpec): Uint8Array | FormData | null {

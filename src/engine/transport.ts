@@ -61,7 +61,14 @@ export type BodyTarget = { kind: 'memory' } | { kind: 'discard' } | { kind: 'str
 
 export type SendResult =
   | { kind: 'response'; head: ResponseHead; body: Uint8Array | null; size: number; undecoded: readonly string[]; sent: SentRequest | null; timings: Timings }
-  | { kind: 'failure'; error: ApitestError; sent: SentRequest | null; timings: Timings };
+  | {
+      kind: 'failure';
+      error: ApitestError;
+      sent: SentRequest | null;
+      timings: Timings;
+      /** The head and the bytes received, when the response arrived and only writing its body failed (kind write). */
+      arrived?: { head: ResponseHead; size: number };
+    };
 
 export interface Transport {
   send(request: WireRequest, options: SendOptions, chooseTarget: (head: ResponseHead) => BodyTarget): Promise<SendResult>;
@@ -253,7 +260,9 @@ async function sendOnce(
         typed = new TlsError(`the server at ${target.host} expects TLS (use https://)`, { code: 'ERR_TLS_EXPECTED', hint: `try https://${target.host}${target.pathname}${target.search}`, cause: typed });
       }
     }
-    return { kind: 'failure', error: typed, sent: sent(), timings: timingsOf(marks) };
+    const failure: SendResult = { kind: 'failure', error: typed, sent: sent(), timings: timingsOf(marks) };
+    if (typed.kind === 'write' && head !== null) failure.arrived = { head, size };
+    return failure;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     stream.destroy();

@@ -53,7 +53,14 @@ export interface Redirect {
 /** One HTTP exchange over the network, following redirects when asked to. */
 export type Outcome =
   | { kind: 'response'; response: ResponseData }
-  | { kind: 'failure'; error: ApitestError };
+  | {
+      kind: 'failure';
+      error: ApitestError;
+      /** The response, when it arrived and only its body's destination failed (kind write: -o on a full disk). */
+      response?: ResponseData;
+      /** Bytes of the body already written where a retry cannot take them back (stdout), when there were any. */
+      bodyBytesOut?: number;
+    };
 
 export interface Attempt {
   /** Wait before this attempt started (0 for the first). */

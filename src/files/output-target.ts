@@ -72,7 +72,9 @@ export async function writeOutputFile(target: OutputTarget, content: string): Pr
   try {
     await new Promise<void>((resolveWrite, reject) => {
       stream.once('error', reject);
-      stream.end(Buffer.from(content, 'utf8'), () => resolveWrite());
+      // end's callback is called with the stream's error (before the 'error' event): a full disk or a device
+      // that refuses data must fail the write, never be committed (renamed into place) as if complete.
+      stream.end(Buffer.from(content, 'utf8'), (error?: Error | null) => (error ? reject(error) : resolveWrite()));
     });
     await target.commit();
   } catch (error) {

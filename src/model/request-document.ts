@@ -39,16 +39,16 @@ export const ResponseInfoSchema = z.object({
   statusText: z.string(),
   httpVersion: z.string(),
   headers: z.record(z.string(), HeaderValueSchema).describe('Lower-case names; repeated headers such as set-cookie are arrays.'),
-  body: z.unknown().describe('Parsed JSON for a JSON content type, text for text, base64 for other content (see bodyEncoding); null when written to a file or empty.'),
+  body: z.unknown().describe('Parsed JSON for a JSON content type, text for text, base64 for other content (see bodyEncoding); null when written to a file, not written (see bodyNote), or empty.'),
   bodyEncoding: z.literal('base64').optional(),
-  bodyNote: z.string().optional().describe('Why the body is shown as it is, e.g. JSON nested too deep to parse into the document (it is then text).'),
+  bodyNote: z.string().optional().describe('Why the body is shown as it is, e.g. JSON nested too deep to parse into the document (it is then text), or a body that could not be written (error.kind write; body is then null).'),
   bodyFile: z.string().optional().describe('Where the body was written with -o.'),
   size: z.number().int().nonnegative().describe('Bytes of the body as received (before decompression).'),
 });
 
 export const AttemptInfoSchema = z.object({
-  status: z.number().int().nullable(),
-  error: z.object({ kind: ErrorKindSchema, code: z.string() }).nullable(),
+  status: z.number().int().nullable().describe('The status of the response; null when none came.'),
+  error: z.object({ kind: ErrorKindSchema, code: z.string() }).nullable().describe('The failure of the attempt; a response whose body could not be written has a status and an error of kind write.'),
   delayMs: z.number().nonnegative().describe('Wait before this attempt (0 for the first).'),
 });
 

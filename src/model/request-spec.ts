@@ -270,25 +270,41 @@ function checkAuth(auth: AuthSpec, labels: InputLabels, fail: (label: string, pr
   }
 }
 
-/** Two sources for one header (a credential flag and a -H, or two credentials) are a usage error naming both. */
-function refuseTwoSources(input: RequestInput, labels: InputLabels): void {
-  const sources = new Map<string, string>();
+/**
+ * Two sources for one header are a usage error naming both, before anything is sent: a credential flag and a
+ * -H, two credentials, or the URL's user:password (sent as Basic auth) and any other Authorization. The header
+ * is named as the credential sets it (`Authorization`, the API-key header as configured), whatever case the -H
+ * used. Exported for the command line, which checks before it asks for a password.
+ */
+export function refuseTwoSources(input: Pick<RequestInput, 'url' | 'headers' | 'auth'>, labels: Pick<InputLabels, 'url' | 'headers' | 'bearer' | 'basic' | 'apiKey' | 'oauth2'>): void {
+  const sources = new Map<string, { source: string; name: string }>();
   const claim = (name: string, source: string): void => {
     const lower = name.toLowerCase();
     const other = sources.get(lower);
-    if (other !== undefined && other !== source) {
-      throw new UsageError(`${other} and ${source} both set the ${name} header`, { hint: `give one of them` });
+    if (other !== undefined && other.source !== source) {
+      throw new UsageError(`${other.source} and ${source} both set the ${other.name} header`, { hint: `give one of them` });
     }
-    sources.set(lower, source);
+    sources.set(lower, { source, name: other?.name ?? name });
   };
   const { authorization, apiKey } = input.auth;
   if (authorization !== null) {
     claim('Authorization', authorization.kind === 'bearer' ? labels.bearer : authorization.kind === 'basic' ? labels.basic : (labels.oauth2 ?? OAUTH2_FLAG_LABELS).tokenUrl);
   }
   if (apiKey !== null && apiKey.query === null) claim(apiKey.header, labels.apiKey);
+  if (hasUserinfo(input.url)) claim('Authorization', `the user:password of the ${labels.url}`);
   for (const [name, , source] of input.headers) {
     const lower = name.toLowerCase();
     if (sources.has(lower)) claim(name, source ?? labels.headers);
+  }
+}
+
+/** Whether a URL carries a user name or password (which the client sends as Basic auth). */
+function hasUserinfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
   }
 }
 

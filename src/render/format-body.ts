@@ -10,6 +10,7 @@ export interface BodyDisplay {
 /** The response body as shown in the human report. Pure. */
 export function formatBody(response: ResponseInfo, display: BodyDisplay, c: ChalkInstance): string {
   if (response.bodyFile !== undefined) return c.dim(`[body written to ${response.bodyFile}: ${response.size} bytes]`);
+  if (response.body === null && response.bodyNote !== undefined) return c.dim(`[${response.bodyNote}]`);
   if (response.body === null || response.body === '') return c.dim('[empty body]');
   if (response.bodyEncoding === 'base64') {
     const bytes = Buffer.from(String(response.body), 'base64').length;

@@ -20,6 +20,8 @@ export interface LadderInput {
     | { readonly kind: 'response'; readonly status: number; readonly statusText: string; readonly url: string };
   /** Seconds the server asked to wait beyond what the retry policy accepts; null when it did not. */
   readonly retryAfterTooLong: number | null;
+  /** A retry was due but not made: this many bytes of the body had already been written to stdout. */
+  readonly retryRefusedAfterBytes: number | null;
   readonly retryMaxDelay: { readonly ms: number; readonly setting: string };
   /**
    * How the run retried: attempts made, and whether --retry could have retried this failure had it been asked
@@ -59,14 +61,19 @@ export function decideFailure(input: LadderInput): Failure | null {
   // 1. no response
   if (outcome.kind === 'failure') {
     const { error } = outcome;
-    return { kind: error.kind, code: error.code, message: afterAttempts(error.message), hint: retryHint(error.hint ?? null, error.retryable, '--retry may help'), cause: error };
+    const bytes = input.retryRefusedAfterBytes;
+    const hint =
+      bytes !== null
+        ? `not retried: ${bytes} byte${bytes === 1 ? ' was' : 's were'} already written to stdout, and a retry cannot take them back; save the body with -o FILE, which starts over on a retry`
+        : retryHint(error.hint ?? null, error.retryable, '--retry may help');
+    return { kind: error.kind, code: error.code, message: afterAttempts(error.message), hint, cause: error };
   }
   // 2. Retry-After too long
   if (input.retryAfterTooLong !== null) {
     return {
       kind: 'http',
       code: 'RETRY_AFTER_TOO_LONG',
-      message: `${statusLine(outcome)} from ${outcome.url}: the server asks to wait ${input.retryAfterTooLong}s (Retry-After), longer than ${input.retryMaxDelay.setting} ${formatDuration(input.retryMaxDelay.ms)}`,
+      message: `${statusLine(outcome)} from ${outcome.url}: the server asks to wait ${formatDuration(input.retryAfterTooLong * 1000)} (Retry-After), longer than ${input.retryMaxDelay.setting} ${formatDuration(input.retryMaxDelay.ms)}`,
       hint: `try again later, or raise ${input.retryMaxDelay.setting} to wait that long`,
       cause: null,
     };

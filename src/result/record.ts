@@ -56,7 +56,9 @@ export type BodyRecord =
   | { readonly kind: 'text'; readonly text: string; readonly note: string | null }
   | { readonly kind: 'binary'; readonly base64: string; readonly bytes: number; readonly note: string | null }
   /** Streamed to a file (`-o`). */
-  | { readonly kind: 'file'; readonly path: string };
+  | { readonly kind: 'file'; readonly path: string }
+  /** Could not be written where it was asked for (`-o` on a full disk): the note says so. */
+  | { readonly kind: 'unwritten'; readonly note: string };
 
 export interface AttemptRecord {
   readonly status: number | null;

@@ -2,7 +2,7 @@
  * The `--json` document of a single request (schema: model/request-document.ts) as a view of the settled record,
  * and the document of a run that failed before anything was sent. Pure.
  */
-import type { ApitestError } from '../errors.js';
+import { ApitestError } from '../errors.js';
 import { hidePassword } from '../model/request-spec.js';
 import type { ResponseInfo, SingleRequestDocument } from '../model/request-document.js';
 import type { ExchangeRecord, ResponseRecord } from './record.js';
@@ -33,7 +33,10 @@ export function requestDocument(record: ExchangeRecord): SingleRequestDocument {
   return doc;
 }
 
-/** The document of a run that failed before any request (bad flags or input): ok false, error filled. */
+/**
+ * The document of a run that failed before any request (bad flags or input, kind usage; or the password prompt
+ * given up with Ctrl-C, kind interrupted): ok false, error filled.
+ */
 export function usageDocument(method: string | undefined, url: string | undefined, error: ApitestError | { code: string; message: string }): SingleRequestDocument {
   return {
     schemaVersion: 1,
@@ -44,7 +47,7 @@ export function usageDocument(method: string | undefined, url: string | undefine
     rateLimit: null,
     redirects: [],
     attempts: [],
-    error: { kind: 'usage', code: error.code, message: error.message },
+    error: { kind: error instanceof ApitestError && error.kind === 'interrupted' ? 'interrupted' : 'usage', code: error.code, message: error.message },
   };
 }
 
@@ -86,6 +89,9 @@ function responseInfo(response: ResponseRecord): ResponseInfo {
       break;
     case 'file':
       info.bodyFile = body.path;
+      break;
+    case 'unwritten':
+      info.bodyNote = body.note;
       break;
   }
   return info;

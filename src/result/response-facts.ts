@@ -8,6 +8,7 @@
 import { viewBody, type BodyView } from '../engine/body-view.js';
 import type { ResponseData, Timings } from '../engine/types.js';
 import type { ResponseFacts } from '../expect/subject-context.js';
+import { roundMs } from './round-ms.js';
 
 export interface ReadResponse {
   readonly view: BodyView;
@@ -23,7 +24,8 @@ export function readResponse(response: ResponseData, timings: Timings): ReadResp
       headers: response.headers,
       bodyText: textOf(view),
       json: view.kind === 'json' ? view.value : undefined,
-      durationMs: timings.total ?? 0,
+      // Rounded as the reported timings are: `duration < 200` compares (and shows) the number the timings show.
+      durationMs: roundMs(timings.total ?? 0),
       sizeBytes: response.size,
       ...(view.kind === 'text' && view.note !== undefined ? { jsonUnavailable: view.note } : {}),
     },
@@ -31,7 +33,7 @@ export function readResponse(response: ResponseData, timings: Timings): ReadResp
 }
 
 export function walkFacts(last: ResponseData, items: readonly unknown[], totals: { durationMs: number; sizeBytes: number }): ResponseFacts {
-  return { status: last.status, headers: last.headers, bodyText: JSON.stringify(items), json: items, durationMs: totals.durationMs, sizeBytes: totals.sizeBytes };
+  return { status: last.status, headers: last.headers, bodyText: JSON.stringify(items), json: items, durationMs: roundMs(totals.durationMs), sizeBytes: totals.sizeBytes };
 }
 
 function textOf(view: BodyView): string {

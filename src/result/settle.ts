@@ -1,7 +1,8 @@
 /**
  * Settles what the engine returned — one exchange, or a walk of pages — into the one record every report is a
  * view of. Order (written down so nobody has to guess, as Hurl does):
- *   1. read the final response once: its body view, its text, its facts (a walk reads as all its items);
+ *   1. read the final response once: its body view, its text, its facts (a walk reads as all its items); a
+ *      response whose body could not be written (kind write) is kept in the record, but not checked;
  *   2. captures, in the order written (`onCaptured` is told before expectations run: a suite step's
  *      expectations may use its own captures);
  *   3. expectations, in the order written; when expectations are reported, a status >= 400 that the status
@@ -30,6 +31,7 @@ import { mayRetryMethod } from '../retry/decide-retry.js';
 import { decideFailure, type Failure } from './failure.js';
 import type { AttemptRecord, BodyRecord, CheckRecord, ExchangeRecord, FailureRecord, PaginationRecord, RequestRecord, ResponseRecord } from './record.js';
 import { readResponse, walkFacts } from './response-facts.js';
+import { roundMs } from './round-ms.js';
 
 /** The checks a producer applies. */
 export interface CheckPlan {
@@ -87,11 +89,12 @@ export function settleWalk(walk: WalkResult, ctx: SettleContext): ExchangeRecord
 function settle(exchange: ExecutedExchange, walk: WalkResult | null, ctx: SettleContext): ExchangeRecord {
   const { checks } = ctx;
   const last = finalAttempt(exchange);
-  const response = last.outcome.kind === 'response' ? last.outcome.response : null;
+  // A failure may carry the response that arrived (only writing its body failed): its facts are reported.
+  const response = last.outcome.kind === 'response' ? last.outcome.response : (last.outcome.response ?? null);
 
   // 1. read once
   const read = response === null ? null : readResponse(response, last.timings);
-  let facts: ResponseFacts | null = read === null ? null : read.facts;
+  let facts: ResponseFacts | null = read === null || last.outcome.kind === 'failure' ? null : read.facts;
   if (response !== null && walk !== null && walk.run.stopReason !== 'error' && walk.items !== null) {
     facts = walkFacts(response, walk.items, walk.run.totals);
   }
@@ -129,6 +132,7 @@ function settle(exchange: ExecutedExchange, walk: WalkResult | null, ctx: Settle
         ? { kind: 'failure', error: last.outcome.error }
         : { kind: 'response', status: last.outcome.response.status, statusText: last.outcome.response.statusText, url: redactor.url(last.request?.url ?? exchange.spec.url) },
     retryAfterTooLong: exchange.retryAfterTooLong,
+    retryRefusedAfterBytes: exchange.retryRefusedAfterBytes,
     retryAfterSeconds: rateLimit === null ? null : rateLimit.retryAfterSeconds,
     retryMaxDelay: { ms: ctx.retry.policy.maxDelayMs, setting: ctx.retry.maxDelaySetting },
     retry: {
@@ -151,7 +155,7 @@ function settle(exchange: ExecutedExchange, walk: WalkResult | null, ctx: Settle
   return {
     ok: failure === null,
     request,
-    response: response === null || read === null ? null : responseRecord(response, read.view, ctx, redactor, scrub),
+    response: response === null || read === null ? null : responseRecord(response, read.view, ctx, redactor, scrub, last.outcome.kind === 'failure'),
     timings: roundTimings(last.timings),
     rateLimit,
     redirects: last.redirects.map((r) => ({ status: r.status, url: redactor.url(r.url) })),
@@ -187,7 +191,7 @@ export function roundTimings(t: Timings | undefined): Timings {
 }
 
 function round2(v: number | null): number | null {
-  return v === null ? null : Math.round(v * 100) / 100;
+  return v === null ? null : roundMs(v);
 }
 
 function requestRecord(last: Attempt, exchange: ExecutedExchange, redactor: Redactor): RequestRecord {
@@ -196,7 +200,14 @@ function requestRecord(last: Attempt, exchange: ExecutedExchange, redactor: Reda
   return { method: last.request?.method ?? exchange.spec.method, url: redactor.url(last.request?.url ?? exchange.spec.url), headers };
 }
 
-function responseRecord(response: ResponseData, view: ReturnType<typeof readResponse>['view'], ctx: SettleContext, redactor: Redactor, scrub: (v: unknown) => unknown): ResponseRecord {
+function responseRecord(
+  response: ResponseData,
+  view: ReturnType<typeof readResponse>['view'],
+  ctx: SettleContext,
+  redactor: Redactor,
+  scrub: (v: unknown) => unknown,
+  unwritten: boolean,
+): ResponseRecord {
   const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   for (const [name, value] of Object.entries(response.headers)) {
     if (value === undefined) continue;
@@ -204,7 +215,8 @@ function responseRecord(response: ResponseData, view: ReturnType<typeof readResp
   }
   let body: BodyRecord | null = null;
   if (ctx.keepBody) {
-    if (response.body === null && ctx.outputFile !== null) body = { kind: 'file', path: ctx.outputFile };
+    if (unwritten) body = { kind: 'unwritten', note: `the body could not be written${ctx.outputFile === null ? '' : ` to ${ctx.outputFile}`} (see the error)` };
+    else if (response.body === null && ctx.outputFile !== null) body = { kind: 'file', path: ctx.outputFile };
     else if (response.undecoded.length > 0) {
       const bytes = response.body ?? new Uint8Array();
       body = { kind: 'binary', base64: Buffer.from(bytes).toString('base64'), bytes: bytes.length, note: `Content-Encoding ${response.undecoded.join(', ')}: apitest cannot decode it; the body is as received` };
@@ -220,7 +232,7 @@ function responseRecord(response: ResponseData, view: ReturnType<typeof readResp
 function attemptRecord(attempt: Attempt): AttemptRecord {
   const { outcome } = attempt;
   return {
-    status: outcome.kind === 'response' ? outcome.response.status : null,
+    status: outcome.kind === 'response' ? outcome.response.status : (outcome.response?.status ?? null),
     error: outcome.kind === 'failure' ? { kind: outcome.error.kind, code: outcome.error.code } : null,
     delayMs: attempt.delayMs,
   };

@@ -7,6 +7,7 @@ import type { StepError, StepReport } from '../model/suite-report.js';
 import { capValue } from '../model/suite-report-values.js';
 import type { ExchangeRecord } from './record.js';
 import { headerObject } from './request-document.js';
+import { roundMs } from './round-ms.js';
 
 export function stepReport(name: string, record: ExchangeRecord, durationMs: number): StepReport {
   const { request, response, failure, pagination } = record;
@@ -52,8 +53,4 @@ function capturesObject(captures: ReadonlyMap<string, unknown>): Record<string, 
   const out = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of captures) out[name] = capValue(value);
   return out;
-}
-
-function roundMs(ms: number): number {
-  return Math.max(0, Math.round(ms * 100) / 100);
 }

@@ -13,6 +13,9 @@
  * 3. Budget. retriesSoFar >= policy.limit: 'retries-exhausted' (so limit 0 never
  *    retries, yet a 200 is still 'success' by rule 1). Exhaustion is reported before
  *    rule 4: a long Retry-After on the last allowed attempt reads 'retries-exhausted'.
+ *    A failure after part of the body was already written where a retry cannot take it
+ *    back (stdout: `bodyBytesOut` > 0) is final too: 'body-already-written' — the data
+ *    channel carries one response, never the start of one followed by another.
  * 4. Retry-After. On 429 and 503, a valid Retry-After (delay-seconds or HTTP-date, converted
  *    to seconds once, by the engine, when the response arrived) is authoritative and replaces backoff: longer than policy.maxDelayMs gives
  *    { retry: false, reason: 'retry-after-too-long', waitSeconds }; otherwise the delay
@@ -26,7 +29,7 @@ import { backoffDelay, type RetryPolicy } from './backoff.js';
 
 export type AttemptOutcome =
   | { kind: 'response'; status: number; retryAfterSeconds: number | null }
-  | { kind: 'failure'; errorKind: 'connection' | 'tls' | 'timeout' | 'usage'; code: string };
+  | { kind: 'failure'; errorKind: 'connection' | 'tls' | 'timeout' | 'usage'; code: string; bodyBytesOut?: number };
 
 export interface AttemptContext {
   retriesSoFar: number;
@@ -41,6 +44,7 @@ export type RetryDecision =
       reason: 'success' | 'not-retryable-status' | 'not-retryable-error' | 'non-idempotent-method' | 'retries-exhausted';
     }
   | { retry: false; reason: 'retry-after-too-long'; waitSeconds: number }
+  | { retry: false; reason: 'body-already-written'; bytes: number }
   | { retry: true; delayMs: number; reason: 'status' | 'network-error' | 'timeout'; source: 'backoff' | 'retry-after' };
 
 export const RETRYABLE_CONNECTION_CODES: readonly string[] = [
@@ -88,6 +92,7 @@ export function decideRetry(ctx: AttemptContext, policy: RetryPolicy, random: ()
 
   // 3. budget
   if (ctx.retriesSoFar >= policy.limit) return { retry: false, reason: 'retries-exhausted' };
+  if (outcome.kind === 'failure' && (outcome.bodyBytesOut ?? 0) > 0) return { retry: false, reason: 'body-already-written', bytes: outcome.bodyBytesOut ?? 0 };
 
   // 4. Retry-After
   if (outcome.kind === 'response' && RETRY_AFTER_STATUSES.includes(outcome.status)) {

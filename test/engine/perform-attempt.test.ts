@@ -156,7 +156,7 @@ describe('performAttempt', () => {
         done();
       },
     });
-    const response = responseOf(await performAttempt(spec(), { ...deps(), openBodySink: () => sink }, 0));
+    const response = responseOf(await performAttempt(spec(), { ...deps(), openBodySink: () => ({ stream: sink, delivered: () => 0 }) }, 0));
     expect(response.body).toBeNull();
     expect(response.bodyFile).toBe('stream');
     expect(Buffer.concat(chunks).toString()).toBe('streamed body');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { withDemoServer } from '../helpers/demo.js';
 import { BIN, ROOT, runCli } from '../helpers/run-cli.js';
+import { ExitCode } from '../../src/errors.js';
 
 const demo = withDemoServer();
 let n = 0;
@@ -31,6 +32,15 @@ describe('durations', () => {
 });
 
 describe('curl-style request flags', () => {
+  test('method first: any method token in capitals (PURGE, PROPFIND), not only the common ten', async () => {
+    for (const method of ['PURGE', 'PROPFIND', 'M-SEARCH']) {
+      const p = path();
+      const r = await runCli([method, `${demo.url}${p}`]);
+      expect({ method, code: r.code, stderr: r.stderr }).toEqual({ method, code: 0, stderr: '' });
+      expect(received(p)?.method).toBe(method);
+    }
+  });
+
   test('method first (apitest POST URL), -X also given is a usage error', async () => {
     const p = path();
     expect((await runCli(['POST', `${demo.url}${p}`, '-d', '{"a":1}'])).code).toBe(0);
@@ -48,6 +58,13 @@ describe('curl-style request flags', () => {
     await runCli([`${demo.url}${get}?x=0`, '-G', '-d', 'a=1', '--data-urlencode', 'q=two words&more']);
     expect(received(get)?.method).toBe('GET');
     expect(received(get)?.query).toEqual({ x: '0', a: '1', q: 'two words&more' });
+    // No body, so no Content-Type: neither for -d nor for --data-urlencode (which makes a body a form).
+    expect(received(get)?.headers['content-type']).toBeUndefined();
+    const encodedOnly = path();
+    expect((await runCli([`${demo.url}${encodedOnly}`, '-G', '--data-urlencode', 'q=x y'])).code).toBe(0);
+    expect(received(encodedOnly)?.query).toEqual({ q: 'x y' });
+    expect(received(encodedOnly)?.headers['content-type']).toBeUndefined();
+    expect(received(encodedOnly)?.headers['content-length']).toBeUndefined();
   });
 
   test('-d name=value is sent as a form (curl\'s default); JSON as JSON; other text as text/plain; repeated -d joined with &', async () => {
@@ -90,6 +107,11 @@ describe('-u, --user', () => {
     expect(unset.stderr).toMatch(/no password given and the environment variable API_PASSWORD is not set/);
   });
 
+  test('--help says what the code does: $API_PASSWORD when set, else asked for on a terminal', async () => {
+    const help = (await runCli(['--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('without :password it is read from $API_PASSWORD when set, else asked for on a terminal');
+  });
+
   test('no password on a terminal: asked for, not echoed', async () => {
     const p = path();
     // `script` gives the binary a pseudo-terminal; the password is typed into it.
@@ -112,7 +134,75 @@ describe('-u, --user', () => {
   });
 });
 
+/** Runs the binary on a pseudo-terminal (`script`), types `keys` at the password prompt; its output and exit code. */
+async function atPrompt(args: string, keys: string, env: Record<string, string | undefined> = {}): Promise<{ out: string; code: string | undefined }> {
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, CI: 'true', ...env })) if (v !== undefined) childEnv[k] = v;
+  delete childEnv.API_PASSWORD;
+  const child = spawn('script', ['-qfec', `"${process.execPath}" -- "${BIN}" ${args}; echo "EXIT=$?"`, '/dev/null'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let typed = false;
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+    if (!typed && out.includes("Enter password for user 'bob': ")) {
+      typed = true;
+      child.stdin.write(keys);
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await new Promise((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  return { out, code: /EXIT=(\d+)/.exec(out)?.[1] };
+}
+
+describe('the password prompt given up', () => {
+  test('Ctrl-C: cancelled, exit 130 (interrupted), nothing sent; Ctrl-D: cancelled, exit 2', async () => {
+    const p = path();
+    const ctrlC = await atPrompt(`${demo.url}${p} -u bob`, '\u0003');
+    expect(ctrlC.code).toBe('130');
+    expect(ctrlC.out).toContain('apitest: error: -u/--user: the password prompt was cancelled (Ctrl-C); nothing was sent');
+    expect(ctrlC.out).not.toContain('API_PASSWORD');
+    const json = await atPrompt(`${demo.url}${p} -u bob --json`, '\u0003');
+    expect(json.code).toBe('130');
+    expect(json.out).toMatch(/"kind": "interrupted"/);
+    const ctrlD = await atPrompt(`${demo.url}${p} -u bob`, '\u0004');
+    expect(ctrlD.code).toBe('2');
+    expect(ctrlD.out).toContain('apitest: error: -u/--user: the password prompt was cancelled (Ctrl-D); nothing was sent');
+    expect(received(p)).toBeUndefined();
+  });
+
+  test('$API_PASSWORD set is used on a terminal too: no prompt', async () => {
+    const p = path();
+    const childEnv = { ...process.env, CI: 'true', API_PASSWORD: 'env-Secret-7' };
+    const child = spawn('script', ['-qfec', `"${process.execPath}" -- "${BIN}" ${demo.url}${p} -u bob; echo "EXIT=$?"`, '/dev/null'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await new Promise((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect(out).toContain('EXIT=0');
+    expect(out).not.toContain('Enter password');
+    expect(received(p)?.headers.authorization).toBe(`Basic ${Buffer.from('bob:env-Secret-7').toString('base64')}`);
+  });
+});
+
 describe('command words', () => {
+  test('a mistyped command with more arguments, or options, after it: still "unknown command", exit 2, nothing sent', async () => {
+    const before = demo.server.requests().length;
+    const cases: Array<[string[], string]> = [
+      [['runn', 'x.yaml'], 'unknown command "runn" (did you mean run?)'],
+      [['demo-sever', '--port', '3000'], 'unknown command "demo-sever" (did you mean demo-server?)'],
+      [['get', `${demo.url}/echo`], 'unknown command "get" (did you mean GET? A method given first is written in capitals: apitest GET URL, or -X GET)'],
+      [['-v', 'delete', `${demo.url}/users/1`], 'unknown command "delete" (did you mean DELETE? A method given first is written in capitals: apitest DELETE URL, or -X DELETE)'],
+      [['patch'], 'unknown command "patch" (did you mean PATCH? A method given first is written in capitals: apitest PATCH URL, or -X PATCH)'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect({ args, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ args, code: 2, stderr: `apitest: error: ${message}\n`, stdout: '' });
+    }
+    expect(demo.server.requests().length).toBe(before);
+  });
+
   test('apitest help and apitest help <command> show help on stdout (exit 0)', async () => {
     const main = await runCli(['help']);
     expect(main.code).toBe(0);
@@ -147,6 +237,12 @@ describe('command words', () => {
     expect(r.stdout).not.toMatch(/\(default: (\[\]|false)\)/);
     const docs = /Docs: (\S+)/.exec(r.stdout)?.[1] ?? '';
     expect(existsSync(docs)).toBe(true);
+    // The package is private: the help points at the docs it ships, nowhere else.
+    expect(r.stdout).not.toMatch(/npmjs/);
+    // The exit-code line names every exit code of the one table, and what exit 3 covers besides connections.
+    const exits = (/Exit codes: ([\s\S]*?)\.\n/.exec(r.stdout)?.[1] ?? '').replace(/\s+/g, ' ');
+    for (const code of Object.values(ExitCode)) expect(exits).toMatch(new RegExp(`(^|[ /])${code}([ /]|$)`));
+    expect(exits).toContain('3 connection or TLS failed, or the body could not be decoded or written');
     expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).files).toContain('docs');
   });
 });

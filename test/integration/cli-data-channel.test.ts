@@ -85,11 +85,41 @@ describe('credentials combine', () => {
       [['--bearer', TOKEN, '-u', 'bob:pw'], '--bearer and -u/--user both set the Authorization header'],
       [['-u', 'bob:pw', '-H', 'Authorization: Token x'], '-u/--user and -H/--header both set the Authorization header'],
       [['--api-key', 'k123456', '-H', 'X-API-Key: other'], '--api-key and -H/--header both set the X-API-Key header'],
+      // The header is named as the credential names it, whatever case -H used.
+      [['-u', 'bob:pw', '-H', 'authorization: Token x'], '-u/--user and -H/--header both set the Authorization header'],
+      [['--bearer', TOKEN, '-H', 'AUTHORIZATION: Token x'], '--bearer and -H/--header both set the Authorization header'],
+      [['--api-key', 'k123456', '-H', 'x-api-key: other'], '--api-key and -H/--header both set the X-API-Key header'],
     ] as const) {
       const r = await runCli([`${demo.url}/echo`, ...args]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`apitest: error: ${message} (give one of them)\n`);
     }
     expect(demo.server.requests().length).toBe(before);
+  });
+
+  test("the URL's user:password is a source of the Authorization header too: with --bearer, -u, --basic or -H it is refused, nothing sent", async () => {
+    const before = demo.server.requests().length;
+    const withUserinfo = `${demo.url.replace('http://', 'http://a:bpassword1@')}/echo`;
+    for (const [args, message] of [
+      [['--bearer', 'xyz123456789'], '--bearer and the user:password of the URL'],
+      [['-u', 'bob:pw'], '-u/--user and the user:password of the URL'],
+      [['--basic', 'bob:pw'], '--basic and the user:password of the URL'],
+      [['-H', 'Authorization: Bearer xyz123456789'], 'the user:password of the URL and -H/--header'],
+      // Refused before a password is asked for (or looked for in $API_PASSWORD).
+      [['-u', 'bob'], '-u/--user and the user:password of the URL'],
+    ] as const) {
+      const r = await runCli([withUserinfo, ...args]);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 2, stderr: `apitest: error: ${message} both set the Authorization header (give one of them)\n` });
+    }
+    // A user name alone is sent as Basic auth by the client as well.
+    const userOnly = await runCli([`${demo.url.replace('http://', 'http://a@')}/echo`, '--bearer', 'xyz123456789']);
+    expect(userOnly.code).toBe(2);
+    expect(demo.server.requests().length).toBe(before);
+    // Alone, or with an API key (another header), the URL's credentials are sent.
+    const alone = await runCli([withUserinfo.replace('/echo', '/echo/userinfo'), '--api-key', 'key-123456']);
+    expect(alone.code).toBe(0);
+    const sent = demo.server.requests().filter((r) => r.path === '/echo/userinfo').pop();
+    expect(sent?.headers.authorization).toBe(`Basic ${Buffer.from('a:bpassword1').toString('base64')}`);
+    expect(sent?.headers['x-api-key']).toBe('key-123456');
   });
 });

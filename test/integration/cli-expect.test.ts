@@ -31,6 +31,30 @@ describe('expectations on a single request', () => {
     ]);
     expect(r.stderr).toBe('apitest: error: 1 of 1 expectation failed\n');
   });
+  test('duration: the actual value is the total time rounded to 0.01 ms, as the timings show it (--json, table, suite reports, walks)', async () => {
+    const twoDecimals = /^\d+(\.\d{1,2})?$/;
+    const r = await runCli([`${demo.url}/users/1`, '--expect', 'duration < 0.001', '--json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    const check = doc.expectations[0];
+    expect(String(check.actual)).toMatch(twoDecimals);
+    expect(check.actual).toBe(doc.timings.total);
+    expect(check.message).toBe(`duration: expected < 0.001, got ${check.actual}`);
+    const table = await runCli([`${demo.url}/users/1`, '--expect', 'duration < 0.001', '--no-color']);
+    expect(/actual: {3}(\S+)/.exec(table.stdout)?.[1]).toMatch(twoDecimals);
+    const walk = await runCli([`${demo.url}/pages/link`, '--paginate', '--expect', 'duration < 0.001', '--json']);
+    expect(String(JSON.parse(walk.stdout).expectations[0].actual)).toMatch(twoDecimals);
+    const suite = join(dir, 'duration.yaml');
+    writeFileSync(suite, `name: d\nbaseUrl: "${demo.url}"\nsteps:\n  - url: /users/1\n    expect:\n      duration: { lt: 0.001 }\n      that: [ "duration < 0.001" ]\n`);
+    const report = await runCli(['run', suite, '--reporter', 'json']);
+    expect(report.code).toBe(1);
+    const step = JSON.parse(report.stdout).files[0].steps[0];
+    expect(step.expectations.length).toBe(2);
+    for (const e of step.expectations) {
+      expect(String(e.actual)).toMatch(twoDecimals);
+      expect(e.message).toContain(String(e.actual));
+    }
+  });
   test('--expect-status replaces the "status >= 400 exits 5" rule', async () => {
     expect((await runCli([`${demo.url}/users/999`])).code).toBe(5);
     expect((await runCli([`${demo.url}/users/999`, '--expect-status', '404'])).code).toBe(0);

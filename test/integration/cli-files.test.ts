@@ -80,6 +80,83 @@ describe('-o onto things that are not regular files', () => {
   });
 });
 
+describe('a full disk: one error line, exit 3, the previous content kept', () => {
+  const suiteFile = (): string => {
+    const file = join(fresh(), 's.yaml');
+    writeFileSync(file, `name: s\nbaseUrl: "${demo.url}"\nsteps:\n  - url: /users/1\n`);
+    return file;
+  };
+
+  test('--reporter json:/dev/full: exit 3, kind write, one line; /dev/full stays a device', async () => {
+    const r = await runCli(['run', suiteFile(), '--reporter', 'json:/dev/full']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('apitest: error: --reporter json: cannot write "/dev/full": no space left on device (ENOSPC) (free some space, or write elsewhere; the previous content of a file is kept)\n');
+    expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+    // The other reports are still written; a table on stdout is printed as usual.
+    const dir = fresh();
+    const both = await runCli(['run', suiteFile(), '--reporter', 'table', '--reporter', 'junit:/dev/full', '--reporter', `json:${join(dir, 'r.json')}`]);
+    expect(both.code).toBe(3);
+    expect(both.stdout).toMatch(/1 passed, 0 failed\n$/);
+    expect(both.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).ok).toBe(true);
+  });
+
+  test('-o /dev/full keeps the response in the record: status, headers and timings in --json and the table', async () => {
+    const r = await runCli([`${demo.url}/users/1`, '-o', '/dev/full', '--json']);
+    expect(r.code).toBe(3);
+    const doc = parseJsonDocument(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.error).toMatchObject({ kind: 'write', code: 'ENOSPC' });
+    expect(doc.response).toMatchObject({ status: 200, statusText: 'OK', body: null, bodyNote: 'the body could not be written to /dev/full (see the error)' });
+    expect(doc.response.headers['content-type']).toMatch(/json/);
+    expect(doc.response.bodyFile).toBeUndefined();
+    expect(doc.attempts).toEqual([{ status: 200, error: { kind: 'write', code: 'ENOSPC' }, delayMs: 0 }]);
+    expect(doc.timings.total).toBeGreaterThan(0);
+    const table = await runCli([`${demo.url}/users/1`, '-o', '/dev/full']);
+    expect(table.code).toBe(3);
+    expect(table.stdout).toContain('HTTP/1.1 200 OK');
+    expect(table.stdout).toContain('Response headers');
+    expect(table.stdout).toContain('[the body could not be written to /dev/full (see the error)]');
+    expect(table.stdout).not.toContain('[body written to');
+    expect(table.stderr).toBe('apitest: error: -o/--output: cannot write "/dev/full": no space left on device (ENOSPC) (free some space, or write elsewhere; the previous content of a file is kept)\n');
+  });
+
+  // A small tmpfs, filled up: needs root (mount); skipped with a note where it cannot be mounted.
+  (asRoot ? test : test.skip)('a full tmpfs: a report and an -o body fail with exit 3; the previous files are intact, no temporary file is left (as root)', async () => {
+    const dir = fresh();
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', dir], { stdio: 'ignore' });
+    } catch {
+      process.stderr.write('note: could not mount a tmpfs; the full-tmpfs check was not run\n');
+      return;
+    }
+    try {
+      writeFileSync(join(dir, 'report.json'), 'OLD REPORT\n');
+      writeFileSync(join(dir, 'body.bin'), 'OLD BODY\n');
+      // Two 4 KiB pages hold the two files; fill what is left, byte by byte if need be.
+      for (let size = 8192; size >= 1; size = Math.floor(size / 2)) {
+        try {
+          writeFileSync(join(dir, `fill-${size}`), Buffer.alloc(size), { flag: 'wx' });
+        } catch {
+          // no room for this size: try a smaller one
+        }
+      }
+      const filled = readdirSync(dir);
+      const report = await runCli(['run', suiteFile(), '--reporter', `json:${join(dir, 'report.json')}`]);
+      expect(report.code).toBe(3);
+      expect(report.stderr).toMatch(/^apitest: error: --reporter json: cannot write ".*report\.json": no space left on device \(ENOSPC\) \(free some space, or write elsewhere; the previous content of a file is kept\)\n$/);
+      expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('OLD REPORT\n');
+      const body = await runCli([`${demo.url}/bytes/20000`, '-o', join(dir, 'body.bin')]);
+      expect(body.code).toBe(3);
+      expect(body.stderr).toMatch(/^apitest: error: -o\/--output: cannot write ".*body\.bin": no space left on device \(ENOSPC\)/);
+      expect(readFileSync(join(dir, 'body.bin'), 'utf8')).toBe('OLD BODY\n');
+      expect(readdirSync(dir).sort()).toEqual(filled.sort());
+    } finally {
+      execFileSync('umount', [dir]);
+    }
+  });
+});
+
 describe('-o onto regular files', () => {
   test('an existing file keeps its mode (0600 stays 0600) and gets the whole body; no temporary file is left', async () => {
     const dir = fresh();

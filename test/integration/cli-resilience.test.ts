@@ -84,7 +84,7 @@ describe('retry', () => {
     expect(r.code).toBe(5);
     const doc = JSON.parse(r.stdout);
     expect(doc.error.code).toBe('RETRY_AFTER_TOO_LONG');
-    expect(r.stderr).toMatch(/asks to wait 120s/);
+    expect(r.stderr).toMatch(/asks to wait 2 m \(Retry-After\), longer than --retry-max-delay 2 s/);
   });
   test('bad retry flags are usage errors', async () => {
     for (const args of [['--retry', 'x'], ['--retry-on', '700'], ['--retry-delay', 'soon'], ['--rate', '10/day'], ['--burst', '0']]) {

@@ -2,11 +2,45 @@
  * Bodies, streaming, the wire view, hints and warnings, through the real binary against the demo API.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { withDemoServer } from '../helpers/demo.js';
 import { BIN, parseJsonDocument, runCli } from '../helpers/run-cli.js';
 
 const demo = withDemoServer();
+
+/**
+ * A server on 127.0.0.1 whose n-th request gets `faults[n]`, and every later one a whole 100-byte body of `x`.
+ * Each socket is answered once and then ended (or reset by the fault); close() destroys what is left.
+ */
+async function attemptServer(faults: Array<(socket: Socket) => void>): Promise<{ url: string; attempts: () => number; close: () => Promise<void> }> {
+  let count = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.once('data', () => {
+      const fault = faults[count++];
+      if (fault) fault(socket);
+      else socket.end(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\nConnection: close\r\n\r\n${'x'.repeat(100)}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    attempts: () => count,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 describe('--format body streams', () => {
   test('a slow drip reaches stdout chunk by chunk, as it arrives', async () => {
@@ -39,6 +73,41 @@ describe('--format body streams', () => {
     expect(code).toBe(0);
     expect(out.toString()).toMatch(/apitest: note: a binary body \(2000 bytes\) is not written to the terminal; save it with -o FILE, or redirect stdout/);
     expect(out.includes(Buffer.from([0, 1, 2, 3]))).toBe(false);
+  });
+
+  test('a body cut off after bytes reached stdout is not retried: stdout holds one response, the line says why', async () => {
+    // Requests 1 and 2: PARTIAL- then a reset; any later one: 100 × x.
+    const partial = (s: Socket): void => {
+      s.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nPARTIAL-`, () => setTimeout(() => s.resetAndDestroy(), 50));
+    };
+    const server = await attemptServer([partial, partial]);
+    try {
+      const r = await runCli([`${server.url}/x`, '--retry', '2', '--retry-delay', '50ms', '--format', 'body']);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe('PARTIAL-');
+      expect(r.stderr).toMatch(/^apitest: error: connection reset by .*\(not retried: 8 bytes were already written to stdout, and a retry cannot take them back; save the body with -o FILE, which starts over on a retry\)\n$/);
+      expect(server.attempts()).toBe(1);
+      // The same with -o FILE is retried (request 2 is cut off, request 3 whole): the file starts over.
+      const dir = mkdtempSync(join(tmpdir(), 'apitest-retry-'));
+      const file = await runCli([`${server.url}/x`, '--retry', '2', '--retry-delay', '50ms', '-o', join(dir, 'body.txt')]);
+      expect(file.code).toBe(0);
+      expect(server.attempts()).toBe(3);
+      expect(readFileSync(join(dir, 'body.txt'), 'utf8')).toBe('x'.repeat(100));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a reset before any body byte reached stdout is retried: stdout holds exactly the retried response', async () => {
+    const server = await attemptServer([(s) => s.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n`, () => setTimeout(() => s.resetAndDestroy(), 50))]);
+    try {
+      const r = await runCli([`${server.url}/x`, '--retry', '2', '--retry-delay', '50ms', '--format', 'body']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('x'.repeat(100));
+      expect(server.attempts()).toBe(2);
+    } finally {
+      await server.close();
+    }
   });
 
   test('the same binary body to a pipe is written byte for byte', async () => {

@@ -137,12 +137,17 @@ describe('bad input exits 2 before any request', () => {
 });
 
 describe('commander errors', () => {
-  test('unknown option: exit 2 with a suggestion', async () => {
+  test('unknown option: exit 2 with a suggestion, on one line', async () => {
     const result = await runCli([`${demo.url}/echo`, '--timout', '5s']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^apitest: error: unknown option '--timout'/);
-    expect(result.stderr).toContain('Did you mean --timeout?');
+    expect(result.stderr).toBe("apitest: error: unknown option '--timout' (did you mean --timeout?)\n");
     expect(result.stdout).toBe('');
+    const sub = await runCli(['demo-server', '--prot', '3000']);
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toBe("apitest: error: unknown option '--prot' (did you mean --port?)\n");
+    const json = await runCli([`${demo.url}/echo`, '--timout', '5s', '--json']);
+    expect(json.code).toBe(2);
+    expect(parseJsonDocument(json.stdout).error.message).toBe("unknown option '--timout' (did you mean --timeout?)");
   });
 
   test('missing option value: exit 2 naming the option', async () => {

@@ -69,6 +69,11 @@ describe('decideRetry', () => {
     ['past the limit', ctx(response(500), { retriesSoFar: 7 }), {}, { retry: false, reason: 'retries-exhausted' }],
     ['the method rule is checked before the budget', ctx(response(500), { method: 'POST', retriesSoFar: 3 }), {}, { retry: false, reason: 'non-idempotent-method' }],
     ['exhaustion beats a long Retry-After', ctx(response(429, { 'retry-after': '3600' }), { retriesSoFar: 3 }), {}, { retry: false, reason: 'retries-exhausted' }],
+    // a body cut off after some of it reached stdout: a retry cannot take those bytes back
+    ['a reset after 8 bytes on stdout', ctx({ kind: 'failure', errorKind: 'connection', code: 'ECONNRESET', bodyBytesOut: 8 }), {}, { retry: false, reason: 'body-already-written', bytes: 8 }],
+    ['a timeout after bytes on stdout', ctx({ kind: 'failure', errorKind: 'timeout', code: 'ETIMEDOUT', bodyBytesOut: 1 }), {}, { retry: false, reason: 'body-already-written', bytes: 1 }],
+    ['no byte on stdout yet: retried', ctx({ kind: 'failure', errorKind: 'connection', code: 'ECONNRESET', bodyBytesOut: 0 }), {}, { retry: true, delayMs: 50, reason: 'network-error', source: 'backoff' }],
+    ['exhaustion is said before the bytes on stdout', ctx({ kind: 'failure', errorKind: 'connection', code: 'ECONNRESET', bodyBytesOut: 8 }, { retriesSoFar: 3 }), {}, { retry: false, reason: 'retries-exhausted' }],
     // 4. Retry-After
     ['429 + Retry-After seconds', ctx(response(429, { 'retry-after': '3' })), {}, { retry: true, delayMs: 3000, reason: 'status', source: 'retry-after' }],
     ['503 + Retry-After seconds', ctx(response(503, { 'retry-after': '0' })), {}, { retry: true, delayMs: 0, reason: 'status', source: 'retry-after' }],

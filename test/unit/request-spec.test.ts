@@ -76,8 +76,13 @@ describe('createRequestSpec', () => {
     [{ auth: bearer('tok\u0007en-secret-value') }, /^--bearer: the token contains the control character U\+0007$/],
     [{ auth: { authorization: null, apiKey: { key: new Secret('k'), header: 'Bad Header', query: null } } }, /^--api-key-header: invalid header name "Bad Header"$/],
     [{ auth: { authorization: { kind: 'basic', user: 'a:b', password: new Secret('p') }, apiKey: null } }, /^-u\/--user: the user name contains ":"/],
-    [{ auth: bearer('tok-123456'), headers: [['authorization', 'Bearer x', '-H/--header']] }, /^--bearer and -H\/--header both set the authorization header$/],
-    [{ auth: { authorization: null, apiKey: { key: new Secret('k'), header: 'X-Key', query: null } }, headers: [['x-key', 'v', '--headers']] }, /^--api-key and --headers both set the x-key header$/],
+    // The header is named as the credential sets it, whatever case the -H used.
+    [{ auth: bearer('tok-123456'), headers: [['authorization', 'Bearer x', '-H/--header']] }, /^--bearer and -H\/--header both set the Authorization header$/],
+    [{ auth: { authorization: null, apiKey: { key: new Secret('k'), header: 'X-Key', query: null } }, headers: [['x-key', 'v', '--headers']] }, /^--api-key and --headers both set the X-Key header$/],
+    // The URL's user:password is sent as Basic auth: one more source of the Authorization header.
+    [{ url: 'http://a:pw@h.test/', auth: bearer('tok-123456') }, /^--bearer and the user:password of the URL both set the Authorization header$/],
+    [{ url: 'http://a@h.test/', auth: { authorization: { kind: 'basic', user: 'b', password: new Secret('p') }, apiKey: null } }, /^-u\/--user and the user:password of the URL both set the Authorization header$/],
+    [{ url: 'http://a:pw@h.test/', headers: [['authorization', 'Basic x', '-H/--header']] }, /^the user:password of the URL and -H\/--header both set the Authorization header$/],
     [{ timeoutMs: 0 }, /^--timeout: invalid duration 0ms$/],
     [{ timeoutMs: MAX_TIMEOUT_MS + 1 }, /^--timeout: 2147483648ms is longer than the longest allowed/],
     [{ connectTimeoutMs: 1.5 }, /^--connect-timeout: invalid duration/],

@@ -70,7 +70,7 @@ function attempt(over: Partial<Attempt> = {}): Attempt {
   };
 }
 
-const exchange = (...attempts: Attempt[]): ExecutedExchange => ({ spec, attempts, retryAfterTooLong: null });
+const exchange = (...attempts: Attempt[]): ExecutedExchange => ({ spec, attempts, retryAfterTooLong: null, retryRefusedAfterBytes: null });
 const redactor = () => createRedactor({ secrets: [TOKEN], headers: ['authorization'], queryParams: ['key'] });
 
 function context(checks: CheckPlan = NO_CHECKS, keepBody = true): SettleContext {
@@ -161,9 +161,9 @@ describe('the failure ladder, in order', () => {
   });
 
   test('Retry-After too long comes before the status', () => {
-    const record = settleExchange({ spec, attempts: [attempt({ outcome: { kind: 'response', response: response({ status: 429, statusText: 'Too Many Requests' }) } })], retryAfterTooLong: 3600 }, context());
+    const record = settleExchange({ spec, attempts: [attempt({ outcome: { kind: 'response', response: response({ status: 429, statusText: 'Too Many Requests' }) } })], retryAfterTooLong: 3600, retryRefusedAfterBytes: null }, context());
     expect(record.failure).toMatchObject({ kind: 'http', code: 'RETRY_AFTER_TOO_LONG', hint: 'try again later, or raise --retry-max-delay to wait that long' });
-    expect(record.failure?.message).toMatch(/asks to wait 3600s \(Retry-After\), longer than --retry-max-delay 30 s/);
+    expect(record.failure?.message).toMatch(/asks to wait 1 h \(Retry-After\), longer than --retry-max-delay 30 s/);
   });
 });
 

@@ -8,7 +8,7 @@ import { authHeaderNames, authSecrets } from '../../auth/apply-auth.js';
 import { executeRequest, type EngineDeps } from '../../engine/execute.js';
 import { createGotTransport, type ResponseHead } from '../../engine/transport.js';
 import type { SentRequest } from '../../engine/types.js';
-import { UsageError } from '../../errors.js';
+import { InterruptedError, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import type { RequestSpec } from '../../model/request-spec.js';
 import type { PaginateOptions } from '../../paginate/walk-options.js';
@@ -155,7 +155,10 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
     const authHint = prepared.authHint ?? (spec.auth.authorization?.kind === 'oauth2' ? OAUTH2_AUTH_HINT : null);
     return { view, spec, retry, output, har, paginate, checks, redactor: redactorFor(spec, view.showSecrets, prepared.secrets), authHint };
   } catch (error) {
-    if (error instanceof UsageError && view.format === 'json') printReport(io, `${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
+    // Nothing was sent: a bad input, or the password prompt given up with Ctrl-C.
+    if ((error instanceof UsageError || error instanceof InterruptedError) && view.format === 'json') {
+      printReport(io, `${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
+    }
     throw error;
   }
 }
@@ -250,18 +253,23 @@ async function runWalk(plan: Plan, options: PaginateOptions, deps: EngineDeps, i
 function bodySink(plan: Plan, io: Io): Pick<EngineDeps, 'openBodySink'> {
   if (plan.output !== null) {
     const output = plan.output;
-    return { openBodySink: () => output.open() };
+    // A retry starts the temporary file over: nothing written to it is out of reach.
+    return { openBodySink: () => ({ stream: output.open(), delivered: () => 0 }) };
   }
   if (plan.view.format !== 'body' || plan.paginate !== null) return {};
   return {
     openBodySink: () => {
       let verdict: 'write' | 'refuse' | null = null;
       let refused = 0;
-      return new Writable({
+      // Bytes on stdout cannot be taken back: a body cut off after some is not retried (decideRetry).
+      let written = 0;
+      const stream = new Writable({
         write(chunk: Buffer, _encoding, done) {
           verdict ??= io.stdout.isTTY === true && looksBinary(chunk) ? 'refuse' : 'write';
-          if (verdict === 'write') printData(io, chunk);
-          else refused += chunk.length;
+          if (verdict === 'write') {
+            printData(io, chunk);
+            written += chunk.length;
+          } else refused += chunk.length;
           done();
         },
         final(done) {
@@ -271,6 +279,7 @@ function bodySink(plan: Plan, io: Io): Pick<EngineDeps, 'openBodySink'> {
           done();
         },
       });
+      return { stream, delivered: () => written };
     },
   };
 }

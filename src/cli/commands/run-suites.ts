@@ -208,16 +208,27 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
   const report: SuiteReport = { schemaVersion: 1, ok: summary.failed === 0, summary, files: reports };
   if (tableOnStdout) printReport(io, renderTableSummary(summary, theme));
 
+  // Every report is written even when one cannot be (a full disk): the first failure is the run's error (exit 3,
+  // kind write), and decides over the steps' result: a report that was asked for and is missing must be said.
+  let writeFailure: unknown = null;
+  const write = async (file: OutputTarget, text: string): Promise<void> => {
+    try {
+      await writeOutputFile(file, text);
+    } catch (error) {
+      writeFailure ??= error;
+    }
+  };
   for (const target of options.reporters) {
     if (target.name === 'table' && target.file === null) continue;
     const text = await render(target.name, report, view, target.file === null ? theme : createTheme(0));
     if (target.file === null) printReport(io, text);
-    else await writeOutputFile(target.file, text);
+    else await write(target.file, text);
   }
   if (har !== null && options.har !== null) {
     const { harLog } = await import('../../render/har.js');
-    await writeOutputFile(options.har, `${JSON.stringify(harLog(har, secrets.redactor(), VERSION), null, 2)}\n`);
+    await write(options.har, `${JSON.stringify(harLog(har, secrets.redactor(), VERSION), null, 2)}\n`);
   }
+  if (writeFailure !== null) throw writeFailure;
   if (io.interrupt?.signal.aborted === true) {
     const notRun = report.files.reduce((n, f) => n + f.steps.filter((s) => s.skipReason === 'interrupted').length, 0);
     return {

@@ -52,7 +52,7 @@ export function addRequestFlags(cmd: Command, opts: { withBody?: boolean } = {})
   }
   cmd
     .optionsGroup('Authentication:')
-    .option('-u, --user <user[:password]>', 'HTTP Basic auth; without :password it is asked for on a terminal, else read from $API_PASSWORD')
+    .option('-u, --user <user[:password]>', 'HTTP Basic auth; without :password it is read from $API_PASSWORD when set, else asked for on a terminal')
     .option('--basic <user[:password]>', 'the same as -u/--user')
     .option('--bearer [token]', 'send "Authorization: Bearer <token>" (default: $ACCESS_TOKEN)')
     .option('--api-key [key]', 'send an API key (default: $API_KEY) in --api-key-header or --api-key-query; combines with -u or --bearer')

@@ -5,12 +5,14 @@
  * joined with `&`, `--data-urlencode`, `-A`; a password left out is asked for on a terminal.
  */
 import * as z from 'zod/mini';
-import { UsageError } from '../../errors.js';
+import { InterruptedError, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { Secret } from '../../redact/secret.js';
 import {
   createRequestSpec,
   MAX_REDIRECTS,
+  refuseTwoSources,
+  type InputLabels,
   type ApiKeySpec,
   type AuthorizationSpec,
   type AuthSpec,
@@ -58,8 +60,9 @@ export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options
     ...(prepared.headers ?? []).map(([n, v]): HeaderInput => [n, v]),
   ];
   if (raw.userAgent !== undefined) headers.push(['User-Agent', raw.userAgent, '-A/--user-agent']);
-  const auth = await buildAuth(raw, io);
-  let body: BodySpec = prepared.body === undefined ? await buildBody(raw, io, headers) : { kind: 'bytes', data: prepared.body };
+  const auth = await buildAuth(raw, io, { url, headers });
+  const built = prepared.body === undefined ? await buildBody(raw, io) : { body: { kind: 'bytes', data: prepared.body } as BodySpec, urlencoded: false };
+  let body = built.body;
   let method = raw.method ?? null;
   if (raw.head === true) {
     if (method !== null && method.toUpperCase() !== 'HEAD') throw new UsageError(`-I/--head and -X ${method} ask for two methods`, { hint: 'give one of them' });
@@ -72,6 +75,10 @@ export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options
     if (body.kind === 'bytes') url = appendRawQuery(url, Buffer.from(body.data).toString('utf8'));
     body = { kind: 'none' };
     method ??= 'GET';
+  }
+  // --data-urlencode makes the body a form; with -G there is no body, and no Content-Type for one.
+  if (built.urlencoded && body.kind === 'bytes' && !headers.some(([n]) => n.toLowerCase() === 'content-type')) {
+    headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
   }
   const ca = raw.cacert === undefined ? null : (await readFileArg(raw.cacert, io, '--cacert')).toString('utf8');
   if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) {
@@ -92,20 +99,24 @@ export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options
       ca,
       maxBodyBytes: raw.maxBody === undefined ? null : parseMaxBody(raw.maxBody),
     },
-    {
-      url: 'URL',
-      method: '-X/--method',
-      headers: '-H/--header',
-      bearer: '--bearer',
-      basic: raw.user !== undefined ? '-u/--user' : '--basic',
-      apiKey: '--api-key',
-      apiKeyHeader: '--api-key-header',
-      timeout: '--timeout',
-      connectTimeout: '--connect-timeout',
-      maxRedirects: '--max-redirects',
-      maxBody: '--max-body',
-    },
+    labelsOf(raw),
   );
+}
+
+function labelsOf(raw: RawRequestOptions): InputLabels {
+  return {
+    url: 'URL',
+    method: '-X/--method',
+    headers: '-H/--header',
+    bearer: '--bearer',
+    basic: raw.user !== undefined ? '-u/--user' : '--basic',
+    apiKey: '--api-key',
+    apiKeyHeader: '--api-key-header',
+    timeout: '--timeout',
+    connectTimeout: '--connect-timeout',
+    maxRedirects: '--max-redirects',
+    maxBody: '--max-body',
+  };
 }
 
 function parseMaxBody(value: string): number {
@@ -129,9 +140,10 @@ function noUrl(raw: RawRequestOptions & RawOAuth2Options): UsageError {
 
 /**
  * The credentials: an Authorization header (--bearer, or -u/--basic) and an API key may be sent together; two
- * sources for the same header (--bearer with -u, or either with -H Authorization) are refused by the constructor.
+ * sources for the same header (--bearer with -u, either with -H Authorization or with the URL's user:password)
+ * are refused — before a password is asked for, so nobody types one for a request that will not be sent.
  */
-async function buildAuth(raw: RawRequestOptions & RawOAuth2Options, io: Io): Promise<AuthSpec> {
+async function buildAuth(raw: RawRequestOptions & RawOAuth2Options, io: Io, request: { url: string; headers: readonly HeaderInput[] }): Promise<AuthSpec> {
   if (raw.user !== undefined && raw.basic !== undefined) throw new UsageError('-u/--user and --basic are the same option, given twice', { hint: 'give one of them' });
   const basic = raw.user ?? raw.basic;
   const basicFlag = raw.user !== undefined ? '-u/--user' : '--basic';
@@ -158,13 +170,18 @@ async function buildAuth(raw: RawRequestOptions & RawOAuth2Options, io: Io): Pro
   } else if (basic !== undefined) {
     const colon = basic.indexOf(':');
     const user = colon === -1 ? basic : basic.slice(0, colon);
+    if (colon === -1) refuseTwoSources({ url: request.url, headers: request.headers, auth: { authorization: { kind: 'basic', user, password: new Secret('') }, apiKey } }, labelsOf(raw));
     const password = colon === -1 ? await askPassword(user, basicFlag, io) : basic.slice(colon + 1);
     authorization = { kind: 'basic', user, password: new Secret(password) };
   }
   return { authorization, apiKey };
 }
 
-/** A Basic password left out: asked for on a terminal (not echoed), else read from $API_PASSWORD (curl asks; so do we). */
+/**
+ * A Basic password left out: $API_PASSWORD when it is set (a value set on purpose, as $ACCESS_TOKEN is for
+ * --bearer: a CI job or a script under a terminal never stops at a prompt), else asked for on a terminal with
+ * echo off (as curl asks). Ctrl-C at the prompt is an interruption (exit 130), Ctrl-D a usage error: nothing sent.
+ */
 async function askPassword(user: string, flag: string, io: Io): Promise<string> {
   const fromEnvironment = io.env.API_PASSWORD;
   if (fromEnvironment === '') {
@@ -176,6 +193,10 @@ async function askPassword(user: string, flag: string, io: Io): Promise<string> 
     throw new UsageError(`${flag}: no password given and the environment variable API_PASSWORD is not set`, {
       hint: `set API_PASSWORD, or give it: ${flag} user:password (on a terminal it is asked for)`,
     });
+  }
+  if (typeof typed !== 'string') {
+    if (typed.cancelled === 'interrupt') throw new InterruptedError(`${flag}: the password prompt was cancelled (Ctrl-C); nothing was sent`);
+    throw new UsageError(`${flag}: the password prompt was cancelled (Ctrl-D); nothing was sent`, { hint: `type the password and press Enter, or give it: ${flag} user:password` });
   }
   return typed;
 }
@@ -199,7 +220,7 @@ function looksLikeUrl(value: string): boolean {
  * several (one -d is sent byte for byte); or a multipart -F form. --data-urlencode makes it a form
  * (application/x-www-form-urlencoded) unless a Content-Type is given; otherwise the constructor chooses the type.
  */
-async function buildBody(raw: RawRequestOptions, io: Io, headers: HeaderInput[]): Promise<BodySpec> {
+async function buildBody(raw: RawRequestOptions, io: Io): Promise<{ body: BodySpec; urlencoded: boolean }> {
   const data = raw.data ?? [];
   const encoded = raw.dataUrlencode ?? [];
   const form = raw.form ?? [];
@@ -210,10 +231,9 @@ async function buildBody(raw: RawRequestOptions, io: Io, headers: HeaderInput[])
     const parts: Uint8Array[] = [];
     for (const value of data) parts.push(await readDataArg(value, io));
     for (const value of encoded) parts.push(Buffer.from(urlencodedField(value), 'utf8'));
-    if (encoded.length > 0 && !headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
-    return { kind: 'bytes', data: parts.length === 1 ? (parts[0] as Uint8Array) : joinWithAmpersand(parts) };
+    return { body: { kind: 'bytes', data: parts.length === 1 ? (parts[0] as Uint8Array) : joinWithAmpersand(parts) }, urlencoded: encoded.length > 0 };
   }
-  if (form.length === 0) return { kind: 'none' };
+  if (form.length === 0) return { body: { kind: 'none' }, urlencoded: false };
   const fields: FormField[] = [];
   for (const entry of form) {
     const eq = entry.indexOf('=');
@@ -227,7 +247,7 @@ async function buildBody(raw: RawRequestOptions, io: Io, headers: HeaderInput[])
       fields.push({ kind: 'text', name, value });
     }
   }
-  return { kind: 'form', fields };
+  return { body: { kind: 'form', fields }, urlencoded: false };
 }
 
 /** `name=value` → `name=value%20encoded` (the name as given, as curl does); `value` alone → the value encoded. */

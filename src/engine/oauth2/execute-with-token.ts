@@ -25,12 +25,12 @@ export async function executeWithToken(spec: RequestSpec, oauth2: OAuth2Spec, po
   const first = await execute(bearer(spec, obtained.token.accessToken), policy, deps);
   const last = first.attempts[first.attempts.length - 1];
   const refused = last?.outcome.kind === 'response' && last.outcome.response.status === 401;
-  if (!refused || obtained.source === 'endpoint' || deps.signal?.aborted === true) return { spec, attempts: first.attempts, retryAfterTooLong: first.retryAfterTooLong };
+  if (!refused || obtained.source === 'endpoint' || deps.signal?.aborted === true) return { spec, attempts: first.attempts, retryAfterTooLong: first.retryAfterTooLong, retryRefusedAfterBytes: first.retryRefusedAfterBytes };
   deps.onTokenRefused?.(obtained.source);
   const renewed = await tokens.renew(oauth2, connection, obtained.token.accessToken);
   if (!renewed.ok) return unsent(spec, first.attempts, renewed.error);
   const second = await execute(bearer(spec, renewed.token.accessToken), policy, deps);
-  return { spec, attempts: [...first.attempts, ...second.attempts], retryAfterTooLong: second.retryAfterTooLong };
+  return { spec, attempts: [...first.attempts, ...second.attempts], retryAfterTooLong: second.retryAfterTooLong, retryRefusedAfterBytes: second.retryRefusedAfterBytes };
 }
 
 function bearer(spec: RequestSpec, accessToken: string): RequestSpec {
@@ -40,5 +40,5 @@ function bearer(spec: RequestSpec, accessToken: string): RequestSpec {
 /** The token could not be had: the request was not sent; the failure is the token's. */
 function unsent(spec: RequestSpec, before: readonly Attempt[], error: ApitestError): ExecutedExchange {
   const failure = error.kind === 'interrupted' ? new InterruptedError(error.message) : error;
-  return { spec, attempts: [...before, { delayMs: 0, request: null, outcome: { kind: 'failure', error: failure }, redirects: [], timings: EMPTY_TIMINGS }], retryAfterTooLong: null };
+  return { spec, attempts: [...before, { delayMs: 0, request: null, outcome: { kind: 'failure', error: failure }, redirects: [], timings: EMPTY_TIMINGS }], retryAfterTooLong: null, retryRefusedAfterBytes: null };
 }
