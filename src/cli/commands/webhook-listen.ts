@@ -25,6 +25,7 @@ export interface RawWebhookListenOptions extends RawSchemeOptions {
   path: string;
   forward?: string;
   forwardTimeout: string;
+  requestTimeout: string;
   maxEvents?: string;
   maxBody: string;
   tolerance?: string;
@@ -36,6 +37,7 @@ const ListenFlagsSchema = z.object({
   port: integerFlag('--port', 0, 65535),
   maxEvents: z.optional(integerFlag('--max-events', 1)),
   forwardTimeout: durationFlag('--forward-timeout'),
+  requestTimeout: durationFlag('--request-timeout'),
   maxBody: checkedFlag((value) => {
     const bytes = parseByteSize(value);
     return bytes === undefined || bytes <= 0 ? { problem: `--max-body: invalid size ${JSON.stringify(value)} (use 512kb, 1mb, or a number of bytes)` } : { value: bytes };
@@ -61,6 +63,7 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
       port: raw.port,
       maxEvents: raw.maxEvents,
       forwardTimeout: raw.forwardTimeout,
+      requestTimeout: raw.requestTimeout,
       maxBody: raw.maxBody,
       path: raw.path,
       host: raw.host,
@@ -87,6 +90,7 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
           path: flags.path,
           maxBodyBytes: flags.maxBody,
           forwardTimeoutMs: flags.forwardTimeout,
+          requestTimeoutMs: flags.requestTimeout,
           ...(forward === undefined ? {} : { forward }),
           now: () => new Date(io.now()),
           verify: (body, headers) =>
