@@ -94,6 +94,7 @@ export function registerWebhookCommand(program: Command, io: Io, setResult: (res
     .option('--max-events <n>', 'exit after n deliveries (every request counts, malformed ones and connections that end without one too): 0 when all were verified, 1 otherwise')
     .option('--max-body <size>', 'largest body accepted (bigger ones get 413)', '1mb')
     .option('--tolerance <duration>', 'stripe, standard: accepted distance between the signed timestamp and now', '5m')
+    .option('--replay-window <duration>', 'how long a delivery id is remembered to refuse replays (github: 5m; stripe, standard: the --tolerance; 0: off)')
     .option('--request-timeout <duration>', 'time a sender has for a whole request, headers and body (then 408)', '60s')
     .option('--json', 'one NDJSON line per delivery on stdout')
     .option('--no-color', 'no colours (also off when stdout is not a TTY, or with NO_COLOR)')

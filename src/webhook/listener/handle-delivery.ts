@@ -2,9 +2,9 @@
  * One request to the listener, from arrival to its one report. In order: register it as the delivery being
  * received on its socket (so a parse error mid-body is reported as this delivery); refuse a wrong path or
  * method (404/405) and a declared length over the limit (413, reported once the rest is drained); read the
- * body within the limit (413 when it goes over, 499 when the sender leaves); verify the complete body and
- * answer (200, 401, 500); forward a verified one when --forward is given, and report after the app answered.
- * Whatever happens first is reported; later outcomes of the same request are ignored.
+ * body within the limit (413 when it goes over, 499 when the sender leaves); verify the complete body, refuse
+ * a replayed id, and answer (200, 401, 500); forward a verified one when --forward is given, and report after
+ * the app answered. Whatever happens first is reported; later outcomes of the same request are ignored.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { declaresTooMuch, refusalOf } from './accept-request.js';
@@ -22,6 +22,7 @@ import type { Forwarder } from './forward-delivery.js';
 import type { ListenOptions } from './listen-options.js';
 import { readBody, type BodyProgress } from './read-body.js';
 import { refuseTooLarge } from './refuse-too-large.js';
+import type { ReplayGuard } from './replay-guard.js';
 import { sendJson } from './send-json.js';
 import { verifyDelivery } from './verify-delivery.js';
 
@@ -29,6 +30,8 @@ export interface DeliveryContext {
   path: string;
   maxBodyBytes: number;
   verify: ListenOptions['verify'];
+  /** Undefined when replays are not checked (--replay-window 0, or a scheme without delivery ids). */
+  replay: ReplayGuard | undefined;
   connections: Connections;
   /** Undefined without --forward. */
   forwarder: Forwarder | undefined;
@@ -83,7 +86,7 @@ export function handleDelivery(req: IncomingMessage, res: ServerResponse, ctx: D
       if (done) return;
       try {
         const bytes = collect();
-        const verdict = verifyDelivery(ctx.verify, bytes, req.headers);
+        const verdict = verifyDelivery(ctx.verify, bytes, req.headers, ctx.replay);
         sendJson(res, verdict.answer.status, verdict.answer.payload);
         const forwarder = ctx.forwarder;
         // The sender has its answer already, whatever the app will say.

@@ -14,6 +14,11 @@ export interface ListenOptions {
   forwardTimeoutMs?: number;
   /** Time a sender has to send a whole request, headers and body; past it the request is answered 408 (default 60 s). */
   requestTimeoutMs?: number;
+  /**
+   * How long the id of a verified delivery is remembered, so that the same id again within it is refused as a
+   * replay (ms; 0 or absent: replays are not checked).
+   */
+  replayWindowMs?: number;
   /** The clock that stamps each delivery's `time`, injected so a caller can share its own (default: the system clock). */
   now?: () => Date;
 }

@@ -13,6 +13,7 @@ import { createForwarder, forwardTarget } from './forward-delivery.js';
 import { handleDelivery, type DeliveryContext } from './handle-delivery.js';
 import { DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, type ListenOptions } from './listen-options.js';
 import { handleClientError, handleConnectRequest } from './malformed-request.js';
+import { ReplayGuard } from './replay-guard.js';
 import { sendJson } from './send-json.js';
 
 /**
@@ -39,6 +40,7 @@ export async function startWebhookListener(opts: ListenOptions, onEvent: (e: Del
     path: opts.path,
     maxBodyBytes: opts.maxBodyBytes,
     verify: opts.verify,
+    replay: opts.replayWindowMs === undefined || opts.replayWindowMs <= 0 ? undefined : new ReplayGuard({ windowMs: opts.replayWindowMs, now: () => now().getTime() }),
     connections,
     forwarder,
     isClosing: () => closing,
