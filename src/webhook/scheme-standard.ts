@@ -105,7 +105,7 @@ export function createStandardScheme(deps: StandardSchemeDeps = { randomId: rand
       // Checked after the signature, so this reason means "authentic but replayed / clock skew".
       const stale = toleranceProblem(timestamp, input.nowMs, input.toleranceMs);
       if (stale !== null) return fail('timestamp-outside-tolerance', stale);
-      return { ok: true, event, id };
+      return { ok: true, event, id, signedAt: timestamp };
     },
     eventOf,
   };

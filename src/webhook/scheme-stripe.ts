@@ -76,7 +76,7 @@ export function createStripeScheme(): Scheme {
       // Checked after the signature, so this reason means "authentic but replayed / clock skew".
       const stale = toleranceProblem(parsed.timestamp, input.nowMs, input.toleranceMs);
       if (stale !== null) return fail('timestamp-outside-tolerance', stale);
-      return { ok: true, event, id: jsonStringField(input.body, 'id') };
+      return { ok: true, event, id: jsonStringField(input.body, 'id'), signedAt: parsed.timestamp };
     },
     eventOf,
   };

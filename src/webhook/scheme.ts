@@ -35,7 +35,14 @@ export type VerifyFailure =
   | 'bad-secret';
 
 export type VerifyResult =
-  | { ok: true; event: string | null; id: string | null }
+  | {
+      ok: true;
+      event: string | null;
+      /** The delivery's id, which the listener remembers to refuse replays; null when the scheme has none. */
+      id: string | null;
+      /** The signed timestamp (unix seconds) of the timestamped schemes (stripe, standard). */
+      signedAt?: number;
+    }
   | {
       ok: false;
       reason: VerifyFailure;

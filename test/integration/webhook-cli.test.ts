@@ -378,7 +378,8 @@ describe('webhook send → listen (real binary)', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.destroy();
 
-    const replies = await Promise.all(Array.from({ length: count }, () => fetch(url, { method: 'POST', body: PAYLOAD, headers })));
+    // One id per delivery (GitHub signs the body only): the same id twice would be refused as a replay.
+    const replies = await Promise.all(Array.from({ length: count }, (_, i) => fetch(url, { method: 'POST', body: PAYLOAD, headers: { ...headers, 'X-GitHub-Delivery': `burst-${i}` } })));
     expect(replies.map((r) => r.status)).toEqual(Array.from({ length: count }, () => 200));
 
     const done = await listener.done;

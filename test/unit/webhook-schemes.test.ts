@@ -81,7 +81,7 @@ describe('standard webhooks known answer (standard-webhooks spec libraries, "sig
       nowMs: timestamp * 1000,
       headers: { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': expected },
     });
-    expect(result).toEqual({ ok: true, event: null, id });
+    expect(result).toEqual({ ok: true, event: null, id, signedAt: timestamp });
   });
 
   test('svix-* header names are accepted as well', () => {
@@ -151,7 +151,7 @@ describe('stripe known answer', () => {
     ['spaces after commas', `t=${t}, v1=${v1}`],
   ])('verify accepts %s', (_label, header) => {
     const result = verifyWith('stripe', { body, secret, nowMs: t * 1000, headers: { 'stripe-signature': header } });
-    expect(result).toEqual({ ok: true, event: 'payment_intent.succeeded', id: 'evt_test_1' });
+    expect(result).toEqual({ ok: true, event: 'payment_intent.succeeded', id: 'evt_test_1', signedAt: t });
   });
 
   test('a v0 alone with the right digest is not accepted (no downgrade)', () => {
@@ -335,7 +335,7 @@ describe.each([['stripe' as const], ['standard' as const]])('%s timestamps', (na
   });
 
   test('the event comes from the JSON body type', () => {
-    expect(verify(NOW, NOW)).toEqual({ ok: true, event: 'invoice.paid', id: name === 'stripe' ? 'evt_9' : expect.any(String) });
+    expect(verify(NOW, NOW)).toEqual({ ok: true, event: 'invoice.paid', id: name === 'stripe' ? 'evt_9' : expect.any(String), signedAt: Math.floor(NOW / 1000) });
     expect(getScheme(name).eventOf({}, body)).toBe('invoice.paid');
     expect(getScheme(name).eventOf({}, ALL_BYTES)).toBeNull();
     expect(getScheme(name).eventOf({})).toBeNull();

@@ -12,9 +12,13 @@ import { eventDocument } from '../../webhook/listener/delivery-document.js';
 import type { DeliveryEvent } from '../../webhook/listener/delivery-event.js';
 import { startWebhookListener, type Listener } from '../../webhook/listener/start-listener.js';
 import { DEFAULT_TOLERANCE_MS } from '../../webhook/schemes.js';
+import type { SchemeName } from '../../webhook/scheme.js';
 import { normaliseUrl } from '../parse/url-argument.js';
 import { durationFlag, integerFlag, parseFlags } from '../parse/flag-schemas.js';
-import { checkedFlag, parseTolerance, parseWebhookSettings, redactError, webhookRedactor, type RawSchemeOptions } from './webhook-settings.js';
+import { checkedFlag, parseTolerance, parseWebhookSettings, parseWindow, redactError, webhookRedactor, type RawSchemeOptions } from './webhook-settings.js';
+
+/** GitHub deliveries carry no timestamp: their ids are remembered this long unless --replay-window says otherwise. */
+export const DEFAULT_REPLAY_WINDOW_MS = 5 * 60 * 1000;
 
 /** After the last of --max-events, time for its answer to flush before the sockets are closed. */
 const CLOSE_GRACE_MS = 200;
@@ -25,9 +29,11 @@ export interface RawWebhookListenOptions extends RawSchemeOptions {
   path: string;
   forward?: string;
   forwardTimeout: string;
+  requestTimeout: string;
   maxEvents?: string;
   maxBody: string;
   tolerance?: string;
+  replayWindow?: string;
   json?: boolean;
   color: boolean;
 }
@@ -36,6 +42,7 @@ const ListenFlagsSchema = z.object({
   port: integerFlag('--port', 0, 65535),
   maxEvents: z.optional(integerFlag('--max-events', 1)),
   forwardTimeout: durationFlag('--forward-timeout'),
+  requestTimeout: durationFlag('--request-timeout'),
   maxBody: checkedFlag((value) => {
     const bytes = parseByteSize(value);
     return bytes === undefined || bytes <= 0 ? { problem: `--max-body: invalid size ${JSON.stringify(value)} (use 512kb, 1mb, or a number of bytes)` } : { value: bytes };
@@ -61,11 +68,13 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
       port: raw.port,
       maxEvents: raw.maxEvents,
       forwardTimeout: raw.forwardTimeout,
+      requestTimeout: raw.requestTimeout,
       maxBody: raw.maxBody,
       path: raw.path,
       host: raw.host,
     });
     const toleranceMs = raw.tolerance === undefined ? DEFAULT_TOLERANCE_MS : parseTolerance(raw.tolerance);
+    const replayWindowMs = replayWindowFor(settings.schemeName, raw.replayWindow, toleranceMs);
     const forward = raw.forward === undefined ? undefined : normaliseUrl(raw.forward, '--forward');
     const theme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env: io.env }));
     const forwarding = forward !== undefined;
@@ -87,6 +96,8 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
           path: flags.path,
           maxBodyBytes: flags.maxBody,
           forwardTimeoutMs: flags.forwardTimeout,
+          requestTimeoutMs: flags.requestTimeout,
+          replayWindowMs,
           ...(forward === undefined ? {} : { forward }),
           now: () => new Date(io.now()),
           verify: (body, headers) =>
@@ -127,6 +138,22 @@ export async function runWebhookListenCommand(raw: RawWebhookListenOptions, io: 
   } catch (error) {
     throw redactError(error, redactor);
   }
+}
+
+/**
+ * How long delivery ids are remembered to refuse replays: `--replay-window` when given (0: not checked); else
+ * the `--tolerance` for the timestamped schemes (a replay outside it fails their timestamp check anyway) and
+ * DEFAULT_REPLAY_WINDOW_MS for github, whose deliveries carry no timestamp. hmac deliveries carry no id.
+ */
+export function replayWindowFor(scheme: SchemeName, given: string | undefined, toleranceMs: number): number {
+  if (scheme === 'hmac') {
+    if (given !== undefined) {
+      throw new UsageError('--replay-window: not used by the hmac scheme, whose deliveries carry no id', { hint: 'drop --replay-window' });
+    }
+    return 0;
+  }
+  if (given !== undefined) return parseWindow('--replay-window', given);
+  return scheme === 'github' ? DEFAULT_REPLAY_WINDOW_MS : toleranceMs;
 }
 
 /** The option a listen failure is about: the port (taken, privileged) or the address (not local, unknown). */

@@ -174,11 +174,16 @@ export function requireData(value: string | undefined, command: string): string 
 
 /** `--tolerance`: the replay window of the timestamped schemes; `0` accepts only the current second. */
 export function parseTolerance(value: string): number {
+  return parseWindow('--tolerance', value);
+}
+
+/** A duration flag where `0` is allowed (`--tolerance`, `--replay-window`); a bare number is seconds. */
+export function parseWindow(flag: string, value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined || ms < 0) {
-    throw new UsageError(`--tolerance: invalid duration ${JSON.stringify(value)} (use 30s, 5m, 1h, or a number of seconds)`);
+    throw new UsageError(`${flag}: invalid duration ${JSON.stringify(value)} (use 30s, 5m, 1h, or a number of seconds)`);
   }
-  if (ms > MAX_DURATION_MS) throw new UsageError(`--tolerance: ${JSON.stringify(value)} is longer than the longest duration allowed (${formatDuration(MAX_DURATION_MS)})`);
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${flag}: ${JSON.stringify(value)} is longer than the longest duration allowed (${formatDuration(MAX_DURATION_MS)})`);
   return ms;
 }
 

@@ -4,6 +4,7 @@
  * request, so the answer is written straight to the socket (see malformed-request.ts).
  */
 
+import { STATUS_CODES } from 'node:http';
 import { CLIENT_CLOSED_STATUS, CLIENT_DISCONNECTED_REASON, MALFORMED_REASON } from './delivery-event.js';
 
 export interface ClientErrorOutcome {
@@ -27,11 +28,6 @@ export function clientErrorOutcome(code: string | undefined): ClientErrorOutcome
   return null;
 }
 
-const STATUS_TEXT: ReadonlyMap<number, string> = new Map([
-  [400, 'Bad Request'],
-  [408, 'Request Timeout'],
-  [431, 'Request Header Fields Too Large'],
-]);
 const ERROR_BODY: ReadonlyMap<number, string> = new Map([
   [400, 'bad request'],
   [408, 'request timed out'],
@@ -40,6 +36,14 @@ const ERROR_BODY: ReadonlyMap<number, string> = new Map([
 
 /** The whole HTTP/1.1 answer to a request node could not parse; it closes the connection. */
 export function clientErrorResponse(status: number): string {
-  const body = JSON.stringify({ error: ERROR_BODY.get(status) ?? 'bad request' });
-  return `HTTP/1.1 ${status} ${STATUS_TEXT.get(status) ?? 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  return closingJsonResponse(status, { error: ERROR_BODY.get(status) ?? 'bad request' });
+}
+
+/** A whole HTTP/1.1 answer with a small JSON body, written straight to a socket, that closes the connection. */
+export function closingJsonResponse(status: number, payload: unknown, headers: Readonly<Record<string, string>> = {}): string {
+  const body = JSON.stringify(payload);
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\n${extra}Connection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }

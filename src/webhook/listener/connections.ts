@@ -1,6 +1,7 @@
 /**
  * The listener's bookkeeping per connection: open sockets (destroyed on close), the delivery each one is
- * receiving, and which ones have a failed parser.
+ * receiving, which ones have a failed parser, and whether each one carried a request at all, so that a
+ * connection that ends without one (reset, closed, cut) is still reported once.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -13,8 +14,22 @@ export interface Receiving {
   fail: (status: number, reason: string) => void;
 }
 
+/** How a connection that carried no request ended: what its report is made of. */
+export interface EndedConnection {
+  /** The socket error that ended it (e.g. ECONNRESET), if any. */
+  error: string | undefined;
+  /** Bytes received on it. */
+  bytesRead: number;
+}
+
+interface ConnectionState {
+  /** Requests on this connection that are (or will be) reported: deliveries and parser failures. */
+  requests: number;
+  error: string | undefined;
+}
+
 export class Connections {
-  readonly #sockets = new Set<Socket>();
+  readonly #sockets = new Map<Socket, ConnectionState>();
   /**
    * The request being received on each socket: a parse error while its body is still arriving
    * (e.g. broken chunked framing) belongs to that delivery rather than to a new, unknown one.
@@ -23,13 +38,30 @@ export class Connections {
   /** Sockets whose parser failed: node raises the same error for every later chunk, reported once. */
   readonly #broken = new WeakSet<Socket>();
 
-  /** Keeps `socket` until it closes. */
-  track(socket: Socket): void {
-    this.#sockets.add(socket);
+  /**
+   * Keeps `socket` until it closes. When it closes without having carried a request that is reported
+   * (no delivery, no parse error), `onEndedWithoutRequest` is told how it ended.
+   */
+  track(socket: Socket, onEndedWithoutRequest: (ended: EndedConnection) => void): void {
+    const state: ConnectionState = { requests: 0, error: undefined };
+    this.#sockets.set(socket, state);
     socket.on('close', () => {
       this.#sockets.delete(socket);
       this.#receiving.delete(socket);
+      if (state.requests === 0) onEndedWithoutRequest({ error: state.error, bytesRead: socket.bytesRead });
     });
+  }
+
+  /** Notes a request on `socket` that is, or will be, reported: the connection needs no report of its own. */
+  noteRequest(socket: Socket): void {
+    const state = this.#sockets.get(socket);
+    if (state !== undefined) state.requests += 1;
+  }
+
+  /** Notes the socket error (ECONNRESET, EPIPE, ...) that is ending `socket`; the first one is kept. */
+  noteError(socket: Socket, code: string | undefined): void {
+    const state = this.#sockets.get(socket);
+    if (state !== undefined && state.error === undefined) state.error = code ?? 'socket error';
   }
 
   /** Notes that `entry` is being received on `socket`; the returned function forgets it (if it is still that one). */
@@ -55,6 +87,6 @@ export class Connections {
   }
 
   destroyAll(): void {
-    for (const socket of this.#sockets) socket.destroy();
+    for (const socket of this.#sockets.keys()) socket.destroy();
   }
 }

@@ -1,10 +1,10 @@
 /**
  * One request to the listener, from arrival to its one report. In order: register it as the delivery being
  * received on its socket (so a parse error mid-body is reported as this delivery); refuse a wrong path or
- * method (404/405) and a declared length over the limit (413); read the body within the limit (413 when it
- * goes over, 499 when the sender leaves); verify the complete body and answer (200, 401, 500); forward a
- * verified one when --forward is given, and report after the app answered. Whatever happens first is
- * reported; later outcomes of the same request are ignored.
+ * method (404/405) and a declared length over the limit (413, reported once the rest is drained); read the
+ * body within the limit (413 when it goes over, 499 when the sender leaves); verify the complete body, refuse
+ * a replayed id, and answer (200, 401, 500); forward a verified one when --forward is given, and report after
+ * the app answered. Whatever happens first is reported; later outcomes of the same request are ignored.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { declaresTooMuch, refusalOf } from './accept-request.js';
@@ -20,7 +20,9 @@ import {
 import { describeError } from './describe-error.js';
 import type { Forwarder } from './forward-delivery.js';
 import type { ListenOptions } from './listen-options.js';
-import { readBody, refuseTooLarge, type BodyProgress } from './read-body.js';
+import { readBody, type BodyProgress } from './read-body.js';
+import { refuseTooLarge } from './refuse-too-large.js';
+import type { ReplayGuard } from './replay-guard.js';
 import { sendJson } from './send-json.js';
 import { verifyDelivery } from './verify-delivery.js';
 
@@ -28,6 +30,8 @@ export interface DeliveryContext {
   path: string;
   maxBodyBytes: number;
   verify: ListenOptions['verify'];
+  /** Undefined when replays are not checked (--replay-window 0, or a scheme without delivery ids). */
+  replay: ReplayGuard | undefined;
   connections: Connections;
   /** Undefined without --forward. */
   forwarder: Forwarder | undefined;
@@ -47,6 +51,14 @@ export function handleDelivery(req: IncomingMessage, res: ServerResponse, ctx: D
     done = true;
     ctx.report({ ...base, ...outcome });
   };
+  // The 413 is this delivery's outcome from the moment the body goes over the limit (later outcomes, such as
+  // the sender hanging up once it has read the 413, are ignored), but it is reported when the drain is over:
+  // after that the connection is gone, so a listener stopping at --max-events cuts no upload short.
+  const refuse = (size: number): void => {
+    if (done) return;
+    done = true;
+    refuseTooLarge(req, res, () => ctx.report({ ...base, ...rejection(413, BODY_TOO_LARGE_REASON, size) }));
+  };
   let body: BodyProgress = { received: 0 };
 
   req.on('error', () => undefined);
@@ -63,19 +75,18 @@ export function handleDelivery(req: IncomingMessage, res: ServerResponse, ctx: D
     return;
   }
   if (declaresTooMuch(req.headers['content-length'], ctx.maxBodyBytes)) {
-    refuseTooLarge(req, res);
-    finish(rejection(413, BODY_TOO_LARGE_REASON, 0));
+    refuse(0);
     return;
   }
 
-  body = readBody(req, res, ctx.maxBodyBytes, {
-    tooLarge: (size) => finish(rejection(413, BODY_TOO_LARGE_REASON, size)),
+  body = readBody(req, ctx.maxBodyBytes, {
+    tooLarge: refuse,
     aborted: (size) => finish(rejection(CLIENT_CLOSED_STATUS, CLIENT_DISCONNECTED_REASON, size)),
     complete: (collect) => {
       if (done) return;
       try {
         const bytes = collect();
-        const verdict = verifyDelivery(ctx.verify, bytes, req.headers);
+        const verdict = verifyDelivery(ctx.verify, bytes, req.headers, ctx.replay);
         sendJson(res, verdict.answer.status, verdict.answer.payload);
         const forwarder = ctx.forwarder;
         // The sender has its answer already, whatever the app will say.

@@ -1,13 +1,15 @@
 /**
  * Node's `clientError`: requests that are not valid HTTP (or time out) are answered like node would and
  * reported as a delivery; socket errors (resets, broken pipes) just close: a request that was under way is
- * then reported by its own handler as "client disconnected".
+ * then reported by its own handler as "client disconnected", and a connection that carried none is reported
+ * when it closes (connections.ts), with the error noted here.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { clientErrorOutcome, clientErrorResponse, type ClientErrorOutcome } from './client-error.js';
+import { refusalOf } from './accept-request.js';
+import { clientErrorOutcome, clientErrorResponse, closingJsonResponse, type ClientErrorOutcome } from './client-error.js';
 import type { Connections } from './connections.js';
-import { CLIENT_CLOSED_STATUS, unknownRequestEvent, type DeliveryEvent } from './delivery-event.js';
+import { CLIENT_CLOSED_STATUS, rejection, unknownRequestEvent, type DeliveryEvent } from './delivery-event.js';
 
 export interface ClientErrorContext {
   connections: Connections;
@@ -18,12 +20,15 @@ export interface ClientErrorContext {
 export function handleClientError(error: NodeJS.ErrnoException, socket: Socket, ctx: ClientErrorContext): void {
   const outcome = clientErrorOutcome(error.code);
   if (outcome === null) {
+    ctx.connections.noteError(socket, error.code);
     socket.destroy();
     return;
   }
   // The parser stays broken: later bytes on this socket raise the same error again.
   if (!ctx.connections.markBroken(socket)) return;
   const current = ctx.connections.take(socket);
+  // Reported below (as this delivery or as an unknown request): the connection needs no report of its own.
+  ctx.connections.noteRequest(socket);
 
   if (current !== undefined && !current.req.complete) {
     // The bad bytes are part of this delivery (e.g. broken chunked framing): it is reported with
@@ -58,3 +63,27 @@ function answerOnSocket(socket: Socket, res: ServerResponse | null, outcome: Cli
   }
   return status;
 }
+
+/**
+ * A CONNECT request (node's 'connect' event: node would otherwise drop the connection without a word). It is
+ * never a delivery: answered 404 or 405 like another path or method would be, reported, and closed.
+ */
+export function handleConnectRequest(req: IncomingMessage, socket: Socket, listenPath: string, ctx: ClientErrorContext): void {
+  ctx.connections.noteRequest(socket);
+  const method = req.method ?? 'CONNECT';
+  const target = req.url ?? '';
+  const refusal = refusalOf(method, target, listenPath) ?? { status: 405, payload: { error: 'method not allowed' }, headers: { Allow: 'POST' }, reason: `method ${method} not allowed` };
+  socket.on('error', () => undefined);
+  let status: number = CLIENT_CLOSED_STATUS;
+  try {
+    if (socket.writable && !socket.destroyed) {
+      socket.end(closingJsonResponse(refusal.status, refusal.payload, refusal.headers));
+      status = refusal.status;
+    }
+    socket.destroySoon();
+  } catch {
+    socket.destroy();
+  }
+  ctx.report({ time: ctx.now().toISOString(), method, path: target, ...rejection(status, refusal.reason, 0) });
+}
+

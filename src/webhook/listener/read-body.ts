@@ -1,15 +1,11 @@
 /**
- * Collecting a delivery's body within the size limit. Over the limit the listener answers 413 at once and
- * closes the connection after a short drain, so the sender reads the 413 rather than a reset.
+ * Collecting a delivery's body within the size limit. Over the limit, collecting stops and the caller is told
+ * (it answers 413 and drains the rest: refuse-too-large.ts).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from './send-json.js';
-
-/** How long a refused (413) upload is still drained before the connection is cut. */
-const LINGER_MS = 2_000;
+import type { IncomingMessage } from 'node:http';
 
 export interface BodyEvents {
-  /** More than the limit arrived; the 413 is already sent. `received` counts the chunk that went over. */
+  /** More than the limit arrived: nothing more is collected. `received` counts the chunk that went over. */
   tooLarge(received: number): void;
   /** The sender went away before the end of the body. */
   aborted(received: number): void;
@@ -23,18 +19,20 @@ export interface BodyProgress {
 }
 
 /** Reads `req`'s body, keeping at most `maxBodyBytes`; what happens is told through `on`. */
-export function readBody(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, on: BodyEvents): BodyProgress {
+export function readBody(req: IncomingMessage, maxBodyBytes: number, on: BodyEvents): BodyProgress {
   let received = 0;
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => {
+  let chunks: Buffer[] = [];
+  const collect = (chunk: Buffer): void => {
     received += chunk.length;
     if (received > maxBodyBytes) {
-      refuseTooLarge(req, res);
+      req.off('data', collect);
+      chunks = [];
       on.tooLarge(received);
       return;
     }
     chunks.push(chunk);
-  });
+  };
+  req.on('data', collect);
   req.on('close', () => {
     if (!req.complete) on.aborted(received);
   });
@@ -44,18 +42,4 @@ export function readBody(req: IncomingMessage, res: ServerResponse, maxBodyBytes
       return received;
     },
   };
-}
-
-/** Answers 413 and closes the connection once the rest of the upload has been drained (discarded), or after LINGER_MS. */
-export function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
-  // Stop buffering: from here on the upload is only read so that it can be thrown away.
-  req.removeAllListeners('data');
-  req.on('data', () => undefined);
-  sendJson(res, 413, { error: 'body too large' }, { Connection: 'close' });
-  const cut = setTimeout(() => req.socket.destroy(), LINGER_MS);
-  cut.unref();
-  req.once('end', () => {
-    clearTimeout(cut);
-    req.socket.destroySoon();
-  });
 }
