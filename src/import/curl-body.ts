@@ -135,6 +135,9 @@ export function formFields(segment: CurlSegment, src: BodySources): FormPart[] {
         src.findings.unmapped(src.where(given.index), `${given.option} ${name}: not imported: the file ${value === '-' ? 'is standard input' : 'name comes from an environment variable'}`);
         continue;
       }
+      if (src.readFile !== null && src.readFile(value) === null) {
+        src.findings.unmapped(src.where(given.index), `${given.option} ${name}: the file ${JSON.stringify(value)} cannot be read here: the suite will not load until it can`);
+      }
       fields.push({ name, file: value });
     } else if (content.startsWith('<')) {
       const text = fileText(value, given, src, `the field ${name}`);

@@ -9,7 +9,7 @@
  */
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
-import { contentTypeOf } from '../model/request-spec.js';
+import { contentTypeOf, urlProblem } from '../model/request-spec.js';
 import type { StepInput } from '../suite/suite-schema.js';
 import { parseCurlArgs, type CurlSegment, type Given } from './curl-args.js';
 import { dataText, formFields, urlencodePiece, uploadText, type BodySources, type FormPart } from './curl-body.js';
@@ -315,12 +315,8 @@ function prepareUrl(given: Given, segment: CurlSegment, ctx: StepContext): { tex
     user = { value: decoded, index: given.index, option: 'the URL\'s user:password' };
   }
   if (!hasEnvPart(text)) {
-    try {
-      const parsed = new URL(text);
-      if (parsed.hostname === '') throw new Error('no host');
-    } catch {
-      throw new UsageError(`${where(given.index)}: ${JSON.stringify(displayWord(given.value).slice(0, 80))} is not a valid URL`, { hint: 'check the URL of the curl command' });
-    }
+    const problem = urlProblem(text);
+    if (problem !== null) throw new UsageError(`${where(given.index)}: ${problem}`, { hint: 'check the URL of the curl command' });
   }
   const { url: kept, moved } = moveSecretQuery(text, where(given.index), ctx);
   return { text: kept, user, query: moved };

@@ -61,7 +61,7 @@ export function importHar(text: string): ImportResult {
   const relative = origins.size === 1 && origin !== undefined && origin !== 'null';
   const suite: SuiteFile = {
     ...(typeof title === 'string' && title.trim() !== '' ? { name: title.trim().slice(0, 200) } : {}),
-    ...(relative ? { baseUrl: origin } : {}),
+    ...(relative ? { baseUrl: values.literal(origin) } : {}),
     steps: [],
   };
   const finalSteps = steps.map(({ step, url }) => (relative ? { ...step, url: values.literal(`${url.pathname}${url.search}`) } : step));

@@ -6,7 +6,7 @@
 import type { StepInput } from '../suite/suite-schema.js';
 import { headerRecord, moveSecretQuery, type CredentialContext, type ImportedHeader } from './credentials.js';
 import { losslessJson, literalDeep } from './json-body.js';
-import { contentTypeOf } from '../model/request-spec.js';
+import { contentTypeOf, urlProblem } from '../model/request-spec.js';
 import type { PostmanVars } from './postman-vars.js';
 
 export interface RequestContext extends CredentialContext {
@@ -22,17 +22,18 @@ const RAW_TYPES: Record<string, string> = { json: 'application/json', xml: 'appl
 export type RequestFields = Pick<StepInput, 'method' | 'url' | 'query' | 'headers' | 'json' | 'body' | 'form' | 'followRedirects' | 'insecure'>;
 
 export function mapPostmanRequest(request: Record<string, unknown> | string, where: string, ctx: RequestContext): RequestFields | null {
-  if (typeof request === 'string') return { method: 'GET', url: urlText(request, where, ctx).url };
+  if (typeof request === 'string') {
+    const { url, query } = urlText(request, where, ctx);
+    if (!urlUsable(url, where, ctx)) return null;
+    return query.length > 0 ? { method: 'GET', url, query: Object.fromEntries(query) } : { method: 'GET', url };
+  }
   const method = typeof request.method === 'string' && request.method !== '' ? request.method.toUpperCase() : 'GET';
   if (!TOKEN.test(method)) {
     ctx.findings.unmapped(where, `not imported: ${JSON.stringify(method.slice(0, 20))} is not a method`);
     return null;
   }
   const { url, query } = urlOf(request.url, where, ctx);
-  if (url === '') {
-    ctx.findings.unmapped(where, 'not imported: the request has no URL');
-    return null;
-  }
+  if (!urlUsable(url, where, ctx)) return null;
   const fields: RequestFields = { method, url };
   if (query.length > 0) fields.query = Object.fromEntries(query);
 
@@ -52,6 +53,22 @@ export function mapPostmanRequest(request: Record<string, unknown> | string, whe
   const record = headerRecord(headers, ctx);
   if (Object.keys(record).length > 0) fields.headers = record;
   return fields;
+}
+
+/** A URL a suite can send: with a `{{ … }}` it is checked when the step runs; without, now (http:// assumed). */
+function urlUsable(url: string, where: string, ctx: RequestContext): boolean {
+  if (url.trim() === '') {
+    ctx.findings.unmapped(where, 'not imported: the request has no URL');
+    return false;
+  }
+  if (url.includes('{{')) return true;
+  if (url.trim().startsWith('/')) {
+    ctx.findings.unmapped(where, `not imported: the URL ${JSON.stringify(url.slice(0, 80))} has no host`);
+    return false;
+  }
+  const problem = urlProblem(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url.trim()) ? url.trim() : `http://${url.trim()}`);
+  if (problem !== null) ctx.findings.unmapped(where, `not imported: ${problem}`);
+  return problem === null;
 }
 
 /** Applies `protocolProfileBehavior` (an item's request settings). */

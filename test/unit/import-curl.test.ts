@@ -10,7 +10,7 @@ import { Secret } from '../../src/redact/secret.js';
 import { curlCommand } from '../../src/render/curl-command.js';
 import { suiteProblems } from '../helpers/imported-suite.js';
 
-const FILES: Record<string, string> = { 'body.json': '{"from":"file"}\n', 'lines.txt': 'a=1\r\nb=2\n', 'note.txt': 'hello note' };
+const FILES: Record<string, string> = { 'body.json': '{"from":"file"}\n', 'lines.txt': 'a=1\r\nb=2\n', 'note.txt': 'hello note', 'photo.png': 'png', 'up/photo.png': 'png' };
 const options: CurlImportOptions = { readFile: (path) => (path in FILES ? Buffer.from(FILES[path] as string) : path === 'bin.dat' ? Buffer.from([0, 1, 2, 255]) : null) };
 
 // Where the suites would be saved: form files must exist there (the loader checks them).
@@ -244,7 +244,8 @@ describe('import curl: what is not imported, and bad input', () => {
     expect(usageError('curl -H')).toMatch(/argument 1: -H needs a value/);
     expect(usageError('curl ftp://x.test/file')).toMatch(/no HTTP URL/);
     expect(usageError('curl -s')).toMatch(/no HTTP URL/);
-    expect(usageError('curl http://')).toMatch(/argument 1: "http:\/\/" is not a valid URL/);
+    expect(usageError('curl http://')).toBe('argument 1: invalid URL "http://"');
+    expect(usageError("curl $'http://x.test/a\\tb'")).toBe('argument 1: URL "http://x.test/a\\tb" contains control characters (remove them, or URL-encode them)');
   });
 });
 
