@@ -1,7 +1,7 @@
 /**
  * The body of a curl request, as curl builds it: `-d`/`--data-ascii` (an `@file` read without CR and LF),
  * `--data-binary` and `--json` (an `@file` as it is), `--data-raw` (no `@`), `--data-urlencode` (its five forms,
- * escaped as curl_easy_escape does), pieces joined with `&` (`--json` pieces concatenated); `-F`/`--form-string`
+ * escaped as curl escapes them: curl_easy_escape, spaces as `+`), pieces joined with `&` (`--json` pieces concatenated); `-F`/`--form-string`
  * multipart fields; `-T` uploads. Files are read through the caller (`readFile`), relative to curl's working
  * directory; what cannot be read or is not text is a finding, never left out silently.
  */
@@ -64,19 +64,24 @@ export function curlEscape(text: string): string {
     .join('');
 }
 
+/** What --data-urlencode and --url-query send: curl_easy_escape, then each %20 as + (curl's tool does that). */
+function formEscape(text: string): string {
+  return curlEscape(text).replace(/%20/g, '+');
+}
+
 /** One `--data-urlencode` (or `--url-query`) value as curl sends it: `content`, `=content`, `name=content`, `@file`, `name@file`. */
 export function urlencodePiece(given: Given, src: BodySources): string | null {
   const value = given.value;
   const eq = value.indexOf('=');
   const at = eq === -1 ? value.indexOf('@') : -1;
   let piece: string | null;
-  if (eq === 0) piece = curlEscape(value.slice(1));
-  else if (eq > 0) piece = `${value.slice(0, eq)}=${curlEscape(value.slice(eq + 1))}`;
+  if (eq === 0) piece = formEscape(value.slice(1));
+  else if (eq > 0) piece = `${value.slice(0, eq)}=${formEscape(value.slice(eq + 1))}`;
   else if (at !== -1) {
     const content = fileText(value.slice(at + 1), given, src, 'the value');
     if (content === null) return null;
-    piece = at === 0 ? curlEscape(content) : `${value.slice(0, at)}=${curlEscape(content)}`;
-  } else piece = curlEscape(value);
+    piece = at === 0 ? formEscape(content) : `${value.slice(0, at)}=${formEscape(content)}`;
+  } else piece = formEscape(value);
   if (hasEnvPart(value.slice(eq + 1))) {
     src.findings.unmapped(src.where(given.index), `${given.option}: the environment variable's value is sent as it is, not URL-encoded as curl would`);
   }

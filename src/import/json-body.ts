@@ -1,7 +1,11 @@
-/** JSON bodies written as `json:` (structured, readable) only when that sends the same JSON text, blanks aside. */
+/**
+ * JSON bodies are written as `json:` (structured, easy to edit) only when the suite then sends the very same bytes:
+ * a compact body that `JSON.stringify` gives back exactly. Any other JSON (indented, a trailing newline, `1.0`, an
+ * escape written differently, a number JSON cannot hold exactly) stays `body:` text, byte for byte.
+ */
 import type { SuiteValues } from './suite-values.js';
 
-/** A JSON body that `JSON.stringify` gives back byte for byte, once blanks are removed (no precision or escape lost). */
+/** The value of a JSON object or array that `JSON.stringify` gives back byte for byte; undefined otherwise. */
 export function losslessJson(text: string): unknown {
   let value: unknown;
   try {
@@ -10,8 +14,7 @@ export function losslessJson(text: string): unknown {
     return undefined;
   }
   if (value === null || typeof value !== 'object' || text.includes('"__proto__"')) return undefined;
-  const minified = text.replace(/("(?:[^"\\]|\\.)*")|\s+/g, (_m, str: string | undefined) => str ?? '');
-  return JSON.stringify(value) === minified ? value : undefined;
+  return JSON.stringify(value) === text ? value : undefined;
 }
 
 /** A JSON value with each string made safe for a suite (literal `{{`). */

@@ -65,7 +65,7 @@ describe('import curl: method, URL, headers', () => {
 
   test('-G puts the data in the query; --url-query is appended URL-encoded', async () => {
     const { step } = await one(`curl -G https://x.test/search -d q=api --data-urlencode 'name=Ann Lee' --url-query 'tag=a&b'`);
-    expect(step).toMatchObject({ method: 'GET', url: 'https://x.test/search?tag=a%26b&q=api&name=Ann%20Lee' });
+    expect(step).toMatchObject({ method: 'GET', url: 'https://x.test/search?tag=a%26b&q=api&name=Ann+Lee' });
     expect(step.body).toBeUndefined();
   });
 
@@ -87,9 +87,14 @@ describe('import curl: method, URL, headers', () => {
 });
 
 describe('import curl: bodies', () => {
-  test('-d with a JSON Content-Type becomes json:', async () => {
-    const { step } = await one(`curl https://x.test/users -H 'Content-Type: application/json' -d '{"name": "Ann", "tags": ["a"]}'`);
+  test('-d with a JSON Content-Type becomes json: when that sends the same bytes; other JSON stays text', async () => {
+    const { step } = await one(`curl https://x.test/users -H 'Content-Type: application/json' -d '{"name":"Ann","tags":["a"]}'`);
     expect(step).toMatchObject({ method: 'POST', json: { name: 'Ann', tags: ['a'] }, headers: { 'Content-Type': 'application/json' } });
+    for (const text of ['{"name": "Ann"}', '{"n":1.0}', '{"s":"\\u00e9"}', '{"big":12345678901234567890}']) {
+      const { step: kept } = await one(`curl https://x.test/users -H 'Content-Type: application/json' -d '${text}'`);
+      expect(kept).toMatchObject({ body: text });
+      expect(kept.json).toBeUndefined();
+    }
   });
 
   test('-d JSON without a Content-Type is sent as curl sends it (form type), with a note', async () => {
@@ -100,14 +105,14 @@ describe('import curl: bodies', () => {
 
   test('several -d are joined with &; a form-looking body needs no Content-Type', async () => {
     const { step } = await one('curl https://x.test -d a=1 -d b=2 --data-raw @literal --data-urlencode "c=x y"');
-    expect(step).toMatchObject({ body: 'a=1&b=2&@literal&c=x%20y' });
+    expect(step).toMatchObject({ body: 'a=1&b=2&@literal&c=x+y' });
     expect(step.headers).toEqual({ 'Content-Type': 'application/x-www-form-urlencoded' });
     expect((await one('curl https://x.test -d a=1 -d b=2')).step.headers).toBeUndefined();
   });
 
   test('--data-urlencode in its five forms', async () => {
     const { step } = await one(`curl https://x.test --data-urlencode 'plain text' --data-urlencode '=a&b' --data-urlencode 'n=é/' --data-urlencode @note.txt --data-urlencode 'f@note.txt'`);
-    expect(step.body).toBe('plain%20text&a%26b&n=%C3%A9%2F&hello%20note&f=hello%20note');
+    expect(step.body).toBe('plain+text&a%26b&n=%C3%A9%2F&hello+note&f=hello+note');
   });
 
   test('--json sends JSON and asks for it; pieces are concatenated', async () => {
@@ -118,7 +123,7 @@ describe('import curl: bodies', () => {
   test('@file: -d strips line ends, --data-binary keeps them; binary and missing files are findings', async () => {
     expect((await one('curl https://x.test -d @lines.txt')).step.body).toBe('a=1b=2');
     expect((await one('curl https://x.test --data-binary @lines.txt')).step.body).toBe('a=1\r\nb=2\n');
-    expect((await one(`curl https://x.test -H 'Content-Type: application/json' --data-binary @body.json`)).step.json).toEqual({ from: 'file' });
+    expect((await one(`curl https://x.test -H 'Content-Type: application/json' --data-binary @body.json`)).step.body).toBe('{"from":"file"}\n');
     const binary = await one('curl https://x.test --data-binary @bin.dat');
     expect(binary.unmapped).toEqual(['argument 2: --data-binary: not imported: "bin.dat" is binary; a suite body is text']);
     const missing = await one('curl https://x.test -d @nope.txt');
@@ -126,7 +131,7 @@ describe('import curl: bodies', () => {
   });
 
   test('@- reads a here-document or a here-string; a pipe into curl is not seen', async () => {
-    expect((await one("curl -X POST https://x.test -H 'Content-Type: application/json' -d @- <<'EOF'\n{\"a\": 1}\nEOF\n")).step.json).toEqual({ a: 1 });
+    expect((await one("curl -X POST https://x.test -H 'Content-Type: application/json' -d @- <<'EOF'\n{\"a\":1}\nEOF\n")).step.json).toEqual({ a: 1 });
     expect((await one("curl https://x.test --data-binary @- <<< 'a=1'")).step.body).toBe('a=1\n');
     const piped = importCurl("echo '{}' | curl https://x.test -d @-", options);
     expect(piped.findings.map((f) => `${f.severity} ${f.where}: ${f.message}`)).toEqual([
