@@ -3,7 +3,7 @@
  * module reaches past its layer. Type-only imports are erased at build time; they count for "nothing imports
  * cli/" but not for layers or cycles.
  *
- *   cli → suite, webhook, demo → result, render → paginate → engine, files → auth, retry, ratelimit, expect, redact
+ *   cli → suite, webhook, demo, import → result, render → paginate → engine, files → auth, retry, ratelimit, expect, redact
  *       → model, errors, io → util
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -66,6 +66,7 @@ const LAYER: Record<string, number> = {
   suite: 6,
   webhook: 6,
   demo: 6,
+  import: 6,
   result: 5,
   render: 5,
   paginate: 4,
