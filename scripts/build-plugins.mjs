@@ -3,6 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
+/** The tricks a build can leave out (APITEST_WITHOUT=name,…; scripts/build.mjs, scripts/measure-tricks.mjs). */
+export const TRICKS = ['stub-got-extras', 'lazy-listformat', 'stub-commander-child-process', 'share-options', 'young-gc', 'yaml-fast-path', 'code-cache-warmup'];
+
 /**
  * got imports three modules at load time that it only uses for options apitest never sets (http2, cache,
  * dnsCache). They are replaced by stubs that throw if ever used: ~50 KB less to evaluate on every request.
