@@ -122,6 +122,21 @@ async function measure(variants, argsOf, rounds, { prepare, warmups = 1 } = {}) 
   return out;
 }
 
+const fmt = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1));
+const spread = (xs) => `${fmt(quantile(xs, 0.5))} [${fmt(quantile(xs, 0.25))}, ${fmt(quantile(xs, 0.75))}]`;
+
+/** Prints one figure's table as soon as it is measured: median [p25, p75] and the paired Δ from `ref`. */
+function printFigure(figure, kind, results, ref) {
+  const metrics = kind === 'time' ? [['wall ms', 'ms'], ['CPU ms', 'cpuMs']] : [['peak RSS MB', 'rssMb'], ['wall ms', 'ms']];
+  const lines = [`## ${figure}\n`, `| variant | ${metrics.map(([label]) => `${label} | Δ ${label}`).join(' | ')} |`, `|---|${metrics.map(() => '---:|---:').join('|')}|`];
+  const base = results.get(ref);
+  for (const [name, rs] of results) {
+    const cells = metrics.map(([, key]) => `${spread(rs.map((r) => r[key]))} | ${name === ref ? '—' : spread(rs.map((r, i) => r[key] - base[i][key]))}`);
+    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  console.log(`${lines.join('\n')}\n`);
+}
+
 const base = await mkdtemp(join(tmpdir(), 'apitest-tricks-'));
 const probe = join(base, 'probe.cjs');
 await writeFile(probe, PROBE);
@@ -139,56 +154,37 @@ try {
   await writeFile(join(base, 's100.yaml'), suite(100));
   await writeFile(join(base, 's1000.yaml'), suite(1000));
 
-  const rows = []; // [figure, metric, unit, results]
+  console.log(`# ${process.version}, ${RUNS} rounds of times, ${RSS_RUNS} of peak RSS; median [p25, p75]; Δ = variant − every trick, paired by round\n`);
   const started = Date.now();
   const note = (what) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${what}`);
   if (FIGURES.includes('version')) {
     note('--version');
-    rows.push(['--version', 'time', await measure(variants, () => ['--version'], RUNS)]);
+    printFigure('--version', 'time', await measure(variants, () => ['--version'], RUNS), all.name);
   }
   if (FIGURES.includes('get')) {
     note('GET --json');
-    rows.push(['GET --json', 'time', await measure(variants, () => ['--json', `${demo.url}/users/1`], RUNS)]);
+    printFigure('GET --json', 'time', await measure(variants, () => ['--json', `${demo.url}/users/1`], RUNS), all.name);
   }
   if (FIGURES.includes('suite')) {
     note('100-step suite');
-    rows.push(['100-step suite', 'time', await measure(variants, () => ['run', join(base, 's100.yaml')], RUNS)]);
+    printFigure('100-step suite', 'time', await measure(variants, () => ['run', join(base, 's100.yaml')], RUNS), all.name);
   }
   if (FIGURES.includes('rss1000')) {
     note('1,000-step suite');
-    rows.push(['1,000-step suite', 'rss', await measure(variants, () => ['run', join(base, 's1000.yaml')], RSS_RUNS)]);
+    printFigure('1,000-step suite', 'rss', await measure(variants, () => ['run', join(base, 's1000.yaml')], RSS_RUNS), all.name);
   }
   if (FIGURES.includes('rss-o')) {
     note('-o 1 GiB');
     const target = join(base, 'big.bin');
-    rows.push(['-o 1 GiB', 'rss', await measure(variants, () => [`${demo.url}/bytes/1073741824`, '-o', target, '--timeout', '5m'], RSS_RUNS, { prepare: () => rm(target, { force: true }) })]);
+    printFigure('-o 1 GiB', 'rss', await measure(variants, () => [`${demo.url}/bytes/1073741824`, '-o', target, '--timeout', '5m'], RSS_RUNS, { prepare: () => rm(target, { force: true }) }), all.name);
     await rm(target, { force: true });
   }
   // Last, as it resets the cache before every run: the first GET after an install (the build's cache only).
   if (FIGURES.includes('first')) {
     note('first run');
-    rows.push(['first GET after install', 'time', await measure(variants, () => ['--json', `${demo.url}/users/1`], RUNS, { prepare: restoreCache, warmups: 0 })]);
+    printFigure('first GET after install', 'time', await measure(variants, () => ['--json', `${demo.url}/users/1`], RUNS, { prepare: restoreCache, warmups: 0 }), all.name);
   }
 
-  const fmt = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1));
-  const spread = (xs) => `${fmt(quantile(xs, 0.5))} [${fmt(quantile(xs, 0.25))}, ${fmt(quantile(xs, 0.75))}]`;
-  console.log(`\n# ${process.version}, ${RUNS} rounds of times, ${RSS_RUNS} of peak RSS; median [p25, p75]; Δ = variant − every trick, paired by round\n`);
-  for (const [figure, kind, results] of rows) {
-    const ref = results.get(all.name);
-    const metrics = kind === 'time' ? [['wall ms', 'ms'], ['CPU ms', 'cpuMs']] : [['peak RSS MB', 'rssMb'], ['wall ms', 'ms']];
-    console.log(`## ${figure}\n`);
-    console.log(`| variant | ${metrics.map(([label]) => `${label} | Δ ${label}`).join(' | ')} |`);
-    console.log(`|---|${metrics.map(() => '---:|---:').join('|')}|`);
-    for (const [name, rs] of results) {
-      const cells = metrics.map(([, key]) => {
-        const xs = rs.map((r) => r[key]);
-        const deltas = rs.map((r, i) => r[key] - ref[i][key]);
-        return `${spread(xs)} | ${name === all.name ? '—' : spread(deltas)}`;
-      });
-      console.log(`| ${name} | ${cells.join(' | ')} |`);
-    }
-    console.log('');
-  }
 } finally {
   demo.stop();
   await rm(base, { recursive: true, force: true });
