@@ -4,5 +4,4 @@ export const TRICKS: readonly string[];
 export const STUBBED: readonly string[];
 export const stubGotExtras: Plugin;
 export const lazyListFormat: Plugin;
-export const stubCommanderChildProcess: Plugin;
 export function lazyListFormatPatch(source: string): string;

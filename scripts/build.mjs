@@ -5,7 +5,7 @@
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { lazyListFormat, stubCommanderChildProcess, stubGotExtras, TRICKS } from './build-plugins.mjs';
+import { lazyListFormat, stubGotExtras, TRICKS } from './build-plugins.mjs';
 
 /**
  * Every start-up and memory trick can be left out of a build, to measure what it saves or to remove it
@@ -38,7 +38,6 @@ await build({
   plugins: [
     ...(without.has('stub-got-extras') ? [] : [stubGotExtras]),
     ...(without.has('lazy-listformat') ? [] : [lazyListFormat]),
-    ...(without.has('stub-commander-child-process') ? [] : [stubCommanderChildProcess]),
   ],
   logLevel: 'warning',
 });

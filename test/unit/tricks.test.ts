@@ -36,12 +36,6 @@ describe('start-up tricks (build time)', () => {
     expect(() => lazyListFormatPatch('const x = 1;')).toThrow(/no longer builds Intl.ListFormat/);
   });
 
-  test('stub-commander-child-process: commander still requires child_process; the bundle does not', () => {
-    expect(read('node_modules/commander/lib/command.js')).toMatch(/require\('node:child_process'\)/);
-    expect(bundle()).not.toMatch(/require\("(node:)?child_process"\)/);
-    expect(bundle()).toContain('executable subcommands are not used by apitest');
-  });
-
   test('the bundle makes no real import() (it runs as a vm.Script on Node 20, where import() has no loader)', () => {
     expect(bundle()).not.toMatch(/\bimport\(/);
   });
