@@ -3,6 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
+/** The tricks a build can leave out (APITEST_WITHOUT=name,…; scripts/build.mjs, scripts/measure-tricks.mjs). */
+export const TRICKS = ['stub-got-extras', 'lazy-listformat', 'share-options', 'young-gc', 'yaml-fast-path', 'code-cache-warmup'];
+
 /**
  * got imports three modules at load time that it only uses for options apitest never sets (http2, cache,
  * dnsCache). They are replaced by stubs that throw if ever used: ~50 KB less to evaluate on every request.
@@ -26,19 +29,6 @@ export const lazyListFormat = {
     b.onLoad({ filter: /@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/ }, async (args) => {
       return { contents: lazyListFormatPatch(await readFile(args.path, 'utf8')), loader: 'js' };
     });
-  },
-};
-
-/**
- * commander requires node:child_process at load time for executable subcommands, which apitest does not use;
- * for commander only, it gets a stub that throws if ever called (saves loading child_process and dgram).
- */
-export const stubCommanderChildProcess = {
-  name: 'stub-commander-child-process',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]commander[\\/]/.test(args.importer) ? { path: fileURLToPath(new URL('./stubs/child-process.js', import.meta.url)) } : undefined,
-    );
   },
 };
 

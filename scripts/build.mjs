@@ -5,14 +5,13 @@
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { lazyListFormat, stubCommanderChildProcess, stubGotExtras } from './build-plugins.mjs';
+import { lazyListFormat, stubGotExtras, TRICKS } from './build-plugins.mjs';
 
 /**
  * Every start-up and memory trick can be left out of a build, to measure what it saves or to remove it
  * (docs/internals.md): APITEST_WITHOUT=stub-got-extras,lazy-listformat,... ; APITEST_BUILD_OUT=<dir> builds
  * elsewhere than dist/ (scripts/measure-tricks.mjs builds one variant per trick that way).
  */
-export const TRICKS = ['stub-got-extras', 'lazy-listformat', 'stub-commander-child-process', 'share-options', 'young-gc', 'yaml-fast-path', 'code-cache-warmup'];
 const without = new Set((process.env.APITEST_WITHOUT ?? '').split(',').filter((t) => t !== ''));
 for (const t of without) if (!TRICKS.includes(t)) throw new Error(`APITEST_WITHOUT: unknown trick ${t} (known: ${TRICKS.join(', ')})`);
 const outDir = process.env.APITEST_BUILD_OUT ?? fileURLToPath(new URL('../dist', import.meta.url));
@@ -39,7 +38,6 @@ await build({
   plugins: [
     ...(without.has('stub-got-extras') ? [] : [stubGotExtras]),
     ...(without.has('lazy-listformat') ? [] : [lazyListFormat]),
-    ...(without.has('stub-commander-child-process') ? [] : [stubCommanderChildProcess]),
   ],
   logLevel: 'warning',
 });

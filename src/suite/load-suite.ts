@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CORE_SCHEMA, load as loadYamlFast } from 'js-yaml';
 import type { LineCounter as LineCounterType } from 'yaml';
 import type { SchemaCache } from './compile-expect.js';
 import { checkStructure, MAX_DEPTH, textTooDeep } from './check-structure.js';
@@ -13,6 +12,7 @@ import { asSuiteInput, compileSuite, type CompiledSuite, type SuiteInput } from 
 import { issuesToProblems, locatePath, formatKeyPath, type PathKey, type Problem, type RawProblem, type SourceMap } from './locate-issue.js';
 import { StepSchema, SuiteFileSchema } from './suite-schema.js';
 import { keepsTrick } from '../util/tricks.js';
+import { parseYamlFast } from './yaml-fast-path.js';
 import type { Pattern } from '../expect/pattern.js';
 
 export interface LoadOptions {
@@ -43,10 +43,9 @@ export async function parseSuiteText(text: string, file: string, dir: string, op
   if (deep !== null) {
     return { ok: false, problems: [{ file, line: deep.line, column: deep.column, keyPath: '', message: `nested deeper than ${MAX_DEPTH} levels (a suite file may nest at most ${MAX_DEPTH})` }] };
   }
-  // JSON files take the fast path (JSON.parse); the yaml document, which gives positions, is built only
-  // when there is a problem to point at. YAML files need it anyway: with the yaml package the document IS
-  // the parse (yaml.parse() is parseDocument().toJS(); ranges are always computed), and the LineCounter
-  // costs nothing measurable, so a valid YAML file is already parsed once and validated, nothing more.
+  // A valid file is parsed once, without positions: JSON by JSON.parse, YAML by js-yaml (yaml-fast-path.ts).
+  // The yaml package's document, which gives positions, is built only when there is a problem to point at, or
+  // for a YAML file the fast path does not take (with the yaml package the document IS the parse).
   let source: SourceMap | null = null;
   // The yaml package (positions) is loaded only when a file needs it: a problem to point at, or a YAML
   // file the fast path did not take.
@@ -68,9 +67,8 @@ export async function parseSuiteText(text: string, file: string, dir: string, op
       parsedJson = false;
     }
   } else {
-    // YAML fast path: js-yaml (YAML 1.2 core schema, as the yaml package reads it) parses a 100-step file
-    // several times faster on a cold start. Any syntax problem, and any file with aliases (whose expansion
-    // the yaml package bounds), goes through the yaml package instead, which says where the problem is.
+    // Any syntax problem, and any text the two parsers might read differently, goes through the yaml package
+    // instead, which says where the problem is.
     const fast = keepsTrick('yaml-fast-path') ? parseYamlFast(text) : ({ ok: false } as const);
     if (fast.ok) {
       data = fast.data;
@@ -126,30 +124,6 @@ export async function parseSuiteText(text: string, file: string, dir: string, op
 /** `prefix` is `path` or one of its ancestors. */
 function isPrefix(prefix: readonly PathKey[], path: readonly PathKey[]): boolean {
   return prefix.length <= path.length && prefix.every((key, i) => String(key) === String(path[i]));
-}
-
-/**
- * Where js-yaml and the yaml package could read the same text differently, the fast path is not taken, so a
- * file always means the same thing: aliases (the yaml package bounds their expansion), tags (`!!float`,
- * `!!binary`), directives (`%YAML 1.1`), numbers in forms YAML 1.2's core schema reads as strings (`0b101`,
- * `-0x1F`, `1_000`), a `~` key, and old Mac line ends (lone CR).
- */
-const NOT_FOR_FAST_PATH = [
-  /(^|[\s[{,:-])\*[^\s,[\]{}]/, // alias
-  /(^|[\s[{,:-])![^\s]/, // tag
-  /^%/m, // directive
-  /(^|[\s[{,:-])[+-]?0[bB]|(^|[\s[{,:-])[+-]0[xXoO]|\d_\d/, // numbers the two read differently
-  /(^|\s)~\s*:/, // ~ as a key
-  /\r(?!\n)/, // lone CR
-];
-
-function parseYamlFast(text: string): { ok: true; data: unknown } | { ok: false } {
-  if (NOT_FOR_FAST_PATH.some((re) => re.test(text))) return { ok: false };
-  try {
-    return { ok: true, data: loadYamlFast(text, { schema: CORE_SCHEMA, json: false }) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 /**

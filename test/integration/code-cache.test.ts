@@ -7,7 +7,9 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import Module from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -103,6 +105,23 @@ async function filesUnder(dir: string): Promise<string[]> {
 
     const { cache } = await probe(dir);
     expect(cache).toEqual({ mechanism: 'v8-code-cache', enabled: true, file: join(dir, 'dist', cacheName), rejected: false });
+  });
+
+  test('a cache written by a run that streamed a body to a file (-o sets --expose-gc at run time, docs/internals.md) is accepted by the next run', async () => {
+    // V8 stamps a code cache with a hash of its flags: were the flag left set, every later run would reject
+    // the cache and write it again.
+    const server = createServer((_req, res) => res.end(Buffer.alloc(6 * 1024 * 1024)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = await freshCopy();
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const r = await spawnNode(['--', join(dir, 'bin', 'apitest.js'), url, '-o', join(dir, 'body.bin'), '--json'], dir, {});
+      expect(r.code).toBe(0);
+      const { cache } = await probe(dir);
+      expect(cache).toMatchObject({ mechanism: 'v8-code-cache', rejected: false });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   test('APITEST_NO_CODE_CACHE=1: no cache is read or written', async () => {
