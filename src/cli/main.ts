@@ -10,6 +10,7 @@ import { addRetryFlags } from './flags/retry-flags.js';
 import { addExpectFlags } from './flags/expect-flags.js';
 import { addPaginateFlags, PAGINATION_STYLES } from './flags/paginate-flags.js';
 import { RUN_DESCRIPTION, registerRunCommand } from './flags/run-flags.js';
+import { BATCH_DESCRIPTION, registerBatchCommand } from './flags/batch-flags.js';
 import { WEBHOOK_DESCRIPTION, registerWebhookCommand } from './flags/webhook-flags.js';
 import { discardPendingOutputs } from '../files/pending-outputs.js';
 import { suggest } from './suggest.js';
@@ -37,6 +38,7 @@ Docs: ${docsPath('cli.md')} (also at https://www.npmjs.com/package/apitest)`;
 const USAGE = `Usage: apitest [options] <url>        one request: status, headers, rate limits, timings, body
        apitest <METHOD> <url> [options]  the same, method first (apitest POST localhost:3000/users -d @u.json)
        apitest run <suites...>           run suite files
+       apitest batch [url] --input FILE  one request per row of a file (NDJSON, JSON, CSV)
        apitest webhook <command>         sign, send, verify, listen
        apitest demo-server               the sample API
        apitest help [command]            all options of a command
@@ -44,7 +46,7 @@ const USAGE = `Usage: apitest [options] <url>        one request: status, header
 Try: apitest localhost:3000/users --json
 `;
 
-const COMMANDS = ['run', 'webhook', 'demo-server', 'help'];
+const COMMANDS = ['run', 'batch', 'webhook', 'demo-server', 'help'];
 const METHODS = /^(GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|QUERY)$/;
 
 /** Where the docs of the installed package are (they ship in it). */
@@ -151,6 +153,8 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   // description stands in for --help (a plain request does not pay for defining dozens of options it never uses).
   if (argv.includes('run')) registerRunCommand(program, io, setResult);
   else program.command('run [options] <suites...>').description(RUN_DESCRIPTION);
+  if (argv.includes('batch')) registerBatchCommand(program, io, setResult);
+  else program.command('batch [options] [url]').description(BATCH_DESCRIPTION);
   if (argv.includes('webhook')) registerWebhookCommand(program, io, setResult);
   else program.command('webhook [command]').description(WEBHOOK_DESCRIPTION);
 
