@@ -38,7 +38,7 @@ export function createBatchGate(clock: Clock, maxWaitMs: number, respectRateLimi
   return {
     stats,
     observe(status, headers) {
-      if (!respectRateLimit) return null;
+      if (!respectRateLimit || !mentionsRateLimit(status, headers)) return null;
       const now = clock.now();
       let waitMs: number | null = null;
       let reason = '';
@@ -77,4 +77,13 @@ export function createBatchGate(clock: Clock, maxWaitMs: number, respectRateLimi
       return Math.max(0, clock.now() - started);
     },
   };
+}
+
+/** Whether a response can say anything to the gate: a 429/503, or a rate-limit or Retry-After header (cheap check). */
+function mentionsRateLimit(status: number, headers: HeaderMap): boolean {
+  if (status === 429 || status === 503) return true;
+  for (const name in headers) {
+    if (name === 'retry-after' || name.startsWith('ratelimit') || name.startsWith('x-ratelimit') || name.startsWith('x-rate-limit')) return true;
+  }
+  return false;
 }

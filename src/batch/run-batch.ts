@@ -101,6 +101,8 @@ export interface BatchOutcome {
   readonly elapsedMs: number;
 }
 
+const FINISHING_PER_PLACE = 4;
+
 type Task =
   | { readonly kind: 'invalid'; readonly item: InvalidRow; readonly hash: string }
   | { readonly kind: 'send'; readonly rows: readonly Row[]; readonly hashes: readonly string[]; readonly number: number };
@@ -117,16 +119,26 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
   };
   const stopped = (): boolean => stoppedBy !== 'end' || fatal !== null;
 
-  const finish = async (entries: ReadonlyArray<{ index: number; hash: string; line: ResultLine }>): Promise<void> => {
-    // The journal first: a row counts as done only once its entry is on the disk.
-    await deps.journal?.append(entries.map((e) => ({ i: e.index, h: e.hash, ok: e.line.ok, r: e.line })));
-    for (const e of entries) {
-      await deps.emit(JSON.stringify(e.line));
-      counts.rows++;
-      if (e.line.ok) counts.ok++;
-      else counts.failed++;
-    }
-    deps.onProgress?.(counts);
+  // Rows whose request is over, waiting for their journal entry to reach the disk (then their result is written).
+  // A request's place in the window is free as soon as its response is in, so the next row is sent while the
+  // journal is flushed; at most FINISHING_PER_PLACE × -c rows wait so (memory stays bounded).
+  const finishing = new Set<Promise<void>>();
+  const finish = (entries: ReadonlyArray<{ index: number; hash: string; line: ResultLine }>): void => {
+    const done = (async () => {
+      // The journal first: a row counts as done only once its entry is on the disk.
+      await deps.journal?.append(entries.map((e) => ({ i: e.index, h: e.hash, ok: e.line.ok, r: e.line })));
+      for (const e of entries) {
+        await deps.emit(JSON.stringify(e.line));
+        counts.rows++;
+        if (e.line.ok) counts.ok++;
+        else counts.failed++;
+      }
+      deps.onProgress?.(counts);
+    })().catch((error: unknown) => {
+      fatal ??= error;
+    });
+    const tracked: Promise<void> = done.finally(() => finishing.delete(tracked));
+    finishing.add(tracked);
   };
 
   const invalid = async (index: number, line: number | null, value: unknown, hash: string, problem: string): Promise<void> => {
@@ -136,7 +148,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
       strictRow ??= { index, line, problem };
       stop('strict');
     }
-    await finish([{ index, hash, line: invalidLine({ index, value }, problem, deps.redactor()) }]);
+    finish([{ index, hash, line: invalidLine({ index, value }, problem, deps.redactor()) }]);
   };
 
   const runTask = async (task: Task): Promise<void> => {
@@ -169,17 +181,23 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
     await send(task, built.spec, built.key);
   };
 
+  // Rows in flight, for Ctrl-C: the first stops those not sent yet, the second all of them (one listener each).
+  const inFlight = new Set<{ readonly controller: AbortController; sent: boolean }>();
+  const onDrain = (): void => {
+    for (const r of inFlight) if (!r.sent) r.controller.abort();
+  };
+  const onAbort = (): void => {
+    for (const r of inFlight) r.controller.abort();
+  };
+  deps.drain.addEventListener('abort', onDrain);
+  deps.abort.addEventListener('abort', onAbort);
+
   const send = async (task: Task & { kind: 'send' }, spec: RequestSpec, key: string | null): Promise<void> => {
     // Until its first attempt has its token, a row stops on the first Ctrl-C; once sent, only on the second.
-    const row = new AbortController();
-    let sent = false;
-    const onDrain = (): void => {
-      if (!sent) row.abort();
-    };
-    const onAbort = (): void => row.abort();
+    const entry = { controller: new AbortController(), sent: false };
+    const row = entry.controller;
     if (deps.abort.aborted || deps.drain.aborted) row.abort();
-    deps.drain.addEventListener('abort', onDrain);
-    deps.abort.addEventListener('abort', onAbort);
+    inFlight.add(entry);
     const sleep = interruptibleClock(row.signal).sleep;
     const engine: EngineDeps = {
       ...deps.engine,
@@ -193,7 +211,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
       limiter: {
         acquire: async () => {
           const waited = deps.limiter === null ? 0 : await deps.limiter.acquire();
-          if (!row.signal.aborted) sent = true;
+          if (!row.signal.aborted) entry.sent = true;
           return waited;
         },
       },
@@ -227,10 +245,9 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
       if (record.attemptsTotal > 1) counts.retried += task.rows.length;
       const durationMs = performance.now() - began;
       const group = plan.templates.batch === null ? null : { number: task.number, rows: task.rows.length };
-      await finish(task.rows.map((r, i) => ({ index: r.index, hash: task.hashes[i] as string, line: resultLine(r, record, { redactor: deps.redactor(), withBody: plan.withBody, key, group, durationMs }) })));
+      finish(task.rows.map((r, i) => ({ index: r.index, hash: task.hashes[i] as string, line: resultLine(r, record, { redactor: deps.redactor(), withBody: plan.withBody, key, group, durationMs }) })));
     } finally {
-      deps.drain.removeEventListener('abort', onDrain);
-      deps.abort.removeEventListener('abort', onAbort);
+      inFlight.delete(entry);
     }
   };
 
@@ -242,6 +259,10 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
       if (stopped()) break;
       if (active.size >= deps.window.current()) {
         await Promise.race(active);
+        continue;
+      }
+      if (finishing.size >= FINISHING_PER_PLACE * deps.window.current()) {
+        await Promise.race(finishing);
         continue;
       }
       const next = await tasks.next();
@@ -262,7 +283,10 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
     fatal ??= error instanceof BadInputError ? new UsageError(`--input: ${error.message}`, { hint: 'check the input file (NDJSON, a JSON array, or CSV with a header line)' }) : error;
   } finally {
     await Promise.all(active);
+    await Promise.all(finishing);
     await tasks.return(undefined).catch(() => undefined);
+    deps.drain.removeEventListener('abort', onDrain);
+    deps.abort.removeEventListener('abort', onAbort);
   }
   if (fatal !== null) throw fatal;
   return { counts, stoppedBy, strictRow, skippedRows, elapsedMs: deps.clock.now() - started };

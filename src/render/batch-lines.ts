@@ -6,32 +6,43 @@
 import type { Writable } from 'node:stream';
 import type { Io } from '../io.js';
 
-/** Resolves once the stream takes more (at once when it has room). */
-export function writeLine(stream: Pick<Writable, 'write' | 'once' | 'off'>, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const ok = stream.write(text, (error) => {
-      if (error) reject(error);
-    });
-    if (ok) resolve();
-    else {
-      const done = (): void => {
-        stream.off('error', failed);
-        resolve();
-      };
-      const failed = (error: Error): void => {
-        stream.off('drain', done);
-        reject(error);
-      };
-      stream.once('drain', done);
-      stream.once('error', failed);
+/**
+ * A writer of lines to a stream with its backpressure: a write resolves at once while the stream has room, and
+ * all writers wait on the one `drain` when it is full (one listener, however many rows are in flight).
+ */
+export function lineWriter(stream: Pick<Writable, 'write' | 'once' | 'off'>): (text: string) => Promise<void> {
+  let full: Promise<void> | null = null;
+  let failure: Error | null = null;
+  const onError = (error: Error): void => {
+    failure ??= error;
+  };
+  stream.once('error', onError);
+  return async (text) => {
+    if (failure !== null) throw failure;
+    while (full !== null) await full;
+    if (!stream.write(text)) {
+      full = new Promise<void>((resolve) => {
+        const done = (): void => {
+          stream.off('error', done);
+          full = null;
+          resolve();
+        };
+        stream.once('drain', done);
+        stream.once('error', done);
+      });
     }
-  });
+    if (failure !== null) throw failure;
+  };
 }
 
-/** A line on stdout (the data channel); waits for `drain` when stdout is a stream that says it is full. */
-export function printDataLine(io: Io, text: string): Promise<void> {
-  const out = io.stdout as Partial<Pick<Writable, 'once' | 'off' | 'writableNeedDrain'>> & Io['stdout'];
-  const full = !out.write(text);
-  if (!full || typeof out.once !== 'function') return Promise.resolve();
-  return new Promise((resolve) => out.once?.('drain', () => resolve()));
+/** Lines on stdout (the data channel), with its backpressure when stdout is a stream that has one. */
+export function stdoutLineWriter(io: Io): (text: string) => Promise<void> {
+  const out = io.stdout as Io['stdout'] & Partial<Pick<Writable, 'once' | 'off'>>;
+  if (typeof out.once !== 'function' || typeof out.off !== 'function') {
+    return (text) => {
+      out.write(text);
+      return Promise.resolve();
+    };
+  }
+  return lineWriter(out as unknown as Pick<Writable, 'write' | 'once' | 'off'>);
 }

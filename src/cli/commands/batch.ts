@@ -15,7 +15,7 @@ import type { Io } from '../../io.js';
 import type { RequestSpec } from '../../model/request-spec.js';
 import { createTokenBucket } from '../../ratelimit/token-bucket.js';
 import { printDiagnostic } from '../../render/output.js';
-import { printDataLine, writeLine } from '../../render/batch-lines.js';
+import { lineWriter, stdoutLineWriter } from '../../render/batch-lines.js';
 import { renderBatchSummary } from '../../render/batch-summary.js';
 import { createTheme, colorLevel } from '../../render/theme.js';
 import { NO_CHECKS, type CheckPlan } from '../../result/settle.js';
@@ -120,7 +120,8 @@ export async function runBatchCommand(urlArg: string | undefined, raw: RawBatchO
   const window = createConcurrencyWindow(flags.concurrency, systemClock.now);
   let journal: JournalWriter | null = null;
   const resultsStream = results?.open() ?? null;
-  const emit = dryRun ? async () => undefined : resultsStream === null ? (line: string) => printDataLine(io, `${line}\n`) : (line: string) => writeLine(resultsStream, `${line}\n`);
+  const write = resultsStream === null ? stdoutLineWriter(io) : lineWriter(resultsStream);
+  const emit = dryRun ? async () => undefined : (line: string) => write(`${line}\n`);
   const progressShown = raw.progress && io.stderr.isTTY === true && (env.CI ?? '') === '' && !dryRun;
   const progress = progressShown ? (await import('../../render/batch-progress.js')).startBatchProgress(io, systemClock.now) : null;
   const counting = new AbortController();
@@ -339,18 +340,19 @@ async function planChecks(raw: RawBatchOptions, cwd: string): Promise<CheckPlan>
 
 /** `--dry-run`: each request as one JSON line (masked), or as a curl command line with --print-curl, on stdout. */
 function dryRunPrinter(io: Io, raw: RawBatchOptions, redactor: ReturnType<typeof redactorFor>): (spec: RequestSpec, rows: readonly Row[]) => Promise<void> {
+  const out = stdoutLineWriter(io);
   let curl: typeof import('../../render/curl-command.js').curlCommand | null = null;
   return async (spec, rows) => {
     if (raw.printCurl === true) {
       curl ??= (await import('../../render/curl-command.js')).curlCommand;
-      await printDataLine(io, `${redactor.text(curl(spec, { showSecrets: raw.showSecrets === true, caFile: raw.cacert ?? null }))}\n`);
+      await out(`${redactor.text(curl(spec, { showSecrets: raw.showSecrets === true, caFile: raw.cacert ?? null }))}\n`);
       return;
     }
     const headers = Object.create(null) as Record<string, string>;
     for (const [name, value] of spec.headers) headers[name] = redactor.header(name, value);
     const body = spec.body.kind === 'bytes' ? redactor.text(Buffer.from(spec.body.data).toString('utf8')) : spec.body.kind === 'none' ? null : '[multipart form]';
     const line = { rows: rows.map((r) => r.index), method: spec.method, url: redactor.url(spec.url), headers, body };
-    await printDataLine(io, `${JSON.stringify(line)}\n`);
+    await out(`${JSON.stringify(line)}\n`);
   };
 }
 
