@@ -56,8 +56,8 @@ export interface JournalState {
   readonly entries: number;
   /** The last line was cut off (a crash while writing it): ignored. */
   readonly cutOff: boolean;
-  /** The file does not end with a newline: the next append starts a new line first. */
-  readonly needsNewline: boolean;
+  /** Where the complete lines end: a resumed run cuts the file there (the cut-off line goes) before it appends. */
+  readonly validBytes: number;
 }
 
 const HASH_PREFIX = 16;
@@ -76,8 +76,10 @@ export async function readJournal(path: string, shown: string): Promise<JournalS
   let cutOff = false;
   let lineNo = 0;
   let pendingBad: number | null = null;
+  let lastLine = '';
   for await (const line of lines(path)) {
     lineNo++;
+    lastLine = line;
     if (line.trim() === '') continue;
     if (pendingBad !== null) throw corrupt(shown, pendingBad);
     let value: unknown;
@@ -101,8 +103,10 @@ export async function readJournal(path: string, shown: string): Promise<JournalS
     if (header === null) throw corrupt(shown, pendingBad);
     cutOff = true;
   }
-  const needsNewline = info.size > 0 && (await lastByte(path)) !== 0x0a;
-  return { header, latest, entries, cutOff, needsNewline };
+  const endsWithNewline = info.size === 0 || (await lastByte(path)) === 0x0a;
+  if (cutOff && endsWithNewline) throw corrupt(shown, pendingBad ?? lineNo);
+  const validBytes = cutOff ? info.size - Buffer.byteLength(lastLine, 'utf8') : endsWithNewline ? info.size : info.size - Buffer.byteLength(lastLine, 'utf8');
+  return { header, latest, entries, cutOff, validBytes };
 }
 
 function checkHeader(value: unknown, shown: string): JournalHeader {
@@ -181,14 +185,15 @@ export interface JournalWriter {
 }
 
 /**
- * Opens the journal for appending (creating it with `header` when new). Every append resolves only after the data
+ * Opens the journal for appending (creating it with `header` when new; cut to `truncateTo` bytes first). Every append resolves only after the data
  * is written and flushed (fdatasync): a row counts as done only then.
  */
-export async function openJournal(path: string, shown: string, opts: { header: JournalHeader | null; needsNewline: boolean; truncate: boolean }, clock: Clock): Promise<JournalWriter> {
+export async function openJournal(path: string, shown: string, opts: { header: JournalHeader | null; truncateTo: number | null }, clock: Clock): Promise<JournalWriter> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'a', 0o644);
-    if (opts.truncate) await handle.truncate(0);
+    // A new run starts an empty file; a resumed one drops a line cut off by a crash.
+    if (opts.truncateTo !== null && (await handle.stat()).size > opts.truncateTo) await handle.truncate(opts.truncateTo);
   } catch (error) {
     throw new UsageError(`--journal: cannot write ${JSON.stringify(shown)}: ${(error as Error).message}`, { hint: 'choose a path you can write to' });
   }
@@ -223,7 +228,7 @@ export async function openJournal(path: string, shown: string, opts: { header: J
     }
     flushing = null;
   };
-  const prefix = (opts.needsNewline && !opts.truncate ? '\n' : '') + (opts.header === null ? '' : `${JSON.stringify(opts.header)}\n`);
+  const prefix = opts.header === null ? '' : `${JSON.stringify(opts.header)}\n`;
   if (prefix !== '') await writeDurably(prefix);
   return {
     append(entries) {

@@ -25,7 +25,7 @@ export interface OpenedInput {
 
 /** Checks the file now (before anything is sent); the rows are read as the run asks for them. */
 export async function openInput(input: string, format: InputFormat | null, cwd: string, stdin: () => Readable): Promise<OpenedInput> {
-  let source: ByteSource;
+  let source: AsyncIterable<Buffer | string>;
   let path: string | null = null;
   let byName: InputFormat | null = null;
   let delimiter = ',';
@@ -70,7 +70,7 @@ async function* lazyCsv(source: ByteSource, delimiter: string): AsyncGenerator<R
 }
 
 /** Reads up to the first byte that is not blank, and gives a source that yields everything from the start again. */
-async function sniff(source: ByteSource): Promise<{ format: InputFormat; source: ByteSource }> {
+async function sniff(source: AsyncIterable<Buffer | string>): Promise<{ format: InputFormat; source: AsyncIterable<Buffer | string> }> {
   const iterator = source[Symbol.asyncIterator]();
   const seen: Array<Buffer | string> = [];
   let first: number | null = null;

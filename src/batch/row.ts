@@ -30,7 +30,7 @@ export type RowItem = Row | InvalidRow;
 export type InputFormat = 'ndjson' | 'json' | 'csv';
 
 /** Bytes of input, as a file or standard input gives them. */
-export type ByteSource = AsyncIterable<Buffer | string>;
+export type ByteSource = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
 
 /** The longest row accepted (an NDJSON line, a JSON array element): a longer one is an invalid row. */
 export const MAX_ROW_BYTES = 64 * 1024 * 1024;

@@ -137,7 +137,7 @@ export async function runBatchCommand(urlArg: string | undefined, raw: RawBatchO
   try {
     if (journalPath !== null) {
       const header: JournalHeader | null = state?.header ? null : { apitest: JOURNAL_KIND, version: JOURNAL_VERSION, fingerprint, createdAt: systemClock.now() };
-      journal = await openJournal(journalPath, journalShown, { header, needsNewline: state?.needsNewline === true, truncate: state === null }, systemClock);
+      journal = await openJournal(journalPath, journalShown, { header, truncateTo: state === null ? 0 : state.validBytes }, systemClock);
     }
     outcome = await runBatch(
       {
