@@ -119,6 +119,15 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
   };
   const stopped = (): boolean => stoppedBy !== 'end' || fatal !== null;
 
+  // The loop below sleeps until a request or a finish is over (one promise, renewed each time: no reaction piles up
+  // on a request that stays in flight for long).
+  let wake: () => void = () => undefined;
+  let woken = new Promise<void>((resolve) => (wake = resolve));
+  const slept = (): Promise<void> => woken;
+  const renew = (): void => {
+    woken = new Promise<void>((resolve) => (wake = resolve));
+  };
+
   // Rows whose request is over, waiting for their journal entry to reach the disk (then their result is written).
   // A request's place in the window is free as soon as its response is in, so the next row is sent while the
   // journal is flushed; at most FINISHING_PER_PLACE × -c rows wait so (memory stays bounded).
@@ -137,7 +146,10 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
     })().catch((error: unknown) => {
       fatal ??= error;
     });
-    const tracked: Promise<void> = done.finally(() => finishing.delete(tracked));
+    const tracked: Promise<void> = done.finally(() => {
+      finishing.delete(tracked);
+      wake();
+    });
     finishing.add(tracked);
   };
 
@@ -257,12 +269,9 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
     for (let guard = 0; ; guard++) {
       if (deps.drain.aborted) stop('interrupt');
       if (stopped()) break;
-      if (active.size >= deps.window.current()) {
-        await Promise.race(active);
-        continue;
-      }
-      if (finishing.size >= FINISHING_PER_PLACE * deps.window.current()) {
-        await Promise.race(finishing);
+      if (active.size >= deps.window.current() || finishing.size >= FINISHING_PER_PLACE * deps.window.current()) {
+        await slept();
+        renew();
         continue;
       }
       const next = await tasks.next();
@@ -275,7 +284,10 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
         .catch((error: unknown) => {
           fatal ??= error;
         })
-        .finally(() => active.delete(running));
+        .finally(() => {
+          active.delete(running);
+          wake();
+        });
       active.add(running);
       if (guard > Number.MAX_SAFE_INTEGER - 1) break;
     }
