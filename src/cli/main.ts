@@ -27,6 +27,7 @@ Examples:
   $ apitest localhost:3000/big -o big.bin
   $ apitest localhost:3000/flaky --retry 3 --retry-delay 200ms
   $ apitest run fixtures/suites --reporter junit:report.xml
+  $ apitest batch localhost:3000 --input users.csv --url-template '/users/{{ id }}' -c 8 --results out.ndjson
   $ apitest webhook send localhost:3000/hook --scheme github --secret "$SECRET" -d @event.json
   $ apitest demo-server --port 3000
 

@@ -248,3 +248,45 @@ describe('apitest batch: results file and journal', () => {
     expect(other.stderr).toMatch(/written for other requests/);
   });
 });
+
+describe('apitest batch: progress and help', () => {
+  test('a progress bar on a terminal (stderr a TTY, CI unset), and none with CI set', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/run-cli.js');
+    const s = await server(() => ({ delayMs: 5 }));
+    const input = await file('progress.ndjson', ndjson(30));
+    const onTerminal = (ci: string | undefined): Promise<string> =>
+      new Promise((resolve) => {
+        const env: Record<string, string> = {};
+        for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI') env[k] = v;
+        if (ci !== undefined) env.CI = ci;
+        const command = `"${process.execPath}" -- "${BIN}" batch ${s.url}/x --input ${input} -c 2 --results ${join(dir, `progress-${ci ?? 'tty'}.ndjson`)}`;
+        const child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.on('close', () => {
+          clearTimeout(timer);
+          resolve(out);
+        });
+        child.stdin.end();
+      });
+    const tty = await onTerminal(undefined);
+    expect(tty).toMatch(/\r\u001b\[2K(\[[█░]+\]  )?\d+(\/30)? rows  \d+\/s/);
+    expect(tty).toContain('batch: 30 rows in');
+    const ci = await onTerminal('true');
+    expect(ci).not.toContain('\u001b[2K');
+    expect(ci).toContain('batch: 30 rows in');
+  });
+
+  test('apitest batch --help shows the options and examples; apitest --help lists the command', async () => {
+    const help = await runCli(['batch', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--url-template <template>/);
+    expect(help.stdout).toMatch(/-c, --concurrency <n>/);
+    expect(help.stdout).toMatch(/--resume/);
+    expect(help.stdout).toMatch(/Examples:\n\s+\$ apitest batch/);
+    const top = await runCli(['--help']);
+    expect(top.stdout).toMatch(/batch \[options\] \[url\]\s+send one request per row/);
+  });
+});
