@@ -48,6 +48,8 @@ const FlagsSchema = z.object({
   batchSize: z.optional(integerFlag('--batch-size', 1, 100_000)),
 });
 
+/** Invalid rows named one by one on stderr (the rest are in the results and the summary). */
+const MAX_INVALID_NOTES = 20;
 /** Methods that send no body unless --body-template gives one. */
 const NO_BODY_METHODS = ['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE'];
 /** A URL given to validate the flags with, when the real one is a template. */
@@ -76,6 +78,8 @@ export async function runBatchCommand(urlArg: string | undefined, raw: RawBatchO
   });
   const dryRun = raw.dryRun === true;
 
+  // `--results -` is stdout, as curl's `-o -`.
+  if (raw.results === '-') delete raw.results;
   const results = raw.results === undefined || dryRun ? null : await prepareOutputTarget(raw.results, io.cwd, '--results');
   const journalPath = dryRun ? null : raw.journal !== undefined ? resolve(io.cwd, raw.journal) : results !== null && results.mode === 'atomic' ? `${resolve(io.cwd, raw.results as string)}.journal` : null;
   const journalShown = raw.journal ?? (raw.results === undefined ? '' : `${raw.results}.journal`);
@@ -129,8 +133,8 @@ export async function runBatchCommand(urlArg: string | undefined, raw: RawBatchO
     void (await import('../../batch/count-rows.js')).countRows(input.path, input.format, counting.signal).then((total) => progress.setTotal(total));
   }
   let lastPauseNote = 0;
+  let invalidNotes = 0;
   const note = (text: string): void => {
-    progress?.update({ rows: 0, failed: 0, skipped: 0 });
     printDiagnostic(io, `${progress === null ? '' : '\r\u001b[2K'}${errTheme.c.dim(`apitest: ${redactor.text(text)}`)}\n`);
   };
   let outcome: BatchOutcome;
@@ -170,7 +174,12 @@ export async function runBatchCommand(urlArg: string | undefined, raw: RawBatchO
           note(`rate limit: the server said ${pause.reason}; the whole batch waits ${formatDuration(pause.waitMs)}, then speeds up again`);
         },
         ...(progress === null ? {} : { onProgress: (c) => progress.update(c) }),
-        onInvalid: (index, line, problem) => note(`${problem.startsWith('row') ? '' : `row ${index}${line === null ? '' : ` (line ${line})`}: `}${problem}`),
+        onInvalid: (index, line, problem) => {
+          // The first invalid rows are named on stderr; all are in the results, and counted in the summary.
+          invalidNotes++;
+          if (invalidNotes <= MAX_INVALID_NOTES) note(`${problem.startsWith('row') ? '' : `row ${index}${line === null ? '' : ` (line ${line})`}: `}${problem}`);
+          else if (invalidNotes === MAX_INVALID_NOTES + 1) note('more invalid rows: see the results (every row has its line there)');
+        },
       },
     );
     // After a resume, the results hold every row: those done before are copied from the journal.
