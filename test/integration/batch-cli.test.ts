@@ -290,3 +290,19 @@ describe('apitest batch: progress and help', () => {
     expect(top.stdout).toMatch(/batch \[options\] \[url\]\s+send one request per row/);
   });
 });
+
+describe('apitest batch: expectations and response bodies', () => {
+  test('--expect fails a row whose response does not match (exit 1); --results-body puts each response in its line', async () => {
+    const s = await server((q) => ({ body: JSON.stringify({ id: JSON.parse(q.body).id, ok: JSON.parse(q.body).id !== 2 }) }));
+    const input = await file('expect.ndjson', ndjson(3));
+    const r = await runCli(['batch', `${s.url}/x`, '--input', input, '--expect-status', '201', '--expect', '$.ok == true', '--results-body', '-c', '1']);
+    expect(r.code).toBe(1);
+    const results = lines(r.stdout);
+    expect(results.map((x) => [x.index, x.ok, x.error?.kind ?? null])).toEqual([
+      [1, true, null],
+      [2, false, 'expectation'],
+      [3, true, null],
+    ]);
+    expect(results[0].response).toMatchObject({ status: 201, headers: { 'content-type': 'application/json' }, body: { id: 1, ok: true } });
+  });
+});
