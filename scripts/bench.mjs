@@ -13,6 +13,8 @@ import { startDemo } from './start-demo.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'apitest.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+// BENCH_ONLY=batch (or single,o,suite,batch, comma-separated) runs only those sections.
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'single,o,suite,batch').split(',').map((s) => s.trim()));
 const results = [];
 
 function run(cmd, args, { timeoutMs = 120_000 } = {}) {
@@ -60,8 +62,8 @@ async function compare(a, b) {
   return { a: median(ta), b: median(tb) };
 }
 
-async function peakRssKb(args) {
-  const r = await run('/usr/bin/time', ['-v', process.execPath, bin, ...args], { timeoutMs: 300_000 });
+async function peakRssKb(args, timeoutMs = 300_000) {
+  const r = await run('/usr/bin/time', ['-v', process.execPath, bin, ...args], { timeoutMs });
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   if (r.code !== 0 || !m) throw new Error(`peak memory run failed (${r.code}): ${r.stderr.slice(-500)}`);
   return Number(m[1]);
@@ -73,15 +75,19 @@ try {
   console.log(`apitest bench: ${RUNS} runs each, alternated, medians; demo API at ${demo.url}\n`);
 
   // 1. A single request, whole process: apitest --json vs a bare node:http script.
+  if (ONLY.has('single')) {
   const single = await compare([process.execPath, [bin, '--json', `${demo.url}/users/1`]], [process.execPath, [join(root, 'scripts/bench/bare-get.mjs'), `${demo.url}/users/1`]]);
   const ratio = single.a / single.b;
   console.log(`single GET: apitest --json ${single.a.toFixed(1)} ms, bare node:http ${single.b.toFixed(1)} ms`);
   record('single request wall-time ratio', `${ratio.toFixed(2)}x`, '<= 1.5x (goal 1.2x)', ratio <= 1.5);
   const version = await compare([process.execPath, [bin, '--version']], [process.execPath, ['-e', '0']]);
   console.log(`--version ${version.a.toFixed(1)} ms, bare node -e 0 ${version.b.toFixed(1)} ms\n`);
+  }
 
   // 2. -o keeps memory flat: peak RSS for a 10 MiB and a 1 GiB body streamed to a file.
-  if (existsSync('/usr/bin/time')) {
+  if (!ONLY.has('o')) {
+    // skipped (BENCH_ONLY)
+  } else if (existsSync('/usr/bin/time')) {
     const small = await peakRssKb([`${demo.url}/bytes/10485760`, '-o', join(work, 'small.bin'), '--json']);
     const large = await peakRssKb([`${demo.url}/bytes/1073741824`, '-o', join(work, 'large.bin'), '--json', '--timeout', '5m']);
     console.log(`-o peak RSS: 10 MiB body ${(small / 1024).toFixed(1)} MB, 1 GiB body ${(large / 1024).toFixed(1)} MB`);
@@ -99,8 +105,10 @@ try {
     Array.from({ length: n }, (_, i) => `  - name: get ${i + 1}\n    url: /users/1\n    expect:\n      status: 200\n      jsonpath: { "$.id": 1 }\n`).join('');
   await writeFile(join(work, 'suite-100.yaml'), suite(100));
   await writeFile(join(work, 'suite-1000.yaml'), suite(1000));
-  const probe = await run(process.execPath, [bin, 'run', join(work, 'suite-100.yaml')]);
-  if (probe.code === 0) {
+  const probe = ONLY.has('suite') ? await run(process.execPath, [bin, 'run', join(work, 'suite-100.yaml')]) : { code: null };
+  if (probe.code === null) {
+    // skipped (BENCH_ONLY)
+  } else if (probe.code === 0) {
     const suiteTimes = await compare([process.execPath, [bin, 'run', join(work, 'suite-100.yaml')]], [process.execPath, [join(root, 'scripts/bench/bare-sequence.mjs'), demo.url, '100']]);
     const suiteRatio = suiteTimes.a / suiteTimes.b;
     console.log(`100-step suite: apitest run ${suiteTimes.a.toFixed(1)} ms, bare keep-alive script ${suiteTimes.b.toFixed(1)} ms`);
@@ -123,10 +131,103 @@ try {
   } else {
     console.log(`skipped suite case: apitest run failed (${probe.code}): ${probe.stderr.split('\n')[0]}`);
   }
+
+  // 4. apitest batch: 10,000 rows at -c 16 against a loopback server, results to a file (with the journal), vs a
+  //    plain got script doing the same with the same concurrency, and vs `xargs -P 16 curl` (on fewer rows: it
+  //    starts a process per row); peak RSS of 10,000 and 100,000 rows.
+  if (ONLY.has('batch')) await benchBatch(work);
 } finally {
   demo.stop();
   await rm(work, { recursive: true, force: true });
 }
+async function startBatchServer() {
+  const child = spawn(process.execPath, [join(root, 'scripts/bench/batch-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the batch server did not start within 10 s')), 10_000);
+    child.stdout.on('data', (d) => {
+      const m = /listening on (http:\/\/\S+)/.exec(String(d));
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+async function benchBatch(work) {
+  const ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 10_000);
+  const BIG = Number(process.env.BENCH_BATCH_BIG_ROWS ?? 100_000);
+  const XARGS_ROWS = Number(process.env.BENCH_XARGS_ROWS ?? 2_000);
+  const BATCH_RUNS = Number(process.env.BENCH_BATCH_RUNS ?? 3);
+  const rowsFile = async (n) => {
+    const path = join(work, `rows-${n}.ndjson`);
+    const lines = [];
+    for (let i = 1; i <= n; i += 1) lines.push(JSON.stringify({ id: i, name: `user ${i}`, email: `user${i}@example.com`, tags: ['bench'] }));
+    await writeFile(path, `${lines.join('\n')}\n`);
+    return path;
+  };
+  const server = await startBatchServer();
+  try {
+    const rows = await rowsFile(ROWS);
+    const url = `${server.url}/orders`;
+    const apitestArgs = (input, tag) => [bin, 'batch', url, '--input', input, '-c', '16', '--results', join(work, `batch-${tag}.ndjson`)];
+    const clean = () => rm(join(work, 'batch-a.ndjson.journal'), { force: true });
+    // Alternated runs, medians; with /usr/bin/time the CPU time (user + sys) of each is taken too: on a machine
+    // shared with other work the wall time says more about the neighbours than about the program.
+    const timed = existsSync('/usr/bin/time');
+    const runOne = async (args) => {
+      const r = timed ? await run('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, ...args], { timeoutMs: 600_000 }) : await run(process.execPath, args, { timeoutMs: 600_000 });
+      const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+      return { ...r, cpu: m ? Number(m[1]) + Number(m[2]) : null };
+    };
+    const times = { a: [], g: [], ca: [], cg: [] };
+    for (let i = 0; i < BATCH_RUNS; i += 1) {
+      await clean();
+      const a = await runOne(apitestArgs(rows, 'a'));
+      const g = await runOne([join(root, 'scripts/bench/got-batch.mjs'), url, rows, '16', join(work, 'batch-g.ndjson')]);
+      if (a.code !== 0 || g.code !== 0) throw new Error(`batch benchmark failed: ${a.stderr.slice(-400)} ${g.stderr.slice(-400)}`);
+      times.a.push(a.ms);
+      times.g.push(g.ms);
+      if (a.cpu !== null && g.cpu !== null) {
+        times.ca.push(a.cpu);
+        times.cg.push(g.cpu);
+      }
+    }
+    const aRate = ROWS / (median(times.a) / 1000);
+    const gRate = ROWS / (median(times.g) / 1000);
+    console.log(`batch, ${ROWS} rows at -c 16 (whole process, median of ${BATCH_RUNS}): apitest batch ${aRate.toFixed(0)} rows/s (${median(times.a).toFixed(0)} ms), plain got script ${gRate.toFixed(0)} rows/s (${median(times.g).toFixed(0)} ms)`);
+    record('batch throughput vs a plain got script', `${(aRate / gRate).toFixed(2)}x`, '>= 0.8x', aRate >= 0.8 * gRate);
+    if (times.ca.length > 0) {
+      const ca = median(times.ca);
+      const cg = median(times.cg);
+      console.log(`batch CPU time (user + sys): apitest batch ${ca.toFixed(2)} s, plain got script ${cg.toFixed(2)} s: ${(cg / ca).toFixed(2)}x the got script's throughput per CPU second (reported)`);
+    }
+
+    // xargs -P 16 curl: one process per row, so fewer rows (bounded in count and time).
+    const some = await rowsFile(Math.min(XARGS_ROWS, ROWS));
+    const x = await run('sh', ['-c', `xargs -P 16 -d '\\n' -I{} curl -s -o /dev/null -X POST -H 'content-type: application/json' --data-raw {} ${url} < ${some}`], { timeoutMs: 300_000 });
+    if (x.code === 0) {
+      const xRate = Math.min(XARGS_ROWS, ROWS) / (x.ms / 1000);
+      console.log(`xargs -P 16 curl: ${Math.min(XARGS_ROWS, ROWS)} rows in ${x.ms.toFixed(0)} ms, ${xRate.toFixed(0)} rows/s`);
+      record('batch throughput vs xargs -P 16 curl (reported)', `${(aRate / xRate).toFixed(2)}x`, 'reported', true);
+    } else console.log(`skipped xargs -P 16 curl: exit ${x.code} ${x.stderr.slice(0, 200)}`);
+
+    if (existsSync('/usr/bin/time')) {
+      const big = await rowsFile(BIG);
+      await clean();
+      const small = await peakRssKb(apitestArgs(rows, 'a').slice(1));
+      await rm(join(work, 'batch-b.ndjson.journal'), { force: true });
+      const large = await peakRssKb(apitestArgs(big, 'b').slice(1), 1_800_000);
+      const growth = (large / small - 1) * 100;
+      console.log(`batch peak RSS: ${ROWS} rows ${(small / 1024).toFixed(1)} MB, ${BIG} rows ${(large / 1024).toFixed(1)} MB`);
+      record(`batch peak RSS, ${BIG} rows vs ${ROWS}`, `${growth.toFixed(1)}%`, 'within 20% (flat)', large <= small * 1.2);
+    } else console.log('skipped batch memory: /usr/bin/time is not installed (apt-get install time)');
+  } finally {
+    server.stop();
+  }
+}
+
 const failed = results.filter((r) => !r.ok);
 console.log(`\n${results.length - failed.length} of ${results.length} targets met`);
 process.exitCode = failed.length === 0 ? 0 : 1;

@@ -20,6 +20,8 @@ export interface Io {
   cwd: string;
   /** Aborts on the first SIGINT or SIGTERM (what finished is then reported); absent in tests that fake the process. */
   interrupt?: Interrupt;
+  /** Standard input as a stream (read as it comes: `apitest batch --input -`); absent in tests that fake the process. */
+  openStdin?: () => import('node:stream').Readable;
 }
 
 /** The password prompt was given up: Ctrl-C (`interrupt`) or Ctrl-D (`end-of-input`). */
@@ -31,6 +33,11 @@ export interface Interrupt {
   readonly signal: AbortSignal;
   /** Which signal stopped the run, if one did. */
   received(): 'SIGINT' | 'SIGTERM' | null;
+  /**
+   * For a command that drains on the first signal (`apitest batch`: rows in flight finish): the second signal calls
+   * `handler` (which stops what is in flight) instead of ending the process; a third one ends it.
+   */
+  onSecond?(handler: () => void): void;
 }
 
 /**
@@ -40,14 +47,27 @@ export interface Interrupt {
 export function processInterrupt(): Interrupt {
   const controller = new AbortController();
   let received: 'SIGINT' | 'SIGTERM' | null = null;
+  let second: (() => void) | null = null;
   for (const name of ['SIGINT', 'SIGTERM'] as const) {
     process.on(name, () => {
-      if (received !== null) process.exit(name === 'SIGINT' ? 130 : 143);
+      if (received !== null) {
+        if (second === null) process.exit(name === 'SIGINT' ? 130 : 143);
+        const handler = second;
+        second = null;
+        handler();
+        return;
+      }
       received = name;
       controller.abort();
     });
   }
-  return { signal: controller.signal, received: () => received };
+  return {
+    signal: controller.signal,
+    received: () => received,
+    onSecond: (handler) => {
+      second = handler;
+    },
+  };
 }
 
 export function processIo(): Io {
@@ -67,6 +87,7 @@ export function processIo(): Io {
     },
     readPassword: (prompt) => readHidden(prompt),
     interrupt: processInterrupt(),
+    openStdin: () => process.stdin,
     env: process.env,
     now: () => Date.now(),
     cwd: process.cwd(),

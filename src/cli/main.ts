@@ -12,6 +12,7 @@ import { addRetryFlags } from './flags/retry-flags.js';
 import { addExpectFlags } from './flags/expect-flags.js';
 import { addPaginateFlags, PAGINATION_STYLES } from './flags/paginate-flags.js';
 import { RUN_DESCRIPTION, registerRunCommand } from './flags/run-flags.js';
+import { BATCH_DESCRIPTION, registerBatchCommand } from './flags/batch-flags.js';
 import { WEBHOOK_DESCRIPTION, registerWebhookCommand } from './flags/webhook-flags.js';
 import { IMPORT_DESCRIPTION, registerImportCommand } from './flags/import-flags.js';
 import { discardPendingOutputs } from '../files/pending-outputs.js';
@@ -30,6 +31,7 @@ Examples:
   $ apitest localhost:3000/big -o big.bin
   $ apitest localhost:3000/flaky --retry 3 --retry-delay 200ms
   $ apitest run fixtures/suites --reporter junit:report.xml
+  $ apitest batch localhost:3000 --input users.csv --url-template '/users/{{ id }}' -c 8 --results out.ndjson
   $ apitest webhook send localhost:3000/hook --scheme github --secret "$SECRET" -d @event.json
   $ apitest demo-server --port 3000
 
@@ -42,6 +44,7 @@ Docs: ${docsPath('cli.md')}`;
 const USAGE = `Usage: apitest [options] <url>        one request: status, headers, rate limits, timings, body
        apitest <METHOD> <url> [options]  the same, method first (apitest POST localhost:3000/users -d @u.json)
        apitest run <suites...>           run suite files
+       apitest batch [url] --input FILE  one request per row of a file (NDJSON, JSON, CSV)
        apitest webhook <command>         sign, send, verify, listen
        apitest auth <token|clear>        OAuth2 tokens and their cache
        apitest import <curl|postman|har> a curl command line, Postman collection or HAR file as a suite
@@ -51,7 +54,7 @@ const USAGE = `Usage: apitest [options] <url>        one request: status, header
 Try: apitest localhost:3000/users --json
 `;
 
-const COMMANDS = ['run', 'webhook', 'auth', 'import', 'demo-server', 'help'];
+const COMMANDS = ['run', 'batch', 'webhook', 'auth', 'import', 'demo-server', 'help'];
 /**
  * A method given first: any RFC 9110 token in capitals (GET, PURGE, PROPFIND…), except that it has no `.`, which
  * would make it a host name (`EXAMPLE.COM`). Lower case is not a method here (`get` is a mistyped command).
@@ -170,6 +173,8 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   // description stands in for --help (a plain request does not pay for defining dozens of options it never uses).
   if (argv.includes('run')) registerRunCommand(program, io, setResult);
   else program.command('run [options] <suites...>').description(RUN_DESCRIPTION);
+  if (argv.includes('batch')) registerBatchCommand(program, io, setResult);
+  else program.command('batch [options] [url]').description(BATCH_DESCRIPTION);
   if (argv.includes('webhook')) registerWebhookCommand(program, io, setResult);
   else program.command('webhook [command]').description(WEBHOOK_DESCRIPTION);
   if (argv.includes('auth')) registerAuthCommand(program, io, setResult);

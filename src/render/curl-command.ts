@@ -33,7 +33,7 @@ export function curlCommand(spec: RequestSpec, options: CurlOptions): string {
 
   for (const [name, value] of spec.headers) {
     const lower = name.toLowerCase();
-    words.push(lit('-H'), SENSITIVE_HEADERS.has(lower) || SECRET_LOOKING.test(lower) ? [{ text: `${name}: ` }, secret(value, envName(name))] : lit(`${name}: ${value}`));
+    words.push(lit('-H'), SENSITIVE_HEADERS.has(lower) || (SECRET_LOOKING.test(lower) && !NOT_SECRET.has(lower)) ? [{ text: `${name}: ` }, secret(value, envName(name))] : lit(`${name}: ${value}`));
   }
   const { authorization, apiKey } = spec.auth;
   if (authorization?.kind === 'bearer') words.push(lit('-H'), [{ text: 'Authorization: Bearer ' }, secret(authorization.token.reveal(), CURL_ENV.bearer)]);
@@ -104,6 +104,8 @@ function lit(text: string): Word {
 
 /** Header names that say they hold a credential (as suites mask them). */
 const SECRET_LOOKING = /token|secret|key|passw(?:or)?d|cookie|auth/i;
+/** Names that look like a credential's but are not one (an Idempotency-Key is sent in clear by design). */
+const NOT_SECRET: ReadonlySet<string> = new Set(['idempotency-key']);
 
 const SAFE = /^[A-Za-z0-9_./:=@%+,-]+$/;
 

@@ -3,7 +3,7 @@
  * module reaches past its layer. Type-only imports are erased at build time; they count for "nothing imports
  * cli/" but not for layers or cycles.
  *
- *   cli → suite, webhook, demo, import → result, render → paginate → engine, files → auth, retry, ratelimit, expect, redact
+ *   cli → suite, batch, webhook, demo, import → result, render → paginate → engine, files → auth, retry, ratelimit, expect, redact
  *       → model, errors, io → util
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -64,6 +64,7 @@ const area = (path: string): string => (path.includes('/') ? (path.split('/')[0]
 const LAYER: Record<string, number> = {
   cli: 7,
   suite: 6,
+  batch: 6,
   webhook: 6,
   demo: 6,
   import: 6,
