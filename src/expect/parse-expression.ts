@@ -150,6 +150,25 @@ function unknownOperator(source: string, found: string): UsageError {
 
 const NO_VALUE = Symbol('no value');
 
+/**
+ * The deepest value an expression may hold: as deep as the deepest response body read as JSON (MAX_JSON_DEPTH,
+ * engine/body-view.ts). A deeper one could equal no response, and printing or comparing it overflowed the stack.
+ */
+export const MAX_VALUE_DEPTH = 1000;
+
+/** A JSON literal (or a bare word) no deeper than MAX_VALUE_DEPTH; walked without recursion. */
+function boundedLiteral(text: string, source: string): unknown {
+  const value = parseLiteral(text);
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= MAX_VALUE_DEPTH) throw invalidExpectation(source, `the value is nested deeper than ${MAX_VALUE_DEPTH} levels`);
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return value;
+}
+
 function parseOperand(operator: Operator, rest: string, source: string): unknown {
   const text = rest.trim();
   if (operator === 'exists' || operator === 'not exists') {
@@ -161,7 +180,7 @@ function parseOperand(operator: Operator, rest: string, source: string): unknown
     case '==':
     case '!=':
     case 'contains':
-      return parseLiteral(text);
+      return boundedLiteral(text, source);
     case '<':
     case '<=':
     case '>':
@@ -171,7 +190,7 @@ function parseOperand(operator: Operator, rest: string, source: string): unknown
       return value;
     }
     case 'in': {
-      const value = parseLiteral(text);
+      const value = boundedLiteral(text, source);
       if (!Array.isArray(value)) {
         throw invalidExpectation(source, `"in" needs a JSON array, found "${text}"`, 'e.g. "status in [200, 201]" or \'$.role in ["admin", "owner"]\'');
       }

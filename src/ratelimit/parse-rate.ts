@@ -8,10 +8,13 @@ import { parseDuration } from '../util/duration.js';
  */
 export function parseRate(text: string): { count: number; perMs: number } | undefined {
   if (typeof text !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*\/\s*(.+?)\s*$/.exec(text);
+  // No regex over the period: `\s*(.+?)\s*$` backtracked quadratically over a long run of blanks. The period
+  // is trimmed, and may not hold a line break (as `.` did not match one).
+  const m = /^(\d+(?:\.\d+)?|\.\d+)\s*\/([^]*)$/.exec(text.trim());
   if (m === null) return undefined;
   const count = Number(m[1]);
-  const period = m[2] ?? '';
+  const period = (m[2] ?? '').trim();
+  if (period === '' || /[\n\r\u2028\u2029]/.test(period)) return undefined;
   const perMs = parseDuration(/^[a-z]+$/i.test(period) ? `1${period}` : period);
   if (!(count > 0) || !Number.isFinite(count) || perMs === undefined || !(perMs > 0)) return undefined;
   return { count, perMs };

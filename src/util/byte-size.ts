@@ -25,11 +25,13 @@ const UNIT_BYTES: Readonly<Record<string, number>> = {
   tib: 1024 ** 4,
 };
 
-const SIZE = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i;
+// Matched against the trimmed text: with `\s*` on both sides of an optional unit, a long run of blanks
+// before a stray character made the regex backtrack quadratically (100,000 blanks: seconds).
+const SIZE = /^(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)$/i;
 
 export function parseByteSize(text: string): number | undefined {
   if (typeof text !== 'string') return undefined;
-  const match = SIZE.exec(text);
+  const match = SIZE.exec(text.trim());
   if (match === null) return undefined;
   const factor = UNIT_BYTES[(match[2] ?? '').toLowerCase()];
   if (factor === undefined) return undefined;

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { UsageError } from '../../src/errors.js';
 import type { Expectation } from '../../src/expect/expression.js';
-import { parseExpectation, parseSubject } from '../../src/expect/parse-expression.js';
+import { MAX_VALUE_DEPTH, parseExpectation, parseSubject } from '../../src/expect/parse-expression.js';
+import { evaluateExpectation } from '../../src/expect/evaluate.js';
 
 function parsed(text: string): Omit<Expectation, 'source'> {
   const { source: _source, ...rest } = parseExpectation(text);
@@ -127,5 +128,23 @@ describe('parseSubject', () => {
 
   test('rejects trailing text', () => {
     expect(() => parseSubject('status == 1')).toThrow(/unexpected "== 1" after the subject/);
+  });
+});
+
+// Found by the property tests (test/property/expectations.property.test.ts): `--expect '$ == [[[…4,114 levels…]]]'`
+// parsed, then its failure message (JSON.stringify of the expected value) overflowed the stack: exit 70.
+describe('a value nested deeper than MAX_VALUE_DEPTH', () => {
+  const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  test.each(['$ == ', '$ != ', 'body contains ', '$ in [', 'count $ == '])('%s[[[…]]] is a usage error', (head) => {
+    const text = head.endsWith('[') ? `${head}${nested(5000)}]` : `${head}${nested(5000)}`;
+    expect(usageErrorOf(() => parseExpectation(text)).message).toMatch(/the value is nested deeper than 1000 levels$/);
+  });
+
+  test('1000 levels are accepted, and checked without a throw', () => {
+    const exp = parseExpectation(`$ == ${nested(MAX_VALUE_DEPTH)}`);
+    const result = evaluateExpectation(exp, { status: 200, headers: {}, bodyText: '1', json: 1, durationMs: 1, sizeBytes: 1 });
+    expect(result.ok).toBe(false);
+    expect(() => parseExpectation(`$ == ${nested(MAX_VALUE_DEPTH + 1)}`)).toThrow(UsageError);
   });
 });
