@@ -8,6 +8,8 @@ module.exports = async function setup() {
   const root = mkdtempSync(join(tmpdir(), 'apitest-jest-'));
   process.env.APITEST_JEST_TMP = root;
   process.env.TMPDIR = root;
+  // Caches the CLI writes (OAuth2 tokens, HTTP responses) too: never the user's ~/.cache.
+  process.env.XDG_CACHE_HOME = join(root, 'cache');
 };
 
 module.exports.teardown = async function teardown() {

@@ -92,7 +92,7 @@ describe('import postman: a v2.1 collection with an environment', () => {
   test('OAuth2 client credentials map to auth.oauth2 where the suite schema has it', () => {
     const result = importPostman(fixture('users.postman_collection.json'), { supportsOAuth2: true });
     expect(result.suite.steps.find((s) => s.name === 'Auth kinds/OAuth2')?.auth).toEqual({
-      oauth2: { tokenUrl: '{{ baseUrl }}/oauth/token', clientId: 'cli-1', clientSecret: '{{ env.CLIENT_SECRET }}', scope: 'read write', authMethod: 'post' },
+      oauth2: { tokenUrl: '{{ baseUrl }}/oauth/token', clientId: 'demo-client', clientSecret: '{{ env.CLIENT_SECRET }}', scope: 'read write', authMethod: 'post' },
     });
     expect(lines(result, 'unmapped').some((l) => l.includes('oauth2'))).toBe(false);
   });
