@@ -56,7 +56,7 @@ export function mapPostmanAuth(raw: unknown, where: string, ctx: AuthContext): P
     case 'oauth2':
       return { kind: 'mapped', type, auth: oauth2(p, text, where, ctx) };
     default:
-      ctx.findings.unmapped(where, `${type} auth not imported: a suite has Basic, Bearer, API-key${ctx.supportsOAuth2 ? ' and OAuth2' : ''} auth`);
+      ctx.findings.unmapped(where, `${type} auth not imported: a suite has ${ctx.supportsOAuth2 ? 'Basic, Bearer, API-key and OAuth2' : 'Basic, Bearer and API-key'} auth`);
       return { kind: 'mapped', type, auth: null };
   }
 }
@@ -75,15 +75,19 @@ function oauth2(p: Map<string, unknown>, text: (key: string) => string, where: s
   };
   if (grant !== 'client_credentials') return fallback('only the client_credentials grant can be mapped');
   if (!ctx.supportsOAuth2) return fallback('suites of this apitest have no auth.oauth2 yet');
+  if (text('accessTokenUrl') === '' || text('clientId') === '') return fallback('it has no token URL or no client id');
   const settings: Record<string, string> = {
     tokenUrl: ctx.render(text('accessTokenUrl')),
     clientId: ctx.render(text('clientId')),
     clientSecret: secretValue(text('clientSecret'), 'CLIENT_SECRET', where, 'the OAuth2 client secret', ctx),
   };
-  if (text('scope') !== '') settings.scope = ctx.render(text('scope'));
-  if (text('audience') !== '') settings.audience = ctx.render(text('audience'));
+  for (const key of ['scope', 'audience'] as const) {
+    const value = p.get(key);
+    if (typeof value === 'string' && value !== '') settings[key] = ctx.render(value);
+    else if (value !== undefined && value !== null && value !== '') ctx.findings.unmapped(where, `oauth2 ${key} not imported: it is not text`);
+  }
   settings.authMethod = text('client_authentication') === 'body' ? 'post' : 'basic';
-  for (const key of ['refreshTokenUrl', 'resource']) if (p.get(key) !== undefined && text(key) !== '') ctx.findings.unmapped(where, `oauth2 ${key} not imported`);
+  for (const key of ['refreshTokenUrl', 'resource', 'refreshToken']) if (text(key) !== '') ctx.findings.unmapped(where, `oauth2 ${key} not imported`);
   return { oauth2: settings } as unknown as Auth;
 }
 

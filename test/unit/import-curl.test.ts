@@ -213,7 +213,7 @@ describe('import curl: what is not imported, and bad input', () => {
     expect(unmapped).toEqual([
       'argument 1: -x: not imported: a suite has no proxy setting',
       'argument 3: --cacert: not imported: a suite cannot name a CA file (give it to the run instead)',
-      'argument 5: --digest: not imported: only Basic, Bearer and API-key auth exist in a suite',
+      'argument 5: --digest: not imported: a suite has Basic, Bearer, API-key and OAuth2 (client credentials) auth',
       'argument 8: --http2: not imported: a suite speaks HTTP/1.1',
       'argument 9: --frobnicate: not imported: not a curl option curl 8 knows (if it takes a value, that value was read as a URL)',
       'argument 13: -c: not imported: a suite does not save cookies to a file',

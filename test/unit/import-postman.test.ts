@@ -31,7 +31,7 @@ const collection = (items: unknown[], extra: Record<string, unknown> = {}): stri
 
 describe('import postman: a v2.1 collection with an environment', () => {
   test('folders are name prefixes, variables are vars (the environment winning), {{var}} kept', async () => {
-    const result = await imported(fixture('users.postman_collection.json'), { environment: fixture('dev.postman_environment.json') });
+    const result = await imported(fixture('users.postman_collection.json'), { environment: fixture('dev.postman_environment.json'), supportsOAuth2: true });
     const suite = result.suite;
     expect(suite.name).toBe('Users API');
     expect(suite.vars).toEqual({ baseUrl: 'http://127.0.0.1:3001', user_name: 'Ann', pageSize: 20, timestamp: '', missing: '' });
@@ -55,15 +55,14 @@ describe('import postman: a v2.1 collection with an environment', () => {
   });
 
   test('scripts, dynamic variables and what has no equivalent are listed with the item path', async () => {
-    const result = await imported(fixture('users.postman_collection.json'), { environment: fixture('dev.postman_environment.json') });
+    const result = await imported(fixture('users.postman_collection.json'), { environment: fixture('dev.postman_environment.json'), supportsOAuth2: true });
     expect(lines(result, 'unmapped')).toEqual([
       'collection "Users API": pre-request script not imported (it runs for every request below)',
       'Users/Create user: test script not imported; its status check became expect: { status: 201 }',
       'Users/List users: {{$timestamp}} (a Postman dynamic variable) is not imported: it reads the variable timestamp, empty in the suite (give it with --var timestamp=…)',
       'Users/Admin: pre-request script not imported (it runs for every request below)',
       'Forms/Binary: the body (a file) is not imported: a suite body is text, a form, or JSON',
-      'Auth kinds/OAuth2: oauth2 auth (grant client_credentials) not imported: suites of this apitest have no auth.oauth2 yet; the requests send Authorization: Bearer $ACCESS_TOKEN_2 instead (set it to a token)',
-      'Auth kinds/Digest: digest auth not imported: a suite has Basic, Bearer, API-key auth',
+      'Auth kinds/Digest: digest auth not imported: a suite has Basic, Bearer, API-key and OAuth2 auth',
     ]);
     expect(lines(result, 'note')).toEqual(
       expect.arrayContaining([
@@ -77,9 +76,9 @@ describe('import postman: a v2.1 collection with an environment', () => {
   });
 
   test('credentials are never written into the suite: they are read from environment variables, named on stderr', async () => {
-    const result = await imported(fixture('users.postman_collection.json'), { environment: fixture('dev.postman_environment.json') });
+    const result = await imported(fixture('users.postman_collection.json'), { environment: fixture('dev.postman_environment.json'), supportsOAuth2: true });
     const text = JSON.stringify(result.suite);
-    for (const secret of ['tok-Postman-1234567890', 'adm-Secret-998877', 'pw-Basic-445566', 'cs-Oauth-776655', 'sec-Env-332211']) expect(text).not.toContain(secret);
+    for (const secret of ['tok-Postman-1234567890', 'adm-Secret-998877', 'pw-Basic-445566', 'demo-secret', 'sec-Env-332211']) expect(text).not.toContain(secret);
     expect(lines(result, 'note')).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/the variable accessToken looks like a credential: the suite reads it from \$ACCESS_TOKEN/),
@@ -89,12 +88,23 @@ describe('import postman: a v2.1 collection with an environment', () => {
     expect(result.suite.steps.find((s) => s.name === 'Auth kinds/Basic')?.auth).toEqual({ basic: { user: 'ann', password: '{{ env.API_PASSWORD }}' } });
   });
 
-  test('OAuth2 client credentials map to auth.oauth2 where the suite schema has it', () => {
-    const result = importPostman(fixture('users.postman_collection.json'), { supportsOAuth2: true });
+  test('OAuth2 client credentials map to auth.oauth2 (the suite schema has it), the client secret read from $CLIENT_SECRET', async () => {
+    const result = await imported(fixture('users.postman_collection.json'), { supportsOAuth2: true });
     expect(result.suite.steps.find((s) => s.name === 'Auth kinds/OAuth2')?.auth).toEqual({
       oauth2: { tokenUrl: '{{ baseUrl }}/oauth/token', clientId: 'demo-client', clientSecret: '{{ env.CLIENT_SECRET }}', scope: 'read write', authMethod: 'post' },
     });
     expect(lines(result, 'unmapped').some((l) => l.includes('oauth2'))).toBe(false);
+    expect(lines(result, 'note')).toContain('Auth kinds/OAuth2: the OAuth2 client secret is not written into the suite: it is read from $CLIENT_SECRET (set it before running the suite)');
+  });
+
+  test('OAuth2 where suites have no auth.oauth2, or another grant: not imported, Bearer $ACCESS_TOKEN instead', async () => {
+    const without = await imported(fixture('users.postman_collection.json'), { supportsOAuth2: false });
+    expect(without.suite.steps.find((s) => s.name === 'Auth kinds/OAuth2')?.auth).toEqual({ bearer: '{{ env.ACCESS_TOKEN_2 }}' });
+    expect(lines(without, 'unmapped')).toContain('Auth kinds/OAuth2: oauth2 auth (grant client_credentials) not imported: suites of this apitest have no auth.oauth2 yet; the requests send Authorization: Bearer $ACCESS_TOKEN_2 instead (set it to a token)');
+    const code = collection([{ name: 'R', request: { method: 'GET', url: 'http://h.test/', auth: { type: 'oauth2', oauth2: [{ key: 'grant_type', value: 'authorization_code' }] } } }]);
+    const other = await imported(code, { supportsOAuth2: true });
+    expect(other.suite.steps[0]?.auth).toEqual({ bearer: '{{ env.ACCESS_TOKEN }}' });
+    expect(lines(other, 'unmapped')).toEqual(['R: oauth2 auth (grant authorization_code) not imported: only the client_credentials grant can be mapped; the requests send Authorization: Bearer $ACCESS_TOKEN instead (set it to a token)']);
   });
 });
 
@@ -126,7 +136,7 @@ describe('import postman: v2.0 and the smaller forms', () => {
     const text = collection([{ name: 'R', request: { method: 'GET', url: 'http://h.test/', auth: { type: 'hawk', hawk: [] } } }], { auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{t}}' }] }, variable: [{ key: 't', value: '' }] });
     const result = await imported(text);
     expect(result.suite.steps[0]?.auth).toBe('none');
-    expect(lines(result, 'unmapped')).toEqual(['R: hawk auth not imported: a suite has Basic, Bearer, API-key auth']);
+    expect(lines(result, 'unmapped')).toEqual(['R: hawk auth not imported: a suite has Basic, Bearer and API-key auth']);
   });
 });
 
