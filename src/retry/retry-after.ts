@@ -67,10 +67,13 @@ function utc(
   const hour = Number(hh);
   const minute = Number(mm);
   const second = Number(ss);
-  // RFC 9110 allows second 60 (leap second); Date.UTC rolls it into the next minute.
   if (month < 0 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
-  const ms = Date.UTC(year, month, day, hour, minute, second);
-  // Reject days that do not exist in that month (Date.UTC would roll 31 Feb into March).
-  if (new Date(ms).getUTCDate() !== day && second !== 60) return null;
-  return ms;
+  // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  // Reject days that do not exist in that month (31 Feb would roll into March), before the time of day is added.
+  if (date.getUTCDate() !== day) return null;
+  // RFC 9110 allows second 60 (leap second): it rolls into the next minute.
+  date.setUTCHours(hour, minute, second);
+  return date.getTime();
 }

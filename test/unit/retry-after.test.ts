@@ -44,3 +44,23 @@ describe('parseHttpDate: RFC 850 two-digit years', () => {
     expect(new Date(ms ?? 0).getUTCFullYear()).toBe(year);
   });
 });
+
+// Found by the property tests (test/property/retry-after.property.test.ts).
+describe('parseHttpDate: what the property tests found', () => {
+  const now = Date.UTC(2026, 0, 1);
+
+  test('four-digit years below 100 are those years (Date.UTC read 0099 as 1999)', () => {
+    expect(parseHttpDate('Thu, 31 Dec 0099 23:59:59 GMT', now)).toBe(new Date(0).setUTCFullYear(99, 11, 31) + 86_399_000);
+    expect(new Date(parseHttpDate('Sat, 01 Jan 0000 00:00:00 GMT', now) ?? 0).getUTCFullYear()).toBe(0);
+    expect(new Date(parseHttpDate('Fri Jan  1 00:00:00 0050', now) ?? 0).getUTCFullYear()).toBe(50);
+  });
+
+  test('a day that does not exist is refused with a leap second too (30 Feb 12:00:60 was read as 2 March)', () => {
+    expect(parseHttpDate('Mon, 30 Feb 1000 12:00:60 GMT', now)).toBeNull();
+    expect(parseHttpDate('Mon, 31 Apr 2024 23:59:60 GMT', now)).toBeNull();
+  });
+
+  test('a leap second still rolls into the next minute', () => {
+    expect(parseHttpDate('Tue, 31 Dec 2024 23:59:60 GMT', now)).toBe(Date.UTC(2025, 0, 1));
+  });
+});
