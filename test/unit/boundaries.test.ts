@@ -136,7 +136,8 @@ describe('boundaries of src/', () => {
     expect(cyclesOf(plant('util/duration.ts', './clock.js')).length).toBe(0);
     const loop = new Map(plant('model/request-spec.ts', '../redact/secret.js'));
     loop.set('redact/secret.ts', [{ spec: '../model/request-spec.js', target: 'model/request-spec.ts', typeOnly: false }]);
-    expect(cyclesOf(loop)).toEqual(['model/request-spec.ts → redact/secret.ts → model/request-spec.ts']);
+    // Found from whichever of the two files the walk reaches first (it depends on the graph's order).
+    expect(cyclesOf(loop)).toEqual([expect.stringMatching(/^(model\/request-spec\.ts → redact\/secret\.ts → model\/request-spec\.ts|redact\/secret\.ts → model\/request-spec\.ts → redact\/secret\.ts)$/)]);
   });
 });
 

@@ -37,6 +37,9 @@ import type { RawRetryOptions } from '../flags/retry-flags.js';
 import { decideOutputView, type OutputView } from '../parse/output-view.js';
 import { buildRequestSpec, type PreparedParts } from '../parse/request-input.js';
 import { parseRetrySettings, type RetrySettings } from '../parse/retry-settings.js';
+import { planCookies, type CookiePlan } from '../parse/cookie-flags.js';
+import { clientCertificateSecrets } from '../../engine/client-certificate.js';
+import { proxySecrets } from '../../engine/proxy-settings.js';
 
 export type RawSingleOptions = RawRequestOptions & RawOutputOptions & RawRetryOptions & Partial<RawPaginateOptions> & Partial<RawExpectOptions>;
 
@@ -52,6 +55,8 @@ interface Plan {
   checks: CheckPlan;
   redactor: Redactor;
   authHint: string | null;
+  /** `-b`/`-c`: the run's cookie jar and where it is written. */
+  cookies: CookiePlan;
 }
 
 export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared: PreparedParts = {}): Promise<CommandResult> {
@@ -67,6 +72,7 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
   if (raw.dryRun === true) {
     await plan.output?.discard();
     await plan.har?.discard();
+    await plan.cookies.jarTarget?.discard();
     if (raw.printCurl !== true) printDiagnostic(io, `apitest: note: --dry-run: the request is valid; nothing was sent (${spec.method} ${redactor.url(spec.url)})\n`);
     return OK;
   }
@@ -94,6 +100,7 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
         : null,
     ...bodySink(plan, io),
     keepStreamedBody: plan.checks.expect !== null,
+    ...(plan.cookies.jar === null ? {} : { cookies: plan.cookies.jar }),
     ...(view.verbose
       ? {
           onRequest: (sent: SentRequest) => printDiagnostic(io, renderSentRequest(sent, redactor, errTheme)),
@@ -107,6 +114,11 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
   try {
     const record = plan.paginate ? await runWalk(plan, plan.paginate, deps, io, spinner) : await runOne(plan, deps, io, spinner);
     await har?.write(redactor);
+    // -c: the jar is written whether the request succeeded or not (as curl does).
+    if (plan.cookies.jar !== null && plan.cookies.jarTarget !== null) {
+      const { formatNetscapeCookies } = await import('../../engine/netscape-cookies.js');
+      await writeOutputFile(plan.cookies.jarTarget, formatNetscapeCookies(await plan.cookies.jar.cookies()));
+    }
     return record.failure === null ? OK : failedWith(record.failure);
   } finally {
     spinner?.stop();
@@ -125,7 +137,10 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
     if (paginate && view.outputFile !== null) throw new UsageError('-o/--output cannot be used with --paginate', { hint: 'use --json or --ndjson and redirect stdout' });
     const output = view.outputFile === null ? null : await prepareOutputTarget(view.outputFile, io.cwd, '-o/--output');
     const har = raw.har === undefined ? null : await prepareOutputTarget(raw.har, io.cwd, '--har');
-    return { view, spec, retry, output, har, paginate, checks, redactor: redactorFor(spec, view.showSecrets, prepared.secrets), authHint: prepared.authHint ?? null };
+    const warn = (line: string): void => printDiagnostic(io, createTheme(view.errColor).c.yellow(`apitest: warning: ${line}\n`));
+    const cookies = await planCookies(raw, io, warn);
+    const redactor = redactorFor(spec, view.showSecrets, [...(prepared.secrets ?? []), ...cookies.secrets]);
+    return { view, spec, retry, output, har, paginate, checks, redactor, authHint: prepared.authHint ?? null, cookies };
   } catch (error) {
     if (error instanceof UsageError && view.format === 'json') printReport(io, `${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
     throw error;
@@ -270,7 +285,7 @@ function walkSummary(record: ExchangeRecord, detected: boolean): string {
 export function redactorFor(spec: RequestSpec, show: boolean, extraSecrets: readonly string[] = []): Redactor {
   return createRedactor({
     show,
-    secrets: [...authSecrets(spec.auth), ...extraSecrets],
+    secrets: [...authSecrets(spec.auth), ...proxySecrets(spec.proxy), ...clientCertificateSecrets(spec.clientCert), ...extraSecrets],
     headers: authHeaderNames(spec.auth),
     queryParams: spec.auth.apiKey?.query ? [spec.auth.apiKey.query] : [],
   });

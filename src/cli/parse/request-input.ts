@@ -25,6 +25,8 @@ import { fileNameOf, readDataArg, readFileArg } from './data-argument.js';
 import { DEFAULT_API_KEY_HEADER, type RawRequestOptions } from '../flags/request-flags.js';
 import { durationFlag, integerFlag, parseFlags } from './flag-schemas.js';
 import { parseByteSize } from '../../util/byte-size.js';
+import { buildNetworkInput } from './network-input.js';
+import { COOKIE_FLAG, cookieHeaderOf } from './cookie-flags.js';
 
 const ScalarFlagsSchema = z.object({
   timeout: durationFlag('--timeout'),
@@ -57,6 +59,11 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
     ...(prepared.headers ?? []).map(([n, v]): HeaderInput => [n, v]),
   ];
   if (raw.userAgent !== undefined) headers.push(['User-Agent', raw.userAgent, '-A/--user-agent']);
+  const cookie = cookieHeaderOf(raw.cookie);
+  if (cookie !== null) {
+    if (headers.some(([n]) => n.toLowerCase() === 'cookie')) throw new UsageError(`${COOKIE_FLAG} and -H/--header both set the Cookie header`, { hint: 'give one of them' });
+    headers.push(['Cookie', cookie, COOKIE_FLAG]);
+  }
   const auth = await buildAuth(raw, io);
   let body: BodySpec = prepared.body === undefined ? await buildBody(raw, io, headers) : { kind: 'bytes', data: prepared.body };
   let method = raw.method ?? null;
@@ -76,8 +83,10 @@ export async function buildRequestSpec(raw: RawRequestOptions, io: Io, prepared:
   if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`--cacert: ${JSON.stringify(raw.cacert)} is not a PEM certificate file`, { hint: 'give a PEM file that contains -----BEGIN CERTIFICATE-----' });
   }
+  const network = await buildNetworkInput(raw, io);
   return createRequestSpec(
     {
+      ...network,
       url,
       method,
       headers,
@@ -114,7 +123,7 @@ function parseMaxBody(value: string): number {
 }
 
 function noUrl(raw: RawRequestOptions): UsageError {
-  const swallowed = [['--bearer', raw.bearer], ['--api-key', raw.apiKey]].find(([, v]) => typeof v === 'string' && looksLikeUrl(v));
+  const swallowed = [['--bearer', raw.bearer], ['--api-key', raw.apiKey], ['--cert-passphrase', raw.certPassphrase]].find(([, v]) => typeof v === 'string' && looksLikeUrl(v));
   if (swallowed) {
     // The value is not shown: it may be a real credential.
     return new UsageError(`no URL given: ${swallowed[0]} took the argument after it (it looks like a URL) as its value`, {
