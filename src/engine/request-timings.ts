@@ -34,6 +34,8 @@ export interface ConnectionMarks {
   secure?: number;
   /** Whether a DNS lookup applies (a host name, not an address). */
   readonly dns: boolean;
+  /** Set by the first request on the connection, which alone shows its phases. */
+  claimed?: boolean;
 }
 
 /** Where a socket opened by apitest's own code keeps its ConnectionMarks. */
@@ -101,14 +103,18 @@ export function timingsOf(given: Marks): Timings {
 export function watchRequest(req: ClientRequest, marks: Marks, now: () => number): void {
   req.once('socket', (socket: Socket) => {
     marks.socket = now();
-    // A kept-alive socket is already connected: it has no lookup, connect or handshake of its own.
-    marks.reused = req.reusedSocket;
-    if (req.reusedSocket) return;
+    // A connection opened by apitest's own code (a proxy tunnel, the one that asked for ALPN) carries its marks:
+    // the first request on it claims them (even when Node thinks the socket reused), later ones reuse it.
     const own = (socket as Socket & { [CONNECTION_MARKS]?: ConnectionMarks })[CONNECTION_MARKS];
-    if (own !== undefined) {
+    if (own !== undefined && own.claimed !== true) {
+      own.claimed = true;
       marks.connection = own;
+      marks.reused = false;
       return;
     }
+    // A kept-alive socket is already connected: it has no lookup, connect or handshake of its own.
+    marks.reused = req.reusedSocket || own !== undefined;
+    if (marks.reused) return;
     socket.once('lookup', () => (marks.lookup = now()));
     socket.once('connect', () => (marks.connect = now()));
     socket.once('secureConnect', () => (marks.secure = now()));
