@@ -9,6 +9,8 @@ export const TRICKS = ['stub-got-extras', 'lazy-listformat', 'share-options', 'y
 /**
  * got imports three modules at load time that it only uses for options apitest never sets (http2, cache,
  * dnsCache). They are replaced by stubs that throw if ever used: ~50 KB less to evaluate on every request.
+ * (--http2 does use http2-wrapper, but not through got's import: src/engine/http2.ts reads dist/http2.cjs, a
+ * separate build of it, and hands got its request function.)
  */
 export const STUBBED = ['http2-wrapper', 'cacheable-request', 'cacheable-lookup'];
 export const stubGotExtras = {

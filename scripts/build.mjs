@@ -55,6 +55,25 @@ await build({
   logLevel: 'warning',
 });
 
+// http2-wrapper (--http2, src/engine/http2.ts) and tough-cookie (cookie jars, src/engine/cookie-store.ts) as their own
+// files beside the bundle, read only by the runs that use them: a plain HTTP/1.1 request loads neither.
+for (const [entry, out] of [
+  ['../node_modules/http2-wrapper/source/index.js', 'http2.cjs'],
+  ['../node_modules/tough-cookie/dist/index.cjs', 'cookies.cjs'],
+]) {
+  await build({
+    entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
+    outfile: `${outDir}/${out}`,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
 // A content id on the first line keys Node 20's code cache (bin/v8-code-cache.js): an installed or copied package
 // keeps its cache valid whatever the files' times, and a changed bundle never meets an old cache. (Node's own
 // compile cache, used on Node >= 22.1, checks the source itself.)

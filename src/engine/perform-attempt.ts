@@ -8,6 +8,8 @@ import type { Attempt, Outcome, Redirect, ResponseData, SentRequest } from './ty
 import type { Clock } from '../util/clock.js';
 import { firstHeaderValue } from '../util/header-map.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
+import type { CookieStore } from './cookie-store.js';
+import { chooseProxy } from './proxy-settings.js';
 
 /** Headers that never follow a request to another origin, besides the auth spec's own (even when given with -H). */
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
@@ -27,6 +29,8 @@ export interface AttemptDeps {
   onResponse?: (head: ResponseHead) => void;
   /** Told of every hop (each redirect, each attempt) with when it started (epoch ms): `--har`. */
   onHop?: (startedAt: number, result: SendResult) => void;
+  /** The cookie jar of the run (`-b FILE`, `-c`, a suite file's steps): its cookies go with each hop, each hop's Set-Cookie goes in. */
+  cookies?: CookieStore;
 }
 
 /** Where a final response's body is written as it arrives. */
@@ -82,8 +86,10 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
       return { kind: 'stream', stream: sink.stream, keep: deps.keepStreamedBody === true };
     };
     const hopStarted = deps.clock.now();
+    // The jar's cookies for this URL, after the user's own Cookie header (which does not follow another origin).
+    const jarCookies = deps.cookies === undefined ? null : await deps.cookies.cookieHeader(wire.url);
     const result = await deps.transport.send(
-      wire,
+      jarCookies === null ? wire : { ...wire, headers: withCookies(wire.headers, jarCookies) },
       {
         timeoutMs: Math.max(1, spec.timeoutMs - (deps.clock.now() - started)),
         totalTimeoutMs: options.totalTimeoutMs ?? spec.timeoutMs,
@@ -94,9 +100,17 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
         maxStreamedBytes: options.maxStreamedBytes,
         maxBodyHint: options.maxBodyHint,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
+        // Each hop asks again: a redirect to a host in the no-proxy list goes direct.
+        ...(spec.proxy === null ? {} : { proxy: chooseProxy(spec.proxy, wire.url) }),
+        ...(spec.clientCert === null ? {} : { clientCert: spec.clientCert }),
+        ...(spec.http2 ? { http2: true } : {}),
       },
       chooseTarget,
     );
+    if (deps.cookies !== undefined && result.kind === 'response') {
+      const setCookie = result.head.headers['set-cookie'];
+      if (setCookie !== undefined) await deps.cookies.store(wire.url, Array.isArray(setCookie) ? setCookie : [setCookie]);
+    }
     deps.onHop?.(hopStarted, result);
     if (result.sent && deps.onRequest) deps.onRequest(result.sent);
     if (result.kind === 'response' && deps.onResponse) deps.onResponse(result.head);
@@ -155,6 +169,20 @@ function responseData(head: ResponseHead, body: Uint8Array | null, size: number,
     undecoded,
     retryAfterSeconds: parseRetryAfter(firstHeaderValue(head.headers, 'retry-after'), clock.now()),
   };
+}
+
+/** The headers with the jar's cookies added: to the user's Cookie header (one header, as curl sends), or as a new one. */
+function withCookies(headers: ReadonlyArray<readonly [string, string]>, jar: string): Array<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = [];
+  let merged = false;
+  for (const [name, value] of headers) {
+    if (!merged && name.toLowerCase() === 'cookie') {
+      out.push([name, `${value}; ${jar}`]);
+      merged = true;
+    } else out.push([name, value]);
+  }
+  if (!merged) out.push(['Cookie', jar]);
+  return out;
 }
 
 function bodyOf(spec: RequestSpec): Uint8Array | FormData | null {

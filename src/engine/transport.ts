@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import got, { Options, type Got, type Request as GotRequest } from 'got';
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { ConnectionOptions } from 'node:tls';
 import { youngGenerationCollector } from './release-memory.js';
 import { keepsTrick } from '../util/tricks.js';
 import { BodyTooLargeError, decodeFailure, decoderFor, decodingPlan, sizeLimit } from './body-decoding.js';
@@ -18,7 +19,10 @@ import type { SentRequest, Timings } from './types.js';
 import { timingsOf, watchRequest, type Marks } from './request-timings.js';
 import type { HeaderMap } from '../util/header-map.js';
 import { ApitestError, InterruptedError, TlsError } from '../errors.js';
-import { speaksTls } from './tls-probe.js';
+import { probeAfterHandshake, speaksTls } from './tls-probe.js';
+import type { ClientCertificate, ProxyChoice } from '../model/network-spec.js';
+import { createConnections, type Connections, type Route } from './connections.js';
+import { CERT_HINT, clientCertificateRejection, proxyFailure } from './network-errors.js';
 
 export interface WireRequest {
   method: string;
@@ -43,6 +47,12 @@ export interface SendOptions {
   connectTimeoutMs: number | null;
   insecure: boolean;
   ca: string | null;
+  /** Through a proxy, or direct (network-spec.ts); absent: direct. */
+  proxy?: ProxyChoice;
+  /** The TLS client certificate to present (`--cert`). */
+  clientCert?: ClientCertificate | null;
+  /** `--http2`: offer HTTP/2 over TLS (ALPN). */
+  http2?: boolean;
 }
 
 export interface ResponseHead {
@@ -114,6 +124,8 @@ export function shareRequestOptionsShape(): boolean {
 export function createGotTransport(): Transport {
   if (keepsTrick('share-options')) shareRequestOptionsShape();
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  // Proxies and HTTP/2: their agents are made on first use (connections.ts), none for a plain request.
+  const connections = createConnections(agents, USER_AGENT);
   // The options that never change are merged once into a got instance, not validated again per request.
   const client = got.extend({
     followRedirect: false,
@@ -124,10 +136,11 @@ export function createGotTransport(): Transport {
     http2: false,
   });
   return {
-    send: (request, options, chooseTarget) => sendOnce(client, request, options, chooseTarget),
+    send: (request, options, chooseTarget) => sendOnce(client, request, options, chooseTarget, connections),
     close: () => {
       agents.http.destroy();
       agents.https.destroy();
+      connections.destroy();
     },
   };
 }
@@ -137,8 +150,10 @@ async function sendOnce(
   request: WireRequest,
   options: SendOptions,
   chooseTarget: (head: ResponseHead) => BodyTarget,
+  connections: Connections,
 ): Promise<SendResult> {
   const marks: Marks = { start: performance.now(), dns: isIP(new URL(request.url).hostname.replace(/^\[|\]$/g, '')) === 0, tls: request.url.startsWith('https:') };
+  const route: Route = connections.route(request.url, options);
   const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   headers['user-agent'] = USER_AGENT;
   headers['accept-encoding'] = 'gzip, deflate, br';
@@ -157,7 +172,9 @@ async function sendOnce(
     headers,
     ...(request.body === null ? {} : { body: request.body instanceof Uint8Array ? Buffer.from(request.body) : request.body, allowGetBody: true }),
     timeout: { request: options.timeoutMs, ...(options.connectTimeoutMs === null ? {} : { connect: options.connectTimeoutMs }) },
-    ...(options.insecure || options.ca !== null ? { https: { rejectUnauthorized: !options.insecure, ...(options.ca === null ? {} : { certificateAuthority: options.ca }) } } : {}),
+    ...(options.insecure || options.ca !== null || route.clientCert !== null ? { https: httpsOptions(options, route.clientCert) } : {}),
+    ...(route.agent === null ? {} : { agent: route.agent }),
+    ...(route.request === null ? {} : { request: route.request as never }),
   });
 
   // In stream mode got only ends a request by itself for GET/HEAD or when a body is given; any other
@@ -179,7 +196,12 @@ async function sendOnce(
     watchRequest(req, marks, () => performance.now());
   });
   // What went on the wire, read once the head was written (Node adds Host, Connection, Content-Length then).
-  const sent = (): SentRequest | null => (clientRequest === null ? null : describeSent(clientRequest, request));
+  const sent = (): SentRequest | null => {
+    if (clientRequest === null) return null;
+    const described = describeSent(clientRequest, request);
+    const note = route.note(head?.httpVersion ?? null);
+    return note === null ? described : { ...described, route: note };
+  };
 
   // What arrived of the body (on the wire, and decoded), for the messages of a body cut off or too large.
   let size = 0;
@@ -249,12 +271,22 @@ async function sendOnce(
         ? error
         : decodeError !== null
           ? decodeFailure(codings, decodeError, size, decoded)
-          : mapTransportError(error instanceof Error ? (error as RawTransportError) : { message: String(error) }, request.url, {
+          : (route.proxy === null ? null : proxyFailure(error, route.proxy, request.url)) ??
+            (request.url.startsWith('https:') ? clientCertificateRejection(error, route.clientCert !== null, request.url) : null) ??
+            mapTransportError(error instanceof Error ? (error as RawTransportError) : { message: String(error) }, request.url, {
               totalMs: options.totalTimeoutMs ?? options.timeoutMs,
               connectMs: options.connectTimeoutMs,
             }, head === null ? null : size);
+    // https:// and a reset before any answer, right after the handshake: with TLS 1.3 a server that refuses the
+    // client certificate (or wants one) sends its alert after our request went out, which may meet a reset. Read
+    // the alert with one more handshake that writes nothing.
+    if (request.url.startsWith('https:') && route.proxy === null && head === null && /^(ECONNRESET|EPIPE)$/.test(typed.code) && (marks.secure ?? marks.connection?.secure) !== undefined) {
+      const target = new URL(request.url);
+      const after = await probeAfterHandshake(target.hostname.replace(/^\[|\]$/g, ''), Number(target.port || 443), tlsProbeOptions(options, route.clientCert), 1000);
+      typed = (after.kind === 'alert' ? clientCertificateRejection(after.error, route.clientCert !== null, request.url) : null) ?? (after.kind === 'closed' && route.clientCert !== null ? certificateHungUp(request.url, typed) : typed);
+    }
     // http:// to a TLS port: the server hangs up on (or cannot parse) a plain request. Ask it once in TLS.
-    if (request.url.startsWith('http:') && marks.response === undefined && /^(ECONNRESET|EPIPE|HPE_)/.test(typed.code)) {
+    if (request.url.startsWith('http:') && route.proxy === null && marks.response === undefined && /^(ECONNRESET|EPIPE|HPE_)/.test(typed.code)) {
       const target = new URL(request.url);
       if (await speaksTls(target.hostname.replace(/^\[|\]$/g, ''), Number(target.port || 80), 1000)) {
         typed = new TlsError(`the server at ${target.host} expects TLS (use https://)`, { code: 'ERR_TLS_EXPECTED', hint: `try https://${target.host}${target.pathname}${target.search}`, cause: typed });
@@ -320,16 +352,51 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+/** A server that closes every connection right after a handshake with our client certificate (Node's servers do, for one they do not trust). */
+function certificateHungUp(url: string, cause: ApitestError): ApitestError {
+  return new TlsError(`the server at ${new URL(url).host} closed the connection right after the TLS handshake, before any request: it does not accept the client certificate`, {
+    code: 'ERR_TLS_CERT_REJECTED',
+    hint: CERT_HINT,
+    cause,
+  });
+}
+
+/** The same TLS settings for node:tls (the alert probe). */
+function tlsProbeOptions(options: SendOptions, cert: ClientCertificate | null): ConnectionOptions {
+  const o = httpsOptions(options, cert);
+  const { certificateAuthority, certificate, ...rest } = o as { certificateAuthority?: string; certificate?: Buffer };
+  return { ...rest, ...(certificateAuthority === undefined ? {} : { ca: certificateAuthority }), ...(certificate === undefined ? {} : { cert: certificate }) } as ConnectionOptions;
+}
+
+/** got's `https` options: verification, extra CAs, the client certificate. */
+function httpsOptions(options: SendOptions, cert: ClientCertificate | null): Record<string, unknown> {
+  return {
+    rejectUnauthorized: !options.insecure,
+    ...(options.ca === null ? {} : { certificateAuthority: options.ca }),
+    ...(cert === null
+      ? {}
+      : cert.pfx !== null
+        ? { pfx: Buffer.from(cert.pfx), ...(cert.passphrase === null ? {} : { passphrase: cert.passphrase.reveal() }) }
+        : {
+            certificate: Buffer.from(cert.cert ?? new Uint8Array()),
+            key: Buffer.from(cert.key ?? cert.cert ?? new Uint8Array()),
+            ...(cert.passphrase === null ? {} : { passphrase: cert.passphrase.reveal() }),
+          }),
+  };
+}
+
 function describeHead(response: IncomingMessage): ResponseHead {
   const raw: Array<readonly [string, string]> = [];
   for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
-    raw.push([response.rawHeaders[i] ?? '', response.rawHeaders[i + 1] ?? '']);
+    const name = response.rawHeaders[i] ?? '';
+    // HTTP/2's pseudo-headers (:status) are not headers.
+    if (!name.startsWith(':')) raw.push([name, response.rawHeaders[i + 1] ?? '']);
   }
   return {
     status: response.statusCode ?? 0,
     statusText: response.statusMessage ?? '',
     httpVersion: response.httpVersion,
-    headers: distinctHeaders(response),
+    headers: response.headersDistinct === undefined ? headersFromRaw(raw) : distinctHeaders(response),
     rawHeaders: raw,
   };
 }
@@ -349,6 +416,20 @@ function distinctHeaders(response: IncomingMessage): HeaderMap {
   return out;
 }
 
+/** The same, from raw pairs (an HTTP/2 response, which has no headersDistinct). */
+function headersFromRaw(raw: ReadonlyArray<readonly [string, string]>): HeaderMap {
+  const lists = new Map<string, string[]>();
+  for (const [name, value] of raw) {
+    const key = name.toLowerCase();
+    const list = lists.get(key);
+    if (list === undefined) lists.set(key, [value]);
+    else list.push(value);
+  }
+  const out = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, values] of lists) out[name] = name === 'set-cookie' || values.length > 1 ? values : (values[0] ?? '');
+  return out;
+}
+
 /**
  * The request as it went on the wire. Node keeps the head it wrote in the request's `_header` (a private field,
  * guarded by test/unit/tricks.test.ts): it is parsed, so a header sent twice shows twice and the headers Node adds
@@ -357,11 +438,13 @@ function distinctHeaders(response: IncomingMessage): HeaderMap {
  */
 function describeSent(req: ClientRequest, request: WireRequest): SentRequest {
   const written = (req as ClientRequest & { _header?: unknown })._header;
-  const headers = typeof written === 'string' && written !== '' ? headersOfHead(written) : headersSetOn(req, request);
+  // An HTTP/2 request (http2-wrapper) keeps its headers as a map, pseudo-headers first; it has no head text.
+  const http2 = typeof (req as { getRawHeaderNames?: unknown }).getRawHeaderNames !== 'function';
+  const headers = http2 ? http2HeadersOf(req) : typeof written === 'string' && written !== '' ? headersOfHead(written) : headersSetOn(req, request);
   return {
     method: req.method,
     url: request.url,
-    httpVersion: '1.1',
+    httpVersion: http2 ? '2' : '1.1',
     headers,
     body: request.body instanceof Uint8Array ? request.body : null,
   };
@@ -375,6 +458,18 @@ export function headersOfHead(head: string): Array<readonly [string, string]> {
     if (colon > 0) out.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
   }
   return out;
+}
+
+/** An HTTP/2 request's headers as sent: `:authority` (the Host of HTTP/2) and `:scheme`, then the others. */
+function http2HeadersOf(req: ClientRequest): Array<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = [];
+  for (const name of req.getHeaderNames()) {
+    if (name === ':method' || name === ':path') continue;
+    const value = req.getHeader(name);
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.push([name, String(v)]);
+  }
+  return out.sort(([a], [b]) => Number(!a.startsWith(':')) - Number(!b.startsWith(':')));
 }
 
 function headersSetOn(req: ClientRequest, request: WireRequest): Array<readonly [string, string]> {

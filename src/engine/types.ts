@@ -23,6 +23,18 @@ export interface SentRequest {
   headers: ReadonlyArray<readonly [string, string]>;
   /** The request body as sent, when it is a plain byte body (not multipart). */
   body: Uint8Array | null;
+  /** How it went out, when a proxy setting or --http2 had a say (shown by -v). */
+  route?: RouteNote;
+}
+
+/** Through which proxy a request went (or why none), and what became of --http2. */
+export interface RouteNote {
+  /** The proxy, shown with its password masked, where it was set, and whether the request went through a CONNECT tunnel. */
+  readonly proxy: { readonly url: string; readonly source: string; readonly tunnel: boolean } | null;
+  /** A proxy was set, but the host is in the no-proxy list. */
+  readonly bypass: { readonly host: string; readonly source: string } | null;
+  /** --http2: negotiated; the server did not offer it; not for http:// URLs; not through a proxy. */
+  readonly http2: 'negotiated' | 'not-offered' | 'not-tls' | 'proxy' | null;
 }
 
 export interface ResponseData {

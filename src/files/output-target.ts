@@ -44,8 +44,13 @@ export interface OutputTarget {
 const DESCRIPTOR_PATH = /^\/(dev\/(stdout|stderr|fd\/\d+)|proc\/(self|\d+)\/fd\/\d+)$/;
 const MAX_LINKS = 40;
 
+export interface OutputTargetOptions {
+  /** The mode of a file that does not exist yet (default 0666 minus the umask), e.g. 0600 for a cookie jar. An existing file keeps its own. */
+  readonly newFileMode?: number;
+}
+
 /** Checks the place now (before anything is sent) and prepares the temporary file when there will be a rename. */
-export async function prepareOutputTarget(path: string, cwd: string, flag: string): Promise<OutputTarget> {
+export async function prepareOutputTarget(path: string, cwd: string, flag: string, options: OutputTargetOptions = {}): Promise<OutputTarget> {
   const given = resolve(cwd, path);
   if (DESCRIPTOR_PATH.test(given)) return inPlace(path, given, flag);
   const target = await followLinks(given, flag, path);
@@ -63,7 +68,7 @@ export async function prepareOutputTarget(path: string, cwd: string, flag: strin
   const dir = dirname(target);
   const dirStat = await stat(dir).catch(() => null);
   if (!dirStat?.isDirectory()) throw new UsageError(`${flag}: directory ${JSON.stringify(dirname(path))} does not exist`, { hint: 'create it first, or choose another path' });
-  return atomic(path, target, flag, existing === null ? null : { mode: existing.mode & 0o7777, uid: existing.uid, gid: existing.gid });
+  return atomic(path, target, flag, existing === null ? null : { mode: existing.mode & 0o7777, uid: existing.uid, gid: existing.gid }, options.newFileMode);
 }
 
 /** Writes a whole text (a report) by the same rules as `prepareOutputTarget`. */
@@ -131,7 +136,7 @@ interface Previous {
   gid: number;
 }
 
-async function atomic(path: string, target: string, flag: string, previous: Previous | null): Promise<OutputTarget> {
+async function atomic(path: string, target: string, flag: string, previous: Previous | null, newFileMode?: number): Promise<OutputTarget> {
   const temp = join(dirname(target), `.${basename(target)}.apitest-${randomBytes(8).toString('hex')}.part`);
   let handle: FileHandle;
   try {
@@ -161,7 +166,7 @@ async function atomic(path: string, target: string, flag: string, previous: Prev
       if (state !== 'open') return;
       try {
         await handle.sync();
-        await handle.chmod(previous?.mode ?? (0o666 & ~process.umask()));
+        await handle.chmod(previous?.mode ?? newFileMode ?? (0o666 & ~process.umask()));
         if (previous !== null && process.getuid?.() === 0) await handle.chown(previous.uid, previous.gid).catch(() => undefined);
         await handle.close();
         await rename(temp, target);

@@ -7,6 +7,7 @@
 import { UsageError } from '../errors.js';
 import type { Secret } from '../redact/secret.js';
 import { HEADER_NAME, headerProblem, headerValueProblem } from './header-syntax.js';
+import type { ClientCertificate, ProxySettings } from './network-spec.js';
 import { OAUTH2_FLAG_LABELS, oauth2Problem, type OAuth2Labels, type OAuth2Spec } from './oauth2-spec.js';
 
 /** RFC 9110 `token`: the characters a method name may use. */
@@ -68,6 +69,12 @@ export interface RequestSpec {
   readonly ca: string | null;
   /** The body limit, once decoded: always for a body kept in memory; for one only streamed (-o) when `limitsStreamed`. */
   readonly maxBody: { readonly bytes: number; readonly limitsStreamed: boolean; readonly setting: string };
+  /** The proxies it may go through (chosen per URL, each redirect hop again); null: direct. */
+  readonly proxy: ProxySettings | null;
+  /** The TLS client certificate it presents (`--cert`), checked when it was read. */
+  readonly clientCert: ClientCertificate | null;
+  /** `--http2`: offer HTTP/2 over TLS (ALPN), HTTP/1.1 otherwise. */
+  readonly http2: boolean;
 }
 
 /** The default --max-body: a body kept in memory stops at 64 MiB once decoded. */
@@ -91,6 +98,10 @@ export interface RequestInput {
   readonly ca: string | null;
   /** null: the default (64 MiB, in memory only); a number: that limit, for streamed bodies too. */
   readonly maxBodyBytes: number | null;
+  /** Absent: direct, no client certificate, HTTP/1.1 (network-spec.ts). */
+  readonly proxy?: ProxySettings | null;
+  readonly clientCert?: ClientCertificate | null;
+  readonly http2?: boolean;
 }
 
 /** How the user wrote each field, for messages (`URL`, `-X/--method`…), and a note such as "(after interpolation)". */
@@ -160,6 +171,9 @@ export function createRequestSpec(input: RequestInput, labels: InputLabels): Req
     insecure: input.insecure,
     ca: input.ca,
     maxBody: { bytes: input.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, limitsStreamed: input.maxBodyBytes !== null, setting: labels.maxBody },
+    proxy: input.proxy ?? null,
+    clientCert: input.clientCert ?? null,
+    http2: input.http2 === true,
   });
 }
 
@@ -200,6 +214,9 @@ export function withAuthorization(spec: RequestSpec, authorization: Authorizatio
     insecure: spec.insecure,
     ca: spec.ca,
     maxBody: spec.maxBody,
+    proxy: spec.proxy,
+    clientCert: spec.clientCert,
+    http2: spec.http2,
   });
 }
 
@@ -220,6 +237,9 @@ export function withUrl(spec: RequestSpec, url: string): RequestSpec {
     insecure: spec.insecure,
     ca: spec.ca,
     maxBody: spec.maxBody,
+    proxy: spec.proxy,
+    clientCert: spec.clientCert,
+    http2: spec.http2,
   });
 }
 

@@ -19,7 +19,7 @@ type Part = { readonly text: string } | { readonly env: string };
 type Word = readonly Part[];
 
 /** Environment variables the line refers to for each credential (apitest reads the same ones). */
-export const CURL_ENV = { bearer: 'ACCESS_TOKEN', password: 'API_PASSWORD', apiKey: 'API_KEY', urlPassword: 'URL_PASSWORD' } as const;
+export const CURL_ENV = { bearer: 'ACCESS_TOKEN', password: 'API_PASSWORD', apiKey: 'API_KEY', urlPassword: 'URL_PASSWORD', proxyPassword: 'PROXY_PASSWORD', certPassphrase: 'APITEST_CERT_PASSPHRASE' } as const;
 
 export function curlCommand(spec: RequestSpec, options: CurlOptions): string {
   const words: Word[] = [lit('curl')];
@@ -59,7 +59,29 @@ export function curlCommand(spec: RequestSpec, options: CurlOptions): string {
   words.push(lit('--max-time'), lit(seconds(spec.timeoutMs)));
   if (spec.connectTimeoutMs !== null) words.push(lit('--connect-timeout'), lit(seconds(spec.connectTimeoutMs)));
   words.push(lit('--compressed'));
+  words.push(...networkWords(spec, secret));
   return words.map(quoteWord).join(' ');
+}
+
+/** Proxy (when given on the command line or in a suite: curl reads the environment's itself), client certificate, HTTP/2. */
+function networkWords(spec: RequestSpec, secret: (value: string, env: string) => Part): Word[] {
+  const words: Word[] = [];
+  const endpoint = spec.url.startsWith('https:') ? spec.proxy?.https : spec.proxy?.http;
+  if (endpoint != null && !/_PROXY$|_proxy$/.test(endpoint.source)) {
+    const user = endpoint.user === '' && endpoint.password === null ? [] : [{ text: `${encodeURIComponent(endpoint.user)}${endpoint.password === null ? '' : ':'}` }];
+    const password = endpoint.password === null ? [] : [secret(encodeURIComponent(endpoint.password.reveal()), CURL_ENV.proxyPassword)];
+    words.push(lit('-x'), [{ text: `${endpoint.protocol}//` }, ...user, ...password, { text: `${user.length > 0 ? '@' : ''}${endpoint.hostname}:${endpoint.port}` }]);
+  }
+  if (spec.proxy?.noProxySource === '--noproxy' || spec.proxy?.noProxySource === 'noProxy') words.push(lit('--noproxy'), lit(spec.proxy.noProxy ?? ''));
+  const cert = spec.clientCert;
+  if (cert !== null) {
+    if (cert.pfx !== null) words.push(lit('--cert-type'), lit('P12'));
+    words.push(lit('--cert'), lit(cert.file));
+    if (cert.keyFile !== null) words.push(lit('--key'), lit(cert.keyFile));
+    if (cert.passphrase !== null) words.push(lit('--pass'), [secret(cert.passphrase.reveal(), CURL_ENV.certPassphrase)]);
+  }
+  if (spec.http2) words.push(lit('--http2'));
+  return words;
 }
 
 function urlWord(spec: RequestSpec, secret: (value: string, env: string) => Part): Word {

@@ -15,6 +15,7 @@ import type { AuthInput } from './suite-schema.js';
 import type { RequestTemplate, Scalar } from './compile-request.js';
 import { interpolateDeep, interpolateString, type Scope } from './interpolate.js';
 import { isSecretHeaderName } from './secrets.js';
+import { buildNetwork } from './build-network.js';
 
 export interface BuiltRequest {
   spec: RequestSpec;
@@ -35,6 +36,8 @@ export async function buildRequest(t: RequestTemplate, baseUrl: string | null, s
   const body = await buildBody(t, scope, headers);
   const auth = buildAuth(t.auth, scope);
   secrets.push(...authSecrets(auth));
+  const network = await buildNetwork(t, scope);
+  secrets.push(...network.secrets);
   const spec = createRequestSpec(
     {
       url,
@@ -47,8 +50,10 @@ export async function buildRequest(t: RequestTemplate, baseUrl: string | null, s
       followRedirects: t.followRedirects,
       maxRedirects: t.maxRedirects,
       insecure: t.insecure,
-      ca: null,
+      ca: network.ca,
       maxBodyBytes: t.maxBodyBytes,
+      proxy: network.proxy,
+      clientCert: network.clientCert,
     },
     STEP_LABELS,
   );

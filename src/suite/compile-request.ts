@@ -17,7 +17,8 @@ import { formatDuration, MAX_DURATION_MS, parseDuration } from '../util/duration
 import { messageOf } from './compile-expect.js';
 import { hasTemplate } from './interpolate.js';
 import type { PathKey, RawProblem } from './locate-issue.js';
-import type { AuthInput, DefaultsInput, PaginateInput, RetryInput, StepInput } from './suite-schema.js';
+import type { AuthInput, DefaultsInput, PaginateInput, RetryInput, StepInput, TlsInput } from './suite-schema.js';
+import { parseProxyUrl } from '../engine/proxy-settings.js';
 
 export type Scalar = string | number | boolean;
 
@@ -49,6 +50,19 @@ export interface RequestTemplate {
   /** null: the default limit. */
   readonly maxBodyBytes: number | null;
   readonly paginate: PaginateOptions | null;
+  /** A proxy URL (may hold templates); false: none at all; null or absent: the environment's. */
+  readonly proxy?: string | false | null;
+  /** The no-proxy list; null or absent: the environment's. */
+  readonly noProxy?: string | null;
+  readonly tls?: TlsTemplate | null;
+}
+
+/** `tls:` with its files resolved (or, with a template, resolved once interpolated). */
+export interface TlsTemplate {
+  readonly cert: FormFile | null;
+  readonly key: FormFile | null;
+  readonly ca: FormFile | null;
+  readonly passphrase: string | null;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -109,7 +123,40 @@ export function compileRequest(step: StepInput, defaults: DefaultsInput, path: r
     insecure: step.insecure ?? defaults.insecure ?? false,
     maxBodyBytes: maxBodyOf(step.maxBody ?? defaults.maxBody, fromDefaults('maxBody'), problems),
     paginate: step.paginate === undefined ? null : paginateOptions(step.paginate, at('paginate'), problems),
+    proxy: proxyOf(step.proxy ?? defaults.proxy, fromDefaults('proxy'), problems),
+    noProxy: step.noProxy ?? defaults.noProxy ?? null,
+    tls: tlsOf(step.tls ?? defaults.tls, fromDefaults('tls'), suiteDir, problems),
   };
+}
+
+/** A proxy URL without a template is checked now, as the request will check it. */
+function proxyOf(value: string | false | undefined, where: PathKey[], problems: RawProblem[]): string | false | null {
+  if (value === undefined) return null;
+  if (value !== false && !hasTemplate(value)) {
+    try {
+      parseProxyUrl(value, 'proxy');
+    } catch (error) {
+      problems.push({ path: where, anchor: 'value', message: messageOf(error).replace(/^proxy: /, '') });
+    }
+  }
+  return value;
+}
+
+/** The files of `tls:` (relative to the suite file); one without a template must exist now. */
+function tlsOf(tls: TlsInput | undefined, where: PathKey[], suiteDir: string, problems: RawProblem[]): TlsTemplate | null {
+  if (tls === undefined) return null;
+  const file = (key: 'cert' | 'key' | 'ca'): FormFile | null => {
+    const path = tls[key];
+    if (path === undefined) return null;
+    if (hasTemplate(path)) return { file: path, base: suiteDir };
+    const absolute = resolve(suiteDir, path);
+    if (!existsSync(absolute)) problems.push({ path: [...where, key], anchor: 'value', message: `cannot read ${JSON.stringify(path)}: no such file` });
+    return { file: absolute, base: null };
+  };
+  if (tls.cert === undefined && (tls.key !== undefined || tls.passphrase !== undefined)) {
+    problems.push({ path: [...where, tls.key !== undefined ? 'key' : 'passphrase'], anchor: 'key', message: 'needs tls.cert (the client certificate)' });
+  }
+  return { cert: file('cert'), key: file('key'), ca: file('ca'), passphrase: tls.passphrase ?? null };
 }
 
 /** A file path without a template is resolved and checked now (a missing file is a problem before anything is sent). */

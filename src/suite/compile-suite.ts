@@ -43,6 +43,8 @@ export interface CompiledSuite {
   readonly rate: { count: number; perMs: number } | null;
   /** Environment values that flow into credentials: masked in every report. */
   readonly secrets: readonly string[];
+  /** One cookie jar for the file's steps (`cookies: false` turns it off). */
+  readonly cookies: boolean;
 }
 
 export interface CompileContext {
@@ -76,6 +78,7 @@ export function asSuiteInput(suite: SuiteFile): SuiteInput {
   if (suite.baseUrl !== undefined) input.baseUrl = suite.baseUrl;
   if (suite.vars !== undefined) input.vars = suite.vars;
   if (suite.defaults !== undefined) input.defaults = suite.defaults;
+  if (suite.cookies !== undefined) input.cookies = suite.cookies;
   return input;
 }
 
@@ -91,6 +94,7 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
   refs.check(defaults.headers, ['defaults', 'headers'], { stepIndex: null, runs: true, secret: false, secretHeaders: true });
   refs.check(defaults.query, ['defaults', 'query'], { stepIndex: null, runs: true, secret: false });
   checkAuthRefs(refs, defaults.auth, ['defaults', 'auth'], { stepIndex: null, runs: true, secret: true });
+  checkNetworkReferences(refs, defaults, ['defaults'], (secret) => ({ stepIndex: null, runs: true, secret, secretHeaders: false }));
 
   let rate: CompiledSuite['rate'] = null;
   if (defaults.rate !== undefined) {
@@ -114,6 +118,7 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
     refs.check(step.query, [...path, 'query'], plain);
     refs.check(step.headers, [...path, 'headers'], checkScope(index, name, skip === null, false, true));
     checkAuthRefs(refs, step.auth, [...path, 'auth'], checkScope(index, name, skip === null, true, false));
+    checkNetworkReferences(refs, step, path, (secret) => checkScope(index, name, skip === null, secret, false));
     for (const key of ['json', 'body', 'form'] as const) refs.check(step[key], [...path, key], plain);
     const { status: _status, schema: _schema, ...checked } = step.expect ?? {};
     refs.check(checked, [...path, 'expect'], plain);
@@ -135,7 +140,16 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
   for (const step of steps) {
     for (const capture of step.captures) if (secretNames.has(capture.name)) (step.secretCaptures as Set<string>).add(capture.name);
   }
-  return { file: ctx.file, name: suite.name ?? baseName(ctx.file), baseUrl: suite.baseUrl ?? null, vars, steps, rate, secrets: [...secrets] };
+  return { file: ctx.file, name: suite.name ?? baseName(ctx.file), baseUrl: suite.baseUrl ?? null, vars, steps, rate, secrets: [...secrets], cookies: suite.cookies !== false };
+}
+
+/** `proxy` (its password may come from a variable: a secret), `noProxy`, `tls` (the passphrase is a secret, the paths are not). */
+function checkNetworkReferences(refs: ReferenceChecker, fields: Pick<StepInput, 'proxy' | 'noProxy' | 'tls'>, path: readonly PathKey[], scope: (secret: boolean) => CheckScope): void {
+  refs.check(fields.proxy, [...path, 'proxy'], scope(true));
+  refs.check(fields.noProxy, [...path, 'noProxy'], scope(false));
+  const { passphrase, ...files } = fields.tls ?? {};
+  refs.check(passphrase, [...path, 'tls', 'passphrase'], scope(true));
+  refs.check(files, [...path, 'tls'], scope(false));
 }
 
 /**

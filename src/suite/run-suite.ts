@@ -7,6 +7,7 @@ import type { FileReport, StepReport } from '../model/suite-report.js';
 import { SuiteScope } from './captures.js';
 import type { CompiledSuite } from './compile-suite.js';
 import { runStep, skippedStep, type StepDeps } from './run-step.js';
+import { createCookieJar } from '../engine/cookie-store.js';
 
 /** Shared by the files of a run: set once a step failed under --bail. */
 export interface BailState {
@@ -35,8 +36,11 @@ const SKIP_TEXT = {
   interrupted: 'the run was interrupted',
 } as const;
 
-export async function runSuite(suite: CompiledSuite, options: SuiteRunOptions, deps: StepDeps): Promise<FileReport> {
-  const started = deps.elapsed();
+export async function runSuite(suite: CompiledSuite, options: SuiteRunOptions, given: StepDeps): Promise<FileReport> {
+  const started = given.elapsed();
+  // One cookie jar per file (`cookies: false`: none): a login step's Set-Cookie goes with the later steps. Its values
+  // are secrets. tough-cookie is loaded only when a response sets a cookie.
+  const deps: StepDeps = suite.cookies ? { ...given, engine: { ...given.engine, cookies: createCookieJar({ onValue: (value) => given.secrets.add([value]) }) } } : given;
   const scope = new SuiteScope(options.cliVars, suite.vars, options.env);
   const keep = options.stepRecord ?? ((step: StepReport): StepReport => step);
   const steps: StepReport[] = [];

@@ -174,6 +174,16 @@ export const PaginateSchema = describe(
   'Walk a collection (the options of --paginate): expectations and captures then see the array of all items.',
 );
 
+export const TlsSchema = describe(
+  strict({
+    cert: describe(z.optional(nonEmptyString()), 'Client certificate: a PEM file (its key in it, or in key), or a .p12/.pfx bundle; relative to the suite file.'),
+    key: describe(z.optional(nonEmptyString()), 'The PEM private key of cert.'),
+    passphrase: describe(z.optional(z.string()), 'Passphrase of the key or bundle, e.g. "{{ env.CERT_PASSPHRASE }}". A secret: masked in every report.'),
+    ca: describe(z.optional(nonEmptyString()), 'A PEM file of CA certificates to trust, as --cacert.'),
+  }),
+  'TLS settings: the client certificate (mTLS) and extra CAs. Files are read and checked before anything is sent.',
+);
+
 const RequestFields = {
   headers: describe(z.optional(z.record(nonEmptyString(), z.union([Scalar, z.null()]))), 'Header name → value; null removes a header set by defaults.'),
   query: describe(z.optional(z.record(nonEmptyString(), z.union([Scalar, z.array(Scalar)]))), 'Query parameters, URL-encoded and appended.'),
@@ -184,6 +194,12 @@ const RequestFields = {
   maxRedirects: z.optional(int(z.gte(0), z.lte(1000))),
   insecure: describe(z.optional(z.boolean()), 'Do not verify TLS certificates.'),
   maxBody: describe(z.optional(z.union([z.string(), z.number().check(z.int(), z.positive())])), 'Largest response body, once decoded: 512kb, 10mb, or a number of bytes. Default 64mb; a larger body fails the step (decode, EBODYTOOLARGE).'),
+  proxy: describe(
+    z.optional(z.union([nonEmptyString(), z.literal(false)])),
+    'HTTP proxy: http://[user:password@]host[:port] (https:// for TLS to the proxy), as --proxy; false: none, not even from the environment. Default: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY.',
+  ),
+  noProxy: describe(z.optional(z.string()), 'Hosts that go direct, as --noproxy / NO_PROXY: example.com (and its subdomains), 10.0.0.0/8, or *. Default: NO_PROXY.'),
+  tls: z.optional(TlsSchema),
 };
 
 export const DefaultsSchema = strict(
@@ -222,6 +238,7 @@ export const SuiteFileSchema = strict(
     baseUrl: z.optional(nonEmptyString()),
     vars: describe(z.optional(z.record(Name, z.unknown())), 'Variables for {{ name }}; --var and captures take precedence.'),
     defaults: z.optional(DefaultsSchema),
+    cookies: describe(z.optional(z.boolean()), 'One cookie jar for the steps of this file: a Set-Cookie is sent by the later steps (default true); false: no cookie is kept.'),
     steps: z.array(StepSchema).check(z.minLength(1, { error: 'a suite needs at least one step' })),
   },
   'An apitest suite file: steps run in order against an HTTP API.',
@@ -234,4 +251,5 @@ export type AuthInput = z.infer<typeof AuthSchema>;
 export type RetryInput = z.infer<typeof RetrySchema>;
 export type ExpectInput = z.infer<typeof ExpectSchema>;
 export type PaginateInput = z.infer<typeof PaginateSchema>;
+export type TlsInput = z.infer<typeof TlsSchema>;
 export { Name as VariableNameSchema };

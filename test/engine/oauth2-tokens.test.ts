@@ -16,7 +16,7 @@ import type { RetryPolicy } from '../../src/retry/backoff.js';
 import type { Clock } from '../../src/util/clock.js';
 
 const TOKEN_URL = 'https://auth.test/token';
-const CONNECTION: TokenConnection = { timeoutMs: 1000, connectTimeoutMs: null, insecure: false, ca: null };
+const CONNECTION: TokenConnection = { timeoutMs: 1000, connectTimeoutMs: null, insecure: false, ca: null, proxy: null, clientCert: null };
 const NO_RETRY: RetryPolicy = { limit: 0, retryOn: [503], baseDelayMs: 1, maxDelayMs: 1, factor: 2, allMethods: false };
 
 function fakeClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void } {

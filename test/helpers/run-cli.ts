@@ -31,7 +31,7 @@ export interface RunOptions {
 }
 
 /** Variables that change what the CLI does: removed unless a test sets them. */
-const CLEARED = ['NO_COLOR', 'FORCE_COLOR', 'API_KEY', 'ACCESS_TOKEN', 'API_PASSWORD', 'APITEST_PLACEHOLDER_TIMINGS', 'APITEST_DEBUG', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'];
+const CLEARED = ['NO_COLOR', 'FORCE_COLOR', 'API_KEY', 'ACCESS_TOKEN', 'API_PASSWORD', 'APITEST_PLACEHOLDER_TIMINGS', 'APITEST_DEBUG', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy', 'APITEST_CERT_PASSPHRASE'];
 
 /**
  * Runs the real binary with `args`, asynchronously (the demo server runs in the test's own event loop,

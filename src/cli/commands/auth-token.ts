@@ -23,6 +23,11 @@ export interface RawAuthTokenOptions extends RawOAuth2Options {
   connectTimeout?: string;
   insecure?: boolean;
   cacert?: string;
+  proxy?: string;
+  noproxy?: string;
+  cert?: string;
+  key?: string;
+  certPassphrase?: string | true;
   verbose?: boolean;
   json?: boolean;
   showSecrets?: boolean;
@@ -58,7 +63,7 @@ export async function runAuthTokenCommand(raw: RawAuthTokenOptions, io: Io): Pro
         redactor = redactorFor(spec, show, learned);
       },
     });
-    const obtained = await tokens.get(authorization.oauth2, { timeoutMs: spec.timeoutMs, connectTimeoutMs: spec.connectTimeoutMs, insecure: spec.insecure, ca: spec.ca });
+    const obtained = await tokens.get(authorization.oauth2, { timeoutMs: spec.timeoutMs, connectTimeoutMs: spec.connectTimeoutMs, insecure: spec.insecure, ca: spec.ca, proxy: spec.proxy, clientCert: spec.clientCert });
     if (!obtained.ok) return resultOfError(obtained.error, redactor);
     let cacheFile: string | null = null;
     if (store !== null) cacheFile = (await import('../../files/token-cache.js')).tokenFilePath(store.location, obtained.key);

@@ -38,6 +38,9 @@ import type { RawOAuth2Options } from '../flags/oauth2-flags.js';
 import { decideOutputView, type OutputView } from '../parse/output-view.js';
 import { buildRequestSpec, type PreparedParts } from '../parse/request-input.js';
 import { parseRetrySettings, type RetrySettings } from '../parse/retry-settings.js';
+import { planCookies, type CookiePlan } from '../parse/cookie-flags.js';
+import { clientCertificateSecrets } from '../../engine/client-certificate.js';
+import { proxySecrets } from '../../engine/proxy-settings.js';
 
 export type RawSingleOptions = RawRequestOptions & RawOutputOptions & RawRetryOptions & Partial<RawPaginateOptions> & Partial<RawExpectOptions> & RawOAuth2Options;
 
@@ -54,6 +57,8 @@ interface Plan {
   /** Replaced when a new secret becomes known during the run (an OAuth2 access token). */
   redactor: Redactor;
   authHint: string | null;
+  /** `-b`/`-c`: the run's cookie jar and where it is written. */
+  cookies: CookiePlan;
 }
 
 export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared: PreparedParts = {}): Promise<CommandResult> {
@@ -69,6 +74,7 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
   if (raw.dryRun === true) {
     await plan.output?.discard();
     await plan.har?.discard();
+    await plan.cookies.jarTarget?.discard();
     if (raw.printCurl !== true) printDiagnostic(io, `apitest: note: --dry-run: the request is valid; nothing was sent (${spec.method} ${redactor.url(spec.url)})\n`);
     return OK;
   }
@@ -96,6 +102,7 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
         : null,
     ...bodySink(plan, io),
     keepStreamedBody: plan.checks.expect !== null,
+    ...(plan.cookies.jar === null ? {} : { cookies: plan.cookies.jar }),
     ...(view.verbose
       ? {
           onRequest: (sent: SentRequest) => printDiagnostic(io, renderSentRequest(sent, plan.redactor, errTheme)),
@@ -121,16 +128,21 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
         const fresh = values.filter((v) => v !== '' && !learned.includes(v));
         if (fresh.length === 0) return;
         learned.push(...fresh);
-        plan.redactor = redactorFor(spec, view.showSecrets, [...(prepared.secrets ?? []), ...learned]);
+        plan.redactor = redactorFor(spec, view.showSecrets, [...(prepared.secrets ?? []), ...plan.cookies.secrets, ...learned]);
       },
     });
     deps.tokens = tokens;
     deps.onTokenRefused = (source) => note(`the API answered 401 to the ${source === 'cache' ? 'cached' : 'current'} access token: getting a new one and trying once more`);
   }
-  const har = plan.har === null ? null : await harSink(plan.har, deps, `${spec.method} ${redactor.url(spec.url)}`, io);
+  const har = plan.har === null ? null : await harSink(plan.har, deps, `${spec.method} ${plan.redactor.url(spec.url)}`, io);
   try {
     const record = plan.paginate ? await runWalk(plan, plan.paginate, deps, io, spinner) : await runOne(plan, deps, io, spinner);
     await har?.write(plan.redactor);
+    // -c: the jar is written whether the request succeeded or not (as curl does).
+    if (plan.cookies.jar !== null && plan.cookies.jarTarget !== null) {
+      const { formatNetscapeCookies } = await import('../../engine/netscape-cookies.js');
+      await writeOutputFile(plan.cookies.jarTarget, formatNetscapeCookies(await plan.cookies.jar.cookies()));
+    }
     return record.failure === null ? OK : failedWith(record.failure);
   } finally {
     spinner?.stop();
@@ -153,7 +165,10 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
     const output = view.outputFile === null ? null : await prepareOutputTarget(view.outputFile, io.cwd, '-o/--output');
     const har = raw.har === undefined ? null : await prepareOutputTarget(raw.har, io.cwd, '--har');
     const authHint = prepared.authHint ?? (spec.auth.authorization?.kind === 'oauth2' ? OAUTH2_AUTH_HINT : null);
-    return { view, spec, retry, output, har, paginate, checks, redactor: redactorFor(spec, view.showSecrets, prepared.secrets), authHint };
+    const warn = (line: string): void => printDiagnostic(io, createTheme(view.errColor).c.yellow(`apitest: warning: ${line}\n`));
+    const cookies = await planCookies(raw, io, warn);
+    const redactor = redactorFor(spec, view.showSecrets, [...(prepared.secrets ?? []), ...cookies.secrets]);
+    return { view, spec, retry, output, har, paginate, checks, redactor, authHint, cookies };
   } catch (error) {
     // Nothing was sent: a bad input, or the password prompt given up with Ctrl-C.
     if ((error instanceof UsageError || error instanceof InterruptedError) && view.format === 'json') {
@@ -307,7 +322,7 @@ function walkSummary(record: ExchangeRecord, detected: boolean): string {
 export function redactorFor(spec: RequestSpec, show: boolean, extraSecrets: readonly string[] = []): Redactor {
   return createRedactor({
     show,
-    secrets: [...authSecrets(spec.auth), ...extraSecrets],
+    secrets: [...authSecrets(spec.auth), ...proxySecrets(spec.proxy), ...clientCertificateSecrets(spec.clientCert), ...extraSecrets],
     headers: authHeaderNames(spec.auth),
     queryParams: spec.auth.apiKey?.query ? [spec.auth.apiKey.query] : [],
   });

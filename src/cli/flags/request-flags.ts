@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { collect } from './collect.js';
+import { addNetworkFlags, type RawNetworkOptions } from './network-flags.js';
 
 export const DEFAULT_API_KEY_HEADER = 'X-API-Key';
 
 /** The raw option values commander gives for a request (before validation). */
-export interface RawRequestOptions {
+export interface RawRequestOptions extends RawNetworkOptions {
   url?: string;
   method?: string;
   head?: boolean;
@@ -58,7 +59,7 @@ export function addRequestFlags(cmd: Command, opts: { withBody?: boolean } = {})
     .option('--api-key [key]', 'send an API key (default: $API_KEY) in --api-key-header or --api-key-query; combines with -u or --bearer')
     .option('--api-key-header <name>', `header that carries the API key (default ${DEFAULT_API_KEY_HEADER})`)
     .option('--api-key-query <param>', 'send the API key as this query parameter instead of a header');
-  return cmd
+  cmd
     .optionsGroup('Connection and TLS:')
     .option('--timeout <duration>', 'total time allowed for the request: seconds, or 250ms, 5s, 1m (default 30s)')
     .option('--connect-timeout <duration>', 'time allowed to connect: seconds, or 250ms, 5s')
@@ -67,4 +68,5 @@ export function addRequestFlags(cmd: Command, opts: { withBody?: boolean } = {})
     .option('--max-body <size>', 'largest body, once decoded: 512kb, 10mb (default 64mb in memory; with -o, no limit unless given)')
     .option('-k, --insecure', 'do not verify TLS certificates (unsafe; prints a warning)')
     .option('--cacert <file>', 'PEM file of CA certificates to trust');
+  return addNetworkFlags(cmd);
 }

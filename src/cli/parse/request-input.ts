@@ -28,6 +28,8 @@ import { DEFAULT_API_KEY_HEADER, type RawRequestOptions } from '../flags/request
 import { usesOAuth2, type RawOAuth2Options } from '../flags/oauth2-flags.js';
 import { durationFlag, integerFlag, parseFlags } from './flag-schemas.js';
 import { parseByteSize } from '../../util/byte-size.js';
+import { buildNetworkInput } from './network-input.js';
+import { COOKIE_FLAG, cookieHeaderOf } from './cookie-flags.js';
 
 const ScalarFlagsSchema = z.object({
   timeout: durationFlag('--timeout'),
@@ -60,6 +62,11 @@ export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options
     ...(prepared.headers ?? []).map(([n, v]): HeaderInput => [n, v]),
   ];
   if (raw.userAgent !== undefined) headers.push(['User-Agent', raw.userAgent, '-A/--user-agent']);
+  const cookie = cookieHeaderOf(raw.cookie);
+  if (cookie !== null) {
+    if (headers.some(([n]) => n.toLowerCase() === 'cookie')) throw new UsageError(`${COOKIE_FLAG} and -H/--header both set the Cookie header`, { hint: 'give one of them' });
+    headers.push(['Cookie', cookie, COOKIE_FLAG]);
+  }
   const auth = await buildAuth(raw, io, { url, headers });
   const built = prepared.body === undefined ? await buildBody(raw, io) : { body: { kind: 'bytes', data: prepared.body } as BodySpec, urlencoded: false };
   let body = built.body;
@@ -84,8 +91,10 @@ export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options
   if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`--cacert: ${JSON.stringify(raw.cacert)} is not a PEM certificate file`, { hint: 'give a PEM file that contains -----BEGIN CERTIFICATE-----' });
   }
+  const network = await buildNetworkInput(raw, io);
   return createRequestSpec(
     {
+      ...network,
       url,
       method,
       headers,
@@ -126,7 +135,13 @@ function parseMaxBody(value: string): number {
 }
 
 function noUrl(raw: RawRequestOptions & RawOAuth2Options): UsageError {
-  const swallowed = [['--bearer', raw.bearer], ['--api-key', raw.apiKey], ['--oauth2-client-secret', raw.oauth2ClientSecret], ['--oauth2-refresh-token', raw.oauth2RefreshToken]].find(([, v]) => typeof v === 'string' && looksLikeUrl(v));
+  const swallowed = [
+    ['--bearer', raw.bearer],
+    ['--api-key', raw.apiKey],
+    ['--oauth2-client-secret', raw.oauth2ClientSecret],
+    ['--oauth2-refresh-token', raw.oauth2RefreshToken],
+    ['--cert-passphrase', raw.certPassphrase],
+  ].find(([, v]) => typeof v === 'string' && looksLikeUrl(v));
   if (swallowed) {
     // The value is not shown: it may be a real credential.
     return new UsageError(`no URL given: ${swallowed[0]} took the argument after it (it looks like a URL) as its value`, {

@@ -19,7 +19,7 @@ type Execute = (spec: RequestSpec, policy: RetryPolicy, deps: EngineDeps) => Pro
 export async function executeWithToken(spec: RequestSpec, oauth2: OAuth2Spec, policy: RetryPolicy, deps: EngineDeps, execute: Execute): Promise<ExecutedExchange> {
   const tokens = deps.tokens;
   if (tokens === undefined) throw new Error('an OAuth2 request needs the engine\'s token provider');
-  const connection: TokenConnection = { timeoutMs: spec.timeoutMs, connectTimeoutMs: spec.connectTimeoutMs, insecure: spec.insecure, ca: spec.ca };
+  const connection: TokenConnection = { timeoutMs: spec.timeoutMs, connectTimeoutMs: spec.connectTimeoutMs, insecure: spec.insecure, ca: spec.ca, proxy: spec.proxy, clientCert: spec.clientCert };
   const obtained = await tokens.get(oauth2, connection);
   if (!obtained.ok) return unsent(spec, [], obtained.error);
   const first = await execute(bearer(spec, obtained.token.accessToken), policy, deps);

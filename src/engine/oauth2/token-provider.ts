@@ -18,6 +18,8 @@ import { decideToken, type CachedToken, type TokenStore } from '../../auth/oauth
 import type { Clock } from '../../util/clock.js';
 import { firstHeaderValue } from '../../util/header-map.js';
 import type { ResponseHead, Transport } from '../transport.js';
+import { chooseProxy } from '../proxy-settings.js';
+import type { ClientCertificate, ProxySettings } from '../../model/network-spec.js';
 import type { SentRequest, Timings } from '../types.js';
 
 /** The largest token response read (a token response is a few hundred bytes). */
@@ -29,6 +31,10 @@ export interface TokenConnection {
   readonly connectTimeoutMs: number | null;
   readonly insecure: boolean;
   readonly ca: string | null;
+  /** The API request's proxy settings (the token endpoint is reached the same way, NO_PROXY applied to its host). */
+  readonly proxy: ProxySettings | null;
+  /** The API request's client certificate (`--cert`): a token endpoint may want it too (RFC 8705). */
+  readonly clientCert: ClientCertificate | null;
 }
 
 /** One token request, as sent and as answered (`-v` shows it, masked). */
@@ -96,6 +102,8 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
         connectTimeoutMs: connection.connectTimeoutMs,
         insecure: connection.insecure,
         ca: connection.ca,
+        ...(connection.proxy === null ? {} : { proxy: chooseProxy(connection.proxy, request.url) }),
+        ...(connection.clientCert === null ? {} : { clientCert: connection.clientCert }),
         maxBodyBytes: MAX_TOKEN_RESPONSE_BYTES,
         maxStreamedBytes: null,
         maxBodyHint: 'a token response is read up to 1 MiB',
