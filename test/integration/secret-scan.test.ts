@@ -8,7 +8,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { hasOpenssl, makeCertificates } from '../helpers/certs.js';
 import { withDemoServer } from '../helpers/demo.js';
+import { startProxy } from '../helpers/proxy-server.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const demo = withDemoServer();
@@ -278,4 +282,85 @@ describe('secret scan: OAuth2 (client secret, access and refresh tokens)', () =>
     expect(all).toContain('client_secret=****');
     expect(all).toMatch(/"access_token": "\*\*\*\*\w{4}"/);
   }, 180_000);
+});
+
+describe('secret scan: network credentials (proxy password, certificate passphrases, cookie values)', () => {
+  const PROXY_PASSWORD = 'proxyScanPw-Hq7Zt3Lm9Xv';
+  const COOKIE_VALUE = 'cookieScanVal-Rb5Nw2Kp8Yd';
+  const SERVER_COOKIE = 'secret-session-value';
+  const run = hasOpenssl() ? test : test.skip;
+
+  run('no mode, reporter or command shows them; each was really used', async () => {
+    const proxy = await startProxy({ auth: { user: 'ann', password: PROXY_PASSWORD } });
+    const certs = makeCertificates(mkdtempSync(join(dir, 'mtls-')));
+    const tlsServer: HttpsServer = createHttpsServer({ key: certs.pem(certs.serverKey), cert: certs.pem(certs.serverCert), ca: certs.pem(certs.ca), requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ path: req.url, cookie: req.headers.cookie ?? null }));
+    });
+    tlsServer.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    const tlsUrl = `https://localhost:${(tlsServer.address() as AddressInfo).port}`;
+    const proxyWithPassword = proxy.url.replace('http://', `http://ann:${PROXY_PASSWORD}@`);
+    const outputs: Array<[string, string]> = [];
+    try {
+      const modes: Array<[string, string[]]> = [
+        ['table', []],
+        ['--json', ['--json']],
+        ['-v', ['-v']],
+        ['-v --json', ['-v', '--json']],
+        ['a failed expectation', ['--expect', 'status == 418', '--json']],
+        ['--print-curl', ['--print-curl']],
+        ['--print-curl --dry-run', ['--print-curl', '--dry-run']],
+      ];
+      const cases: Array<[string, string, string[], Record<string, string>]> = [
+        ['-x with a password', `${demo.url}/echo`, ['-x', proxyWithPassword, '-b', `session=${COOKIE_VALUE}`], {}],
+        ['HTTP_PROXY with a password', `${demo.url}/cookies`, [], { HTTP_PROXY: proxyWithPassword }],
+        ['an encrypted key, --cert-passphrase', `${tlsUrl}/key`, ['--cacert', certs.ca, '--cert', certs.clientCert, '--key', certs.clientKeyEncrypted, '--cert-passphrase', certs.keyPassphrase], {}],
+        ['a .p12 bundle, $APITEST_CERT_PASSPHRASE', `${tlsUrl}/p12`, ['--cacert', certs.ca, '--cert', certs.clientP12], { APITEST_CERT_PASSPHRASE: certs.p12Passphrase }],
+      ];
+      for (const [name, url, args, env] of cases) {
+        for (const [mode, flags] of modes) {
+          const har = join(dir, `net-${name.length}-${mode.length}.har`);
+          const result = await runCli([url, ...args, ...flags, '--har', har], { env });
+          if (!(result.code === 0 || result.code === 1)) throw new Error(`${name} / ${mode}: exit ${result.code}\n${result.stderr}`);
+          outputs.push([`${name} / ${mode} stdout`, result.stdout], [`${name} / ${mode} stderr`, result.stderr]);
+          if (!flags.includes('--dry-run')) outputs.push([`${name} / ${mode} --har`, readFileSync(har, 'utf8')]);
+        }
+      }
+      // A suite: the proxy password from the environment, a login step's Set-Cookie kept in the file's jar.
+      const suite = join(dir, 'net-scan.yaml');
+      writeFileSync(
+        suite,
+        `name: network scan\nbaseUrl: "{{ env.BASE_URL }}"\ndefaults:\n  proxy: "{{ env.SCAN_PROXY }}"\nsteps:\n  - name: login\n    url: /cookies\n  - name: echo\n    url: /echo\n    expect: { status: 201, body: { contains: "nothing-like-this" } }\n`,
+      );
+      const reports = { json: join(dir, 'n.json'), junit: join(dir, 'n.xml'), tap: join(dir, 'n.tap'), har: join(dir, 'n.har') };
+      const suiteRun = await runCli(['run', suite, '--reporter', 'table', '--reporter', `json:${reports.json}`, '--reporter', `junit:${reports.junit}`, '--reporter', `tap:${reports.tap}`, '--har', reports.har, '--print-curl'], {
+        env: { BASE_URL: demo.url, SCAN_PROXY: proxyWithPassword },
+        timeoutMs: 30_000,
+      });
+      expect(suiteRun.code).toBe(1);
+      outputs.push(['suite stdout', suiteRun.stdout], ['suite stderr', suiteRun.stderr]);
+      for (const [name, file] of Object.entries(reports)) outputs.push([`the suite's ${name} report`, readFileSync(file, 'utf8')]);
+    } finally {
+      await proxy.close();
+      tlsServer.closeAllConnections();
+      await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
+    }
+    // Each credential was really used: the proxy saw its password, the servers saw the cookies.
+    const proxyAuth = `Basic ${Buffer.from(`ann:${PROXY_PASSWORD}`).toString('base64')}`;
+    expect(proxy.seen().filter((s) => s.proxyAuthorization === proxyAuth).length).toBeGreaterThan(10);
+    const echoed = demo.server.requests().filter((r) => r.path === '/echo' && typeof r.headers.cookie === 'string').map((r) => r.headers.cookie);
+    expect(echoed).toContain(`session=${COOKIE_VALUE}`);
+    expect(echoed).toContain(`session=${SERVER_COOKIE}`);
+    const forbidden = [PROXY_PASSWORD, proxyAuth.slice('Basic '.length), COOKIE_VALUE, SERVER_COOKIE, certs.keyPassphrase, certs.p12Passphrase];
+    for (const [where, text] of outputs) {
+      for (const secret of forbidden) {
+        if (text.includes(secret)) throw new Error(`${where} shows the secret ${secret}:\n${text.slice(Math.max(0, text.indexOf(secret) - 300), text.indexOf(secret) + 100)}`);
+      }
+    }
+    // Not vacuous: the outputs did show the requests, the proxy and the cookies (masked).
+    const all = outputs.map(([, text]) => text).join('\n');
+    expect(all).toContain('session=****');
+    expect(all).toMatch(/proxy http:\/\/ann:\*\*\*\*@127\.0\.0\.1:\d+/);
+  }, 240_000);
 });
