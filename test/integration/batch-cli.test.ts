@@ -306,3 +306,18 @@ describe('apitest batch: expectations and response bodies', () => {
     expect(results[0].response).toMatchObject({ status: 201, headers: { 'content-type': 'application/json' }, body: { id: 1, ok: true } });
   });
 });
+
+describe('apitest batch: cookies and -c', () => {
+  test('-b name=value goes with every row; -b FILE is refused (exit 2, nothing sent); -c is the concurrency', async () => {
+    const s = await server();
+    const input = await file('cookies.ndjson', '{"id":1}\n{"id":2}\n');
+    const r = await runCli(['batch', `${s.url}/c`, '--input', input, '-b', 'team=blue; tier=gold', '-c', '2']);
+    expect(r.code).toBe(0);
+    expect(s.received.map((q) => q.headers.cookie)).toEqual(['team=blue; tier=gold', 'team=blue; tier=gold']);
+    const refused = await runCli(['batch', `${s.url}/c`, '--input', input, '-b', 'jar.txt']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('cookie files are for single requests');
+    expect(s.received).toHaveLength(2);
+  });
+});

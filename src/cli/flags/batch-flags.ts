@@ -70,7 +70,7 @@ export function registerBatchCommand(program: Command, io: Io, setResult: (resul
     .option('--batch-wrap <key>', 'with --batch-size: send { "<key>": [...] } instead of a bare array')
     .option('--idempotency-key-template <template>', 'the Idempotency-Key of each row (default: derived from the row\'s content and position)')
     .option('--no-idempotency-key', 'send no Idempotency-Key header');
-  addRequestFlags(batch, { withBody: false });
+  addRequestFlags(batch, { withBody: false, cookieJar: false });
   addRetryFlags(batch);
   batch.optionsGroup('Concurrency:').option('-c, --concurrency <n>', 'requests in flight at once (lowered while the server says to slow down)', '4');
   addExpectFlags(batch);

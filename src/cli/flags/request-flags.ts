@@ -34,7 +34,7 @@ export interface RawRequestOptions extends RawNetworkOptions {
 }
 
 /** The options of one request, shared by the default command and `webhook send`. */
-export function addRequestFlags(cmd: Command, opts: { withBody?: boolean } = {}): Command {
+export function addRequestFlags(cmd: Command, opts: { withBody?: boolean; cookieJar?: boolean } = {}): Command {
   cmd
     .optionsGroup('Request:')
     .option('--url <url>', 'the URL (or give it as the first argument); http:// is assumed without a scheme')
@@ -68,5 +68,5 @@ export function addRequestFlags(cmd: Command, opts: { withBody?: boolean } = {})
     .option('--max-body <size>', 'largest body, once decoded: 512kb, 10mb (default 64mb in memory; with -o, no limit unless given)')
     .option('-k, --insecure', 'do not verify TLS certificates (unsafe; prints a warning)')
     .option('--cacert <file>', 'PEM file of CA certificates to trust');
-  return addNetworkFlags(cmd);
+  return addNetworkFlags(cmd, { cookieJar: opts.cookieJar !== false });
 }

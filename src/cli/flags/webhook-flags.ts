@@ -62,7 +62,7 @@ export function registerWebhookCommand(program: Command, io: Io, setResult: (res
   addSchemeFlags(send);
   addSigningFlags(send);
   send.option('-d, --data <data>', DATA_HELP);
-  addRequestFlags(send, { withBody: false });
+  addRequestFlags(send, { withBody: false, cookieJar: false });
   addRetryFlags(send);
   addOutputFlags(send);
   send.action(async (url: string | undefined, opts: Record<string, unknown>) => {
