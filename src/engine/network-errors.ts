@@ -33,6 +33,19 @@ function chain(error: unknown): RawError[] {
 
 const PROXY_HINT = 'check the proxy URL (--proxy, or HTTPS_PROXY/HTTP_PROXY/ALL_PROXY), or go direct with --noproxy HOST';
 
+/**
+ * A 407 answered by a forward proxy (an http:// URL sent to the proxy in absolute form): the proxy's refusal, not
+ * the server's answer — the same failure as a 407 to CONNECT (kind `connection`, exit 3, the proxy named).
+ */
+export function forwardProxyRefusal(endpoint: ProxyEndpoint, status: number, statusText: string): ApitestError {
+  const proxy = `${endpoint.hostname}:${endpoint.port}`;
+  const given = endpoint.user !== '' || endpoint.password !== null;
+  return new ConnectionError(`the proxy ${proxy} ${given ? 'rejected the credentials' : 'requires authentication'} (${`${status} ${statusText}`.trim()})`, {
+    code: 'ERR_PROXY_AUTH',
+    hint: given ? 'check the user and password in the proxy URL' : 'give them in the proxy URL: http://user:password@host:port',
+  });
+}
+
 export function proxyFailure(error: unknown, endpoint: ProxyEndpoint, targetUrl: string): ApitestError | null {
   const errors = chain(error);
   const proxy = `${endpoint.hostname}:${endpoint.port}`;

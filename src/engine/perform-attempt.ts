@@ -10,6 +10,7 @@ import { firstHeaderValue } from '../util/header-map.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { CookieStore } from './cookie-store.js';
 import { chooseProxy } from './proxy-settings.js';
+import { forwardProxyRefusal } from './network-errors.js';
 
 /** Headers that never follow a request to another origin, besides the auth spec's own (even when given with -H). */
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
@@ -81,6 +82,7 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
       spec.followRedirects && isRedirect(status, location);
     const chooseTarget = (head: { status: number; headers: Readonly<Record<string, string | string[] | undefined>> }): BodyTarget => {
       if (willFollow(head.status, head.headers.location)) return { kind: 'discard' };
+      if (refusedByForwardProxy(head.status)) return { kind: 'discard' };
       if (deps.openBodySink === undefined || mayRetry(head.status)) return { kind: 'memory' };
       sink = deps.openBodySink();
       return { kind: 'stream', stream: sink.stream, keep: deps.keepStreamedBody === true };
@@ -88,6 +90,10 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
     const hopStarted = deps.clock.now();
     // The jar's cookies for this URL, after the user's own Cookie header (which does not follow another origin).
     const jarCookies = deps.cookies === undefined ? null : await deps.cookies.cookieHeader(wire.url);
+    // Each hop asks again: a redirect to a host in the no-proxy list goes direct.
+    const proxy = spec.proxy === null ? null : chooseProxy(spec.proxy, wire.url);
+    /** A 407 to an http:// URL sent through a forward proxy is the proxy's refusal (its body is not the answer). */
+    const refusedByForwardProxy = (status: number): boolean => proxy?.kind === 'proxy' && status === 407 && new URL(wire.url).protocol === 'http:';
     const result = await deps.transport.send(
       jarCookies === null ? wire : { ...wire, headers: withCookies(wire.headers, jarCookies) },
       {
@@ -100,8 +106,7 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
         maxStreamedBytes: options.maxStreamedBytes,
         maxBodyHint: options.maxBodyHint,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
-        // Each hop asks again: a redirect to a host in the no-proxy list goes direct.
-        ...(spec.proxy === null ? {} : { proxy: chooseProxy(spec.proxy, wire.url) }),
+        ...(proxy === null ? {} : { proxy }),
         ...(spec.clientCert === null ? {} : { clientCert: spec.clientCert }),
         ...(spec.http2 ? { http2: true } : {}),
       },
@@ -121,6 +126,10 @@ export async function performAttempt(spec: RequestSpec, deps: AttemptDeps, delay
       if (result.arrived !== undefined) outcome.response = responseData(result.arrived.head, null, result.arrived.size, [], deps.clock);
       if (delivered > 0) outcome.bodyBytesOut = delivered;
       return { delayMs, request: result.sent, outcome, redirects, timings: result.timings };
+    }
+    if (proxy?.kind === 'proxy' && refusedByForwardProxy(result.head.status)) {
+      const error = forwardProxyRefusal(proxy.endpoint, result.head.status, result.head.statusText);
+      return { delayMs, request: result.sent, outcome: { kind: 'failure', error }, redirects, timings: result.timings };
     }
     const location = result.head.headers.location;
     if (!willFollow(result.head.status, location)) {

@@ -93,10 +93,14 @@ describe('http:// URLs through an HTTP proxy (absolute form)', () => {
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toContain(Buffer.from(`ann:${PASSWORD}`).toString('base64'));
     }
-    // Without credentials the proxy answers 407 itself: that is the response (exit 5), with a hint.
-    const refused = await runCli([`${demo.url}/echo`, '-x', authProxy.url]);
-    expect(refused.code).toBe(5);
-    expect(refused.stderr).toMatch(/^apitest: error: 407 Proxy Authentication Required from http:\/\/127\.0\.0\.1:\d+\/echo/);
+    // Without credentials (or with wrong ones) the proxy answers 407 itself: the proxy's refusal, exit 3 as for CONNECT.
+    const refused = await runCli([`${demo.url}/echo`, '-x', authProxy.url, '--json']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/^apitest: error: the proxy 127\.0\.0\.1:\d+ requires authentication \(407 Proxy Authentication Required\) \(give them in the proxy URL: http:\/\/user:password@host:port\)\n$/);
+    expect(parseJsonDocument(refused.stdout).error).toMatchObject({ kind: 'connection', code: 'ERR_PROXY_AUTH' });
+    const wrong = await runCli([`${demo.url}/echo`, '-x', authProxy.url.replace('http://', 'http://ann:wrong-pass-99@'), '-o', join(mkdtempSync(join(tmpdir(), 'apitest-407-')), 'out.json')]);
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toMatch(/^apitest: error: the proxy 127\.0\.0\.1:\d+ rejected the credentials \(407 Proxy Authentication Required\) \(check the user and password in the proxy URL\)\n$/);
   });
 
   test('a redirect to a host in NO_PROXY goes direct; back through the proxy for the others', async () => {
