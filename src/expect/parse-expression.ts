@@ -15,7 +15,8 @@ const SUBJECT_LIST = 'status, header <name>, body, duration, size, count <jsonpa
 const SYNTAX_HINT = 'an expectation is <subject> <operator> [<value>], e.g. "status == 200" or "$.items[0].id exists"';
 /** Characters that start a symbolic operator; they end a subject at bracket depth 0. */
 const OPERATOR_CHARS = '=!<>~';
-const HEADER_NAME = /^[A-Za-z0-9#$%&'*+.^_`|~-]+/;
+/** An RFC 9110 token; a `!` is part of the name unless it starts the `!=` operator (`header x-a!b != 1`). */
+const HEADER_NAME = /^(?:[A-Za-z0-9#$%&'*+.^_`|~-]|!(?!=))+/;
 
 export function parseExpectation(text: string): Expectation {
   const source = text.trim();

@@ -72,10 +72,23 @@ export function parseRateLimit(headers: HeaderMap, nowMs: number, retryAfterSeco
     limit: chosen.limit,
     remaining: chosen.remaining,
     resetSeconds: chosen.resetSeconds,
-    resetAt: chosen.resetSeconds === null ? null : new Date(nowMs + chosen.resetSeconds * 1000).toISOString(),
+    resetAt: resetAtIso(chosen.resetSeconds, nowMs),
     retryAfterSeconds,
     source: chosen.source,
   };
+}
+
+/** Latest time a Date holds (ECMA-262: ±8.64e15 ms from the epoch). */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * When the reset happens, as an ISO date; null when it is past what a date can hold (a reset of
+ * `9007199254740991` read as epoch milliseconds, or `t=99999999999999`): `toISOString` would throw.
+ */
+function resetAtIso(resetSeconds: number | null, nowMs: number): string | null {
+  if (resetSeconds === null) return null;
+  const at = nowMs + resetSeconds * 1000;
+  return Number.isFinite(at) && Math.abs(at) <= MAX_DATE_MS ? new Date(at).toISOString() : null;
 }
 
 /** `X-RateLimit-*`-style families; null when none of their headers is present. */

@@ -89,6 +89,18 @@ export async function parseSuiteText(text: string, file: string, dir: string, op
         }),
       };
     }
+    // A collection as a key (`? [a, b]: 1`, `{a: 1}: x`) has no JSON equivalent: the yaml package would make it
+    // the string "[ a, b ]" and print a Node warning on stderr. It is a problem at the key instead.
+    const collectionKeys = await findCollectionKeys(doc);
+    if (collectionKeys.length > 0) {
+      return {
+        ok: false,
+        problems: collectionKeys.map(({ offset, kind }) => {
+          const pos = lineCounter.linePos(offset);
+          return { file, line: pos.line, column: pos.col, keyPath: '', message: `a key cannot be ${kind} (keys are text: quote it, e.g. "[a, b]": …)` };
+        }),
+      };
+    }
     try {
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
@@ -119,6 +131,23 @@ export async function parseSuiteText(text: string, file: string, dir: string, op
   const raw = [...structureProblems, ...schemaProblems, ...compileProblems.filter((c) => !cutOut(c) && !schemaProblems.some((s) => related(s.path, c.path)))];
   if (raw.length > 0) return { ok: false, problems: await toProblems(dedupe(raw)) };
   return { ok: true, suite };
+}
+
+/** Where the document has a mapping or a sequence (or an alias of one) as a key, and which. */
+async function findCollectionKeys(doc: SourceMap['doc']): Promise<Array<{ offset: number; kind: string }>> {
+  const { isAlias, isMap, isSeq, visit } = await import('yaml');
+  const found: Array<{ offset: number; kind: string }> = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as unknown;
+      const target = isAlias(key) ? key.resolve(doc) : key;
+      if (isMap(target) || isSeq(target)) {
+        const range = (key as { range?: [number, number, number] | null }).range;
+        found.push({ offset: range?.[0] ?? 0, kind: isMap(target) ? 'a mapping' : 'a list' });
+      }
+    },
+  });
+  return found;
 }
 
 /** `prefix` is `path` or one of its ancestors. */

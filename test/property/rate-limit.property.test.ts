@@ -41,7 +41,8 @@ const structured = fc.record({
 type StructuredSpec = typeof structured extends fc.Arbitrary<infer T> ? T : never;
 
 function structuredHeaders(spec: StructuredSpec): HeaderMap {
-  const limits: Item[] = spec.limits.map(({ name, r, t, quoted }) => [quoted ? name : new Token(name), new Map<string, number>([['r', r], ...(t === undefined ? [] : ([['t', t]] as Array<[string, number]>))])]);
+  // A Token starts with a letter or `*` (RFC 9651): other names (`__proto__`) can only be written as strings.
+  const limits: Item[] = spec.limits.map(({ name, r, t, quoted }) => [quoted || !/^[a-z*]/i.test(name) ? name : new Token(name), new Map<string, number>([['r', r], ...(t === undefined ? [] : ([['t', t]] as Array<[string, number]>))])]);
   const entries: Array<[string, string]> = [['ratelimit', serializeList(limits)]];
   if (spec.policies.length > 0) {
     entries.push(['ratelimit-policy', serializeList(spec.policies.map(({ name, q, w }): Item => [name, new Map([['q', q], ['w', w]])]))]);

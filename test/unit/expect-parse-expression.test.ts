@@ -148,3 +148,22 @@ describe('a value nested deeper than MAX_VALUE_DEPTH', () => {
     expect(() => parseExpectation(`$ == ${nested(MAX_VALUE_DEPTH + 1)}`)).toThrow(UsageError);
   });
 });
+
+// Found by the property tests (test/property/suite-file.property.test.ts): a suite's `expect.headers` accepts any
+// RFC 9110 token as a header name, `!` included, but the expectation language stopped a name at `!`, so
+// `headers: { "X-Ok!": … }` (or a lone `!`) was refused with "missing header name after "header"".
+describe('a header name with `!` (an RFC 9110 token character)', () => {
+  test.each([
+    ['header !', '!'],
+    ['header X-Ok!', 'x-ok!'],
+    ['header a!b', 'a!b'],
+  ])('parseSubject(%s)', (text, name) => {
+    expect(parseSubject(text)).toEqual({ kind: 'header', name });
+  });
+
+  test('`!=` right after the name is still the operator', () => {
+    expect(parseExpectation('header etag!= "x"')).toMatchObject({ subject: { kind: 'header', name: 'etag' }, operator: '!=', value: 'x' });
+    expect(parseExpectation('header a!b != "x"')).toMatchObject({ subject: { kind: 'header', name: 'a!b' }, operator: '!=', value: 'x' });
+    expect(usageErrorOf(() => parseExpectation('header != 1')).message).toMatch(/missing header name/);
+  });
+});

@@ -238,3 +238,21 @@ describe('exhaustedWaitMs', () => {
     expect(exhaustedWaitMs(info)).toBe(873_000);
   });
 });
+
+describe('parseRateLimit: resets past what a date can hold (found by the property tests)', () => {
+  test.each<[string, HeaderMap]>([
+    ['X-Rate-Limit-Reset as epoch milliseconds past year 275760', { 'x-rate-limit-reset': '9007199254740991' }],
+    ['X-RateLimit-Reset just past the last date, with remaining 0', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '8640000000000001' }],
+    ['RateLimit t= of 10^14 seconds', { ratelimit: '"default";r=0;t=99999999999999' }],
+  ])('%s: the seconds as read, resetAt null, no RangeError', (_name, headers) => {
+    const info = parseRateLimit(headers, NOW);
+    expect(info).not.toBeNull();
+    expect(Number.isFinite(info?.resetSeconds)).toBe(true);
+    expect(info?.resetSeconds).toBeGreaterThan(1e12);
+    expect(info?.resetAt).toBeNull();
+  });
+
+  test('a reset a date can hold still gets its resetAt', () => {
+    expect(parseRateLimit({ 'x-ratelimit-reset': '60' }, NOW)?.resetAt).toBe(new Date(NOW + 60_000).toISOString());
+  });
+});

@@ -108,3 +108,17 @@ describe('every matcher form', () => {
     expect(name).toMatchObject({ expression: '$.name == "Bob"', ok: false, expected: 'Bob', actual: 'Ann' });
   });
 });
+
+// Found by the property tests (test/property/suite-file.property.test.ts): a header name with `!` passed the
+// suite's header-name check, then the expectation language refused it ("missing header name after "header"").
+describe('expect.headers with a `!` in the name', () => {
+  test('loads, and is checked against that header', async () => {
+    const text = 'name: m\nbaseUrl: http://127.0.0.1:1\nsteps:\n  - url: /x\n    expect: { headers: { "X-Ok!": yes, "!": { exists: false } } }\n';
+    const result = await parseSuiteText(text, 'm.yaml', '/tmp', { cliVars: new Map(), env: {}, filter: null, schemaCache: new Map() });
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    const step = result.suite.steps[0];
+    if (!step) throw new Error('no step');
+    const results = [...evaluateExpectations(step, { ...facts, headers: { ...facts.headers, 'x-ok!': 'yes' } }, new SuiteScope(new Map(), result.suite.vars, {})).results];
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+  });
+});

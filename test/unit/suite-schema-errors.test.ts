@@ -261,3 +261,30 @@ describe('a valid suite', () => {
     expect([...result.suite.secrets].sort()).toEqual(['key-abcdef', 'tok-123456']);
   });
 });
+
+// Found by the property tests (test/property/suite-file.property.test.ts): a collection as a key became the string
+// "[ a, b ]" and the yaml package printed a raw Node warning on stderr ("Keys with collection values will be
+// stringified…"). It is a problem at the key, and nothing is printed.
+describe('a mapping or a list as a key', () => {
+  test.each([
+    ['an explicit list key', yaml('name: x', 'steps:', '  - url: http://127.0.0.1:1/a', '    json:', '      ? [a, b]', '      : 1'), ['suite.yaml:5:9: a key cannot be a list (keys are text: quote it, e.g. "[a, b]": …)']],
+    ['a flow mapping key', yaml('name: x', 'steps:', '  - url: http://127.0.0.1:1/a', '    json: { {a: 1}: 2 }'), ['suite.yaml:4:13: a key cannot be a mapping (keys are text: quote it, e.g. "[a, b]": …)']],
+    ['an alias of a list', yaml('name: x', 'vars:', '  k: &a [1]', '  m: { *a : 2 }', 'steps:', '  - url: http://127.0.0.1:1/a'), ['suite.yaml:4:8: a key cannot be a list (keys are text: quote it, e.g. "[a, b]": …)']],
+  ])('%s: a problem at the key, no warning', async (_name, text, expected) => {
+    const warnings: unknown[] = [];
+    const onWarning = (warning: unknown): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      expect(await problems(text)).toEqual(expected);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  test('a quoted key that looks like a list is an ordinary key', async () => {
+    const result = await parseSuiteText(yaml('name: x', 'steps:', '  - url: http://127.0.0.1:1/a', '    json: { "[a, b]": 1 }'), 'suite.yaml', '/tmp', options());
+    expect(result.ok).toBe(true);
+  });
+});
