@@ -1,0 +1,160 @@
+/**
+ * The transport of `apitest load`: undici (Node's own HTTP client), the one place apitest does not use got. A
+ * got request costs too much per request for a load generator (a got loop reaches ~3.9k req/s at 10 connections
+ * on the reference machine, undici's Pool ~31.5k). Only this file touches undici (test/unit/boundaries.test.ts).
+ *
+ * undici is loaded on first use through `createRequire`, from `dist/undici.cjs` (its own file beside the bundle,
+ * scripts/build.mjs), so `--version` and every other command never read or compile it.
+ *
+ * Each request goes through `Pool.dispatch` with a callback handler (no promise, no stream, no header object per
+ * request): the handler counts the body's bytes and drops them, and reads one header (`Retry-After`) only on a 429.
+ * Failures are values: `LoadOutcome` with an error kind, never a throw.
+ */
+import { createRequire } from 'node:module';
+import type { RequestSpec } from '../model/request-spec.js';
+import { applyAuth } from '../auth/apply-auth.js';
+
+/** What one load request came to. `status` is null when no response arrived; `errorKind` names why. */
+export interface LoadOutcome {
+  readonly status: number | null;
+  /** Bytes of the response body received. */
+  readonly bytes: number;
+  /** A 429's `Retry-After`, as sent (null otherwise). */
+  readonly retryAfter: string | null;
+  readonly errorKind: LoadErrorKind | null;
+}
+
+/** Why a load request got no response. */
+export type LoadErrorKind = 'connect' | 'dns' | 'tls' | 'timeout' | 'reset' | 'aborted' | 'other';
+
+export interface LoadTransportOptions {
+  readonly connections: number;
+  readonly pipelining: number;
+}
+
+export interface LoadTransport {
+  /** Sends the request once; `done` is called exactly once, synchronously never. */
+  send(done: (outcome: LoadOutcome) => void): void;
+  /** Ends every connection; requests in flight end with `aborted`. */
+  destroy(): Promise<void>;
+}
+
+type Undici = typeof import('undici');
+const load = createRequire(import.meta.url);
+let undici: Undici | null = null;
+
+function loadUndici(): Undici {
+  if (undici === null) {
+    try {
+      undici = load('./undici.cjs') as Undici;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+      undici = load('undici') as Undici;
+    }
+  }
+  return undici;
+}
+
+/**
+ * A pool of `connections` keep-alive connections to the request's origin, each sending up to `pipelining`
+ * requests before an answer. The request (method, URL with query, headers with credentials, body) is built once;
+ * an OAuth2 request must already carry its access token as a bearer token.
+ */
+export function createLoadTransport(spec: RequestSpec, options: LoadTransportOptions): LoadTransport {
+  const { Pool } = loadUndici();
+  const applied = applyAuth(spec.auth, spec.url, spec.headers);
+  const url = new URL(applied.url);
+  const headers: string[] = [];
+  for (const [name, value] of applied.headers) headers.push(name, value);
+  const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : null;
+  if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
+  const cert = spec.clientCert;
+  const pool = new Pool(url.origin, {
+    connections: options.connections,
+    pipelining: options.pipelining,
+    headersTimeout: spec.timeoutMs,
+    bodyTimeout: spec.timeoutMs,
+    keepAliveTimeout: 60_000,
+    connect: {
+      timeout: spec.connectTimeoutMs ?? spec.timeoutMs,
+      rejectUnauthorized: !spec.insecure,
+      ...(spec.ca === null ? {} : { ca: spec.ca }),
+      ...(cert?.cert ? { cert: Buffer.from(cert.cert) } : {}),
+      ...(cert?.key ? { key: Buffer.from(cert.key) } : {}),
+      ...(cert?.pfx ? { pfx: Buffer.from(cert.pfx) } : {}),
+      ...(cert?.passphrase ? { passphrase: cert.passphrase.reveal() } : {}),
+    },
+  });
+  // A connection error is also given to the request that was waiting for it (onError): no unhandled event.
+  pool.on('connectionError', () => undefined);
+  const dispatchOptions = {
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: spec.method as 'GET',
+    headers,
+    body,
+    // Safe to send again on a new connection (undici's own rule): only the idempotent methods.
+    idempotent: ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'].includes(spec.method),
+    headersTimeout: spec.timeoutMs,
+    bodyTimeout: spec.timeoutMs,
+  };
+  return {
+    send(done) {
+      let status: number | null = null;
+      let bytes = 0;
+      let retryAfter: string | null = null;
+      let settled = false;
+      const finish = (errorKind: LoadErrorKind | null): void => {
+        if (settled) return;
+        settled = true;
+        done({ status, bytes, retryAfter, errorKind });
+      };
+      pool.dispatch(dispatchOptions, {
+        onConnect() {},
+        onHeaders(statusCode: number, raw: Buffer[] | string[] | null) {
+          status = statusCode;
+          if (statusCode === 429 && raw !== null) retryAfter = headerOf(raw, 'retry-after');
+          return true;
+        },
+        onData(chunk: Buffer) {
+          bytes += chunk.length;
+          return true;
+        },
+        onComplete() {
+          finish(null);
+        },
+        onError(error: Error) {
+          // A response cut off after its head is still an error (reset or timeout): its status is not counted.
+          status = null;
+          finish(errorKindOf(error));
+        },
+      } as unknown as Parameters<InstanceType<Undici['Pool']>['dispatch']>[1]);
+    },
+    async destroy() {
+      await pool.destroy().catch(() => undefined);
+    },
+  };
+}
+
+function headerOf(raw: ReadonlyArray<Buffer | string>, name: string): string | null {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (String(raw[i]).toLowerCase() === name) return String(raw[i + 1]);
+  }
+  return null;
+}
+
+/** undici's and Node's error codes, by kind. */
+export function errorKindOf(error: unknown): LoadErrorKind {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = String(e?.code ?? '');
+  const cause = String(e?.cause?.code ?? '');
+  for (const c of [code, cause]) {
+    if (c === 'UND_ERR_CONNECT_TIMEOUT' || c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT' || c === 'ETIMEDOUT') return 'timeout';
+    if (c === 'ECONNREFUSED' || c === 'EHOSTUNREACH' || c === 'ENETUNREACH' || c === 'EADDRNOTAVAIL') return 'connect';
+    if (c === 'ENOTFOUND' || c === 'EAI_AGAIN') return 'dns';
+    if (c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(c)) return 'tls';
+    if (c === 'ECONNRESET' || c === 'EPIPE' || c === 'UND_ERR_SOCKET' || c === 'UND_ERR_CLOSED') return 'reset';
+    if (c === 'UND_ERR_ABORTED' || c === 'UND_ERR_DESTROYED') return 'aborted';
+  }
+  return 'other';
+}
