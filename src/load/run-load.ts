@@ -110,7 +110,7 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     cancelTick = null;
     if (schedule !== null && stoppedBy === 'duration') {
       // Due in the window but never sent (no free slot until the end): they could not be sent on time.
-      const due = schedule.dueBy(stopAt);
+      const due = schedule.dueBefore(stopAt);
       for (let i = nextIndex; i < due; i++) if (schedule.intendedAt(i) >= measureStart) recorder.notSentOnTime++;
     }
     if (inflight === 0) return finish();

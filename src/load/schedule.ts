@@ -14,6 +14,8 @@ export interface RateSchedule {
   intendedAt(index: number): number;
   /** How many requests are due by `now` (those whose intended time is <= now). */
   dueBy(now: number): number;
+  /** How many requests are meant to leave strictly before `t` (the end of a window that excludes `t`). */
+  dueBefore(t: number): number;
   /** How long from `now` until request `index` is due (<= 0: due already). */
   waitFor(index: number, now: number): number;
 }
@@ -25,6 +27,7 @@ export function createRateSchedule(rate: { count: number; perMs: number }, start
     intervalMs,
     intendedAt: (index) => start + index * intervalMs,
     dueBy: (now) => (now < start ? 0 : Math.floor((now - start) / intervalMs) + 1),
+    dueBefore: (t) => (t <= start ? 0 : Math.ceil((t - start) / intervalMs)),
     waitFor: (index, now) => start + index * intervalMs - now,
   };
 }
