@@ -100,40 +100,47 @@ export function createLoadTransport(spec: RequestSpec, options: LoadTransportOpt
   };
   return {
     send(done) {
-      let status: number | null = null;
-      let bytes = 0;
-      let retryAfter: string | null = null;
-      let settled = false;
-      const finish = (errorKind: LoadErrorKind | null): void => {
-        if (settled) return;
-        settled = true;
-        done({ status, bytes, retryAfter, errorKind });
-      };
-      pool.dispatch(dispatchOptions, {
-        onConnect() {},
-        onHeaders(statusCode: number, raw: Buffer[] | string[] | null) {
-          status = statusCode;
-          if (statusCode === 429 && raw !== null) retryAfter = headerOf(raw, 'retry-after');
-          return true;
-        },
-        onData(chunk: Buffer) {
-          bytes += chunk.length;
-          return true;
-        },
-        onComplete() {
-          finish(null);
-        },
-        onError(error: Error) {
-          // A response cut off after its head is still an error (reset or timeout): its status is not counted.
-          status = null;
-          finish(errorKindOf(error));
-        },
-      } as unknown as Parameters<InstanceType<Undici['Pool']>['dispatch']>[1]);
+      pool.dispatch(dispatchOptions, new LoadHandler(done) as unknown as Parameters<InstanceType<Undici['Pool']>['dispatch']>[1]);
     },
     async destroy() {
       await pool.destroy().catch(() => undefined);
     },
   };
+}
+
+/**
+ * undici's callback handler of one request: one object per request (its methods on the prototype), which counts
+ * the body's bytes and drops them. A response cut off after its head is an error (reset or timeout): its status
+ * is not counted.
+ */
+class LoadHandler {
+  status: number | null = null;
+  bytes = 0;
+  retryAfter: string | null = null;
+  settled = false;
+  constructor(readonly done: (outcome: LoadOutcome) => void) {}
+  onConnect(): void {}
+  onHeaders(statusCode: number, raw: Array<Buffer | string> | null): boolean {
+    this.status = statusCode;
+    if (statusCode === 429 && raw !== null) this.retryAfter = headerOf(raw, 'retry-after');
+    return true;
+  }
+  onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    return true;
+  }
+  onComplete(): void {
+    this.finish(null);
+  }
+  onError(error: Error): void {
+    this.status = null;
+    this.finish(errorKindOf(error));
+  }
+  finish(errorKind: LoadErrorKind | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.done({ status: this.status, bytes: this.bytes, retryAfter: this.retryAfter, errorKind });
+  }
 }
 
 function headerOf(raw: ReadonlyArray<Buffer | string>, name: string): string | null {
