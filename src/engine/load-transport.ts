@@ -165,3 +165,71 @@ export function errorKindOf(error: unknown): LoadErrorKind {
   }
   return 'other';
 }
+
+/** A response of `apitest load --suite`: the outcome, and (when asked for, for captures) its headers and body. */
+export interface SuiteLoadOutcome extends LoadOutcome {
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Buffer | null;
+}
+
+export interface SuiteLoadTransport {
+  /** Sends one request of a suite step (any origin); `keepBody`: keep the headers and body (for captures). */
+  send(spec: RequestSpec, keepBody: boolean, done: (outcome: SuiteLoadOutcome) => void): void;
+  destroy(): Promise<void>;
+}
+
+/**
+ * The transport of `apitest load --suite`: one undici Agent (a pool of `connections` per origin), each request
+ * built from its own spec (the steps differ). TLS settings are the first request's (a suite's steps share them).
+ */
+export function createSuiteLoadTransport(options: LoadTransportOptions & { insecure: boolean; ca: string | null }): SuiteLoadTransport {
+  const { Agent } = loadUndici();
+  const agent = new Agent({
+    connections: options.connections,
+    pipelining: options.pipelining,
+    keepAliveTimeout: 60_000,
+    connect: { rejectUnauthorized: !options.insecure, ...(options.ca === null ? {} : { ca: options.ca }) },
+  });
+  agent.on('connectionError', () => undefined);
+  return {
+    send(spec, keepBody, done) {
+      const applied = applyAuth(spec.auth, spec.url, spec.headers);
+      const url = new URL(applied.url);
+      const headers: string[] = [];
+      for (const [name, value] of applied.headers) headers.push(name, value);
+      const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : null;
+      if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
+      agent.dispatch(
+        { origin: url.origin, path: `${url.pathname}${url.search}`, method: spec.method as 'GET', headers, body, headersTimeout: spec.timeoutMs, bodyTimeout: spec.timeoutMs },
+        new SuiteLoadHandler(keepBody, done) as unknown as Parameters<InstanceType<Undici['Agent']>['dispatch']>[1],
+      );
+    },
+    async destroy() {
+      await agent.destroy().catch(() => undefined);
+    },
+  };
+}
+
+class SuiteLoadHandler extends LoadHandler {
+  headers: Record<string, string | string[]> = {};
+  chunks: Buffer[] | null;
+  constructor(keepBody: boolean, done: (outcome: SuiteLoadOutcome) => void) {
+    super((o) => done({ ...o, headers: this.headers, body: this.chunks === null ? null : Buffer.concat(this.chunks) }));
+    this.chunks = keepBody ? [] : null;
+  }
+  override onHeaders(statusCode: number, raw: Array<Buffer | string> | null): boolean {
+    if (this.chunks !== null && raw !== null) {
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = String(raw[i]).toLowerCase();
+        const value = String(raw[i + 1]);
+        const had = this.headers[name];
+        this.headers[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+      }
+    }
+    return super.onHeaders(statusCode, raw);
+  }
+  override onData(chunk: Buffer): boolean {
+    this.chunks?.push(chunk);
+    return super.onData(chunk);
+  }
+}

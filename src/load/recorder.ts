@@ -7,8 +7,11 @@
 import type { LoadErrorKind, LoadOutcome } from '../engine/load-transport.js';
 import { createHistogram, recordMs, type Histogram } from './hdr.js';
 
-/** No response by the end of the run (the drain after the last request ran out): sent, never answered. */
-export type LoadErrorName = LoadErrorKind | 'unfinished';
+/**
+ * `unfinished`: no response by the end of the run (the drain after the last request ran out): sent, never
+ * answered. `variable` (--suite): a step's request could not be built (a capture it needs failed): not sent.
+ */
+export type LoadErrorName = LoadErrorKind | 'unfinished' | 'variable';
 
 export interface LoadRecorder {
   readonly latency: Histogram;

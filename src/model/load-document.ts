@@ -15,7 +15,7 @@ export const LatencySummarySchema = z
 
 export const LoadDocumentSchema = z.object({
   schemaVersion: z.literal(1),
-  url: z.string().describe('The URL loaded (credentials in it masked).'),
+  url: z.string().describe('The URL loaded (credentials in it masked); with --suite, the suite file.'),
   connections: z.number().int().positive(),
   rate: z.number().positive().nullable().describe('--rate in requests per second (open model); null: closed model, each connection sends as fast as it is answered.'),
   durationMs: Ms.describe('The measured window (after --warmup): from its start until the last counted request finished.'),
@@ -30,7 +30,7 @@ export const LoadDocumentSchema = z.object({
   latency: LatencySummarySchema.describe('With --rate: from each request\'s intended send time (coordinated omission corrected); without: from its send. Responses only.'),
   latencyUncorrected: LatencySummarySchema.nullable().describe('With --rate: from the actual send time (hides a stall: see docs/load.md); null without --rate.'),
   statuses: z.record(z.string().regex(/^\d{3}$/), Count).describe('Responses by status code.'),
-  errors: z.partialRecord(z.enum(['connect', 'dns', 'tls', 'timeout', 'reset', 'aborted', 'unfinished', 'other']), Count).describe('Requests without a response, by kind: connect (refused, unreachable), dns, tls, timeout (--timeout), reset (the connection closed or reset), aborted, unfinished (no answer by the end of the run), other.'),
+  errors: z.partialRecord(z.enum(['connect', 'dns', 'tls', 'timeout', 'reset', 'aborted', 'unfinished', 'variable', 'other']), Count).describe('Requests without a response, by kind: connect (refused, unreachable), dns, tls, timeout (--timeout), reset (the connection closed or reset), aborted, unfinished (no answer by the end of the run), variable (--suite: a step needed a capture that failed; not sent), other.'),
   throttled: Count.describe('429 responses (the server rate-limits; counted in failed, apart from 5xx).'),
   histogram: z.string().describe('The latency histogram (as `latency`, in microseconds) in HdrHistogram\'s compressed base64 encoding, to compare or merge runs.'),
   expectations: z.array(ExpectationResultSchema).describe('One entry per --expect, in order; empty without.'),

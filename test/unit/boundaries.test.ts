@@ -84,7 +84,7 @@ const LAYER: Record<string, number> = {
   io: 1,
   util: 0,
 };
-const SAME_LAYER = new Set(['ratelimit->retry', 'model->errors']);
+const SAME_LAYER = new Set(['ratelimit->retry', 'model->errors', 'load->suite']);
 
 type Graph = ReadonlyMap<string, readonly Edge[]>;
 

@@ -7,6 +7,8 @@
  * JSON on stdout, reports written → one stderr line per failed SLO → exit 0, 1 (an SLO failed), 3 (no request got
  * a response), 130 (Ctrl-C: what was measured so far is printed first).
  */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { ExitCode, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
@@ -45,7 +47,6 @@ interface Reporter {
 export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOptions, io: Io): Promise<CommandResult> {
   // ---- 1. everything checked before anything is sent
   if (urlArg !== undefined && raw.url !== undefined) throw new UsageError('the URL is given twice (argument and --url)', { hint: 'give it once' });
-  if (raw.suite !== undefined) throw new UsageError('load --suite is not available yet', { hint: 'load one URL: apitest load URL [request flags]' });
   const flags = parseFlags(FlagsSchema, { connections: raw.connections, pipelining: raw.pipelining, duration: raw.duration, requests: raw.requests, warmup: raw.warmup });
   if (flags.duration !== undefined && flags.requests !== undefined) throw new UsageError('-d/--duration and -n/--requests both say when to stop', { hint: 'give one of them' });
   if (raw.duration !== undefined && flags.duration === undefined) throw new UsageError(`-d/--duration: invalid duration ${JSON.stringify(raw.duration)}`);
@@ -54,6 +55,7 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
   if (raw.http2 === true) throw new UsageError('--http2 is not available in apitest load (it loads over HTTP/1.1)');
   if (raw.proxy !== undefined) throw new UsageError('-x/--proxy is not available in apitest load: a load test goes straight to the server');
   const slos: LoadExpectation[] = raw.expect.map(parseLoadExpectation);
+  if (raw.suite !== undefined) return runSuiteLoad(urlArg ?? raw.url, raw, flags, rate, slos, io);
   const url = raw.url ?? urlArg;
   const spec0 = await buildRequestSpec(url === undefined ? raw : { ...raw, url }, io);
   const reporters = await prepareReporters(raw.reporter, io);
@@ -109,32 +111,111 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
     }
     const report = settleLoad(run, { url: shownUrl, connections: flags.connections, rate: rate === null ? null : (rate.count * 1000) / rate.perMs, warmupMs }, slos);
 
-    // ---- 5. views of the one record, and the exit code
-    if (raw.json === true) printReport(io, `${JSON.stringify(report.document, null, 2)}\n`);
-    else {
-      const { renderLoadTable } = await import('../../render/load-report.js');
-      printReport(io, renderLoadTable(report, outTheme, env.APITEST_PLACEHOLDER_TIMINGS === '1'));
-    }
-    for (const reporter of reporters) {
-      const text = reporter.kind === 'json' ? `${JSON.stringify(report.document, null, 2)}\n` : (await import('../../render/reporters/load-junit.js')).renderLoadJunit(report);
-      await writeOutputFile(reporter.target, text);
-    }
-    if (run.stoppedBy === 'interrupt') {
-      return { exitCode: ExitCode.Interrupted, error: { kind: 'interrupted', message: `interrupted: the figures above are what was measured in ${formatDuration(report.document.durationMs)}`, hint: null, stack: null } };
-    }
-    const failedSlos = report.checks.filter((c) => !c.ok);
-    for (const check of failedSlos) printDiagnostic(io, `${errTheme.c.red('apitest: SLO failed:')} ${check.message ?? check.expression}\n`);
-    if (failedSlos.length > 0) return exitWith(ExitCode.Expectation);
-    const d = report.document;
-    if (d.requests.total > 0 && Object.keys(d.statuses).length === 0) {
-      const kinds = Object.entries(d.errors).map(([k, n]) => `${k} ${n}`).join(', ');
-      return { exitCode: ExitCode.Connection, error: { kind: 'connection', message: `no request got a response (${kinds})`, hint: `is the server at ${shownUrl} up?`, stack: null } };
-    }
-    return exitWith(ExitCode.Ok);
+    return await finishLoad(report, run.stoppedBy, raw, reporters, io, outTheme, errTheme, shownUrl);
   } catch (error) {
     for (const r of reporters) await r.target.discard();
     throw error;
   }
+}
+
+/** Views of the one settled record (table or JSON, report files), then the exit code. */
+async function finishLoad(
+  report: import('../../load/load-report.js').LoadReport,
+  stoppedBy: 'duration' | 'requests' | 'interrupt',
+  raw: RawLoadOptions,
+  reporters: readonly Reporter[],
+  io: Io,
+  outTheme: ReturnType<typeof createTheme>,
+  errTheme: ReturnType<typeof createTheme>,
+  target: string,
+): Promise<CommandResult> {
+  if (raw.json === true) printReport(io, `${JSON.stringify(report.document, null, 2)}\n`);
+  else {
+    const { renderLoadTable } = await import('../../render/load-report.js');
+    printReport(io, renderLoadTable(report, outTheme, io.env.APITEST_PLACEHOLDER_TIMINGS === '1'));
+  }
+  for (const reporter of reporters) {
+    const text = reporter.kind === 'json' ? `${JSON.stringify(report.document, null, 2)}\n` : (await import('../../render/reporters/load-junit.js')).renderLoadJunit(report);
+    await writeOutputFile(reporter.target, text);
+  }
+  if (stoppedBy === 'interrupt') {
+    return { exitCode: ExitCode.Interrupted, error: { kind: 'interrupted', message: `interrupted: the figures above are what was measured in ${formatDuration(report.document.durationMs)}`, hint: null, stack: null } };
+  }
+  const failedSlos = report.checks.filter((c) => !c.ok);
+  for (const check of failedSlos) printDiagnostic(io, `${errTheme.c.red('apitest: SLO failed:')} ${check.message ?? check.expression}\n`);
+  if (failedSlos.length > 0) return exitWith(ExitCode.Expectation);
+  const d = report.document;
+  if (d.requests.total > 0 && Object.keys(d.statuses).length === 0) {
+    const kinds = Object.entries(d.errors).map(([k, n]) => `${k} ${n}`).join(', ');
+    return { exitCode: ExitCode.Connection, error: { kind: 'connection', message: `no request got a response (${kinds})`, hint: `is the server at ${target} up?`, stack: null } };
+  }
+  return exitWith(ExitCode.Ok);
+}
+
+/**
+ * `--suite FILE`: the suite as a load scenario (load/run-suite-load.ts). Checked first: the suite file (exit 2 with
+ * its problems), no URL and no --rate or --pipelining beside it; each origin the steps reach is checked (loopback
+ * or private, else --yes) before its first request.
+ */
+async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags: { connections: number; duration?: number | undefined; requests?: number | undefined; warmup?: number | undefined }, rate: unknown, slos: LoadExpectation[], io: Io): Promise<CommandResult> {
+  if (url !== undefined) throw new UsageError('--suite and a URL: the suite\'s steps say where to send', { hint: 'give one of them' });
+  if (rate !== null) throw new UsageError('--rate is not available with --suite yet (each virtual user sends its next step when answered)');
+  if (raw.pipelining !== '1') throw new UsageError('--pipelining is not available with --suite (each virtual user waits for each answer)');
+  const { loadSuite } = await import('../../suite/load-suite.js');
+  const { formatProblem } = await import('../../suite/locate-issue.js');
+  const env = io.env;
+  const loaded = await loadSuite(raw.suite as string, resolve(io.cwd, raw.suite as string), { cliVars: new Map(), env, filter: null, schemaCache: new Map() });
+  if (!loaded.ok) {
+    printDiagnostic(io, `${loaded.problems.map(formatProblem).join('\n')}\n`);
+    throw new UsageError(`${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${raw.suite}; nothing was sent`);
+  }
+  const suite = loaded.suite;
+  const { passOf, startSuiteLoad } = await import('../../load/run-suite-load.js');
+  const pass = passOf(suite.steps);
+  if (pass.length === 0) throw new UsageError(`--suite ${raw.suite}: no step to run under load (every step is skipped or has load.weight 0)`);
+  if (pass.some((s) => s.request.auth !== null && typeof s.request.auth === 'object' && 'oauth2' in s.request.auth)) throw new UsageError('--suite: OAuth2 steps are not available under load yet', { hint: 'give the token as a bearer header from an environment variable' });
+  const reporters = await prepareReporters(raw.reporter, io);
+  const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env }));
+  const outTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env }));
+  const { createSuiteLoadTransport } = await import('../../engine/load-transport.js');
+  const { realTimers } = await import('../../load/run-load.js');
+  const { settleLoad } = await import('../../load/load-report.js');
+  const { isLocalTarget } = await import('../../load/target-safety.js');
+  // TLS settings of the run: -k and --cacert on the command line (a step's own tls: settings are not used under load).
+  const ca = raw.cacert === undefined ? null : await readFile(resolve(io.cwd, raw.cacert), 'utf8');
+  const transport = createSuiteLoadTransport({ connections: flags.connections, pipelining: 1, insecure: raw.insecure === true, ca });
+  const durationMs = flags.requests !== undefined ? null : (flags.duration ?? DEFAULT_DURATION_MS);
+  const warmupMs = flags.warmup ?? 0;
+  const started = startSuiteLoad(
+    { suite, users: flags.connections, durationMs, requests: flags.requests ?? null, warmupMs, cliVars: new Map(), env },
+    {
+      send: (spec, keepBody, done) => transport.send(spec, keepBody, done),
+      checkOrigin: async (target) => {
+        if (raw.yes === true || (await isLocalTarget(target))) return;
+        const origin = new URL(target).origin;
+        await confirm(io, `${origin} (suite ${raw.suite}, ${flags.connections} virtual users)`);
+      },
+      timers: realTimers,
+      ...(io.interrupt === undefined ? {} : { signal: io.interrupt.signal }),
+    },
+  );
+  // Ctrl-C: the requests in flight are cut (each user is waiting for one).
+  const onAbort = (): void => void transport.destroy();
+  io.interrupt?.signal.addEventListener('abort', onAbort, { once: true });
+  const stopProgress = raw.progress && io.stderr.isTTY === true && (env.CI ?? '') === '' ? await startProgress(io, started, durationMs, warmupMs) : () => undefined;
+  let run;
+  try {
+    run = await started.done;
+  } catch (error) {
+    for (const r of reporters) await r.target.discard();
+    throw error;
+  } finally {
+    stopProgress();
+    io.interrupt?.signal.removeEventListener('abort', onAbort);
+    await transport.destroy();
+  }
+  const report = settleLoad(run, { url: `${raw.suite} (suite)`, connections: flags.connections, rate: null, warmupMs }, slos);
+  return finishLoad(report, run.stoppedBy, raw, reporters, io, outTheme, errTheme, raw.suite as string);
 }
 
 async function prepareReporters(values: readonly string[], io: Io): Promise<Reporter[]> {
