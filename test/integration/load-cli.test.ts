@@ -164,3 +164,34 @@ describe('apitest load', () => {
     expect(err).toContain('interrupted');
   });
 });
+
+describe('apitest load --suite', () => {
+  test('each virtual user runs the steps in order with its own captures, steps repeated by load.weight', async () => {
+    const { startTestDemo } = await import('../helpers/demo.js');
+    const demo = await startTestDemo();
+    try {
+      const r = await runCli(['load', '--suite', 'fixtures/suites/load-users.yaml', '-c', '2', '-n', '40', '--json'], { env: { BASE_URL: demo.url } });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const doc = parseLoadDocument(r.stdout);
+      expect(doc.url).toBe('fixtures/suites/load-users.yaml (suite)');
+      expect(doc.requests.total).toBe(40);
+      // Every read found the user its own virtual user created (a capture of another user, or none, would 404).
+      expect(Object.keys(doc.statuses).sort()).toEqual(['200', '201']);
+      expect(doc.statuses['201'] + doc.statuses['200']).toBe(40);
+      expect(doc.statuses['201']).toBeGreaterThanOrEqual(10);
+      expect(doc.statuses['201']).toBeLessThanOrEqual(12);
+      const paths = demo.requests().map((q) => q.path);
+      expect(paths).toHaveLength(40);
+      expect(paths.filter((p) => p.startsWith('/health'))).toEqual([]);
+    } finally {
+      await demo.close();
+    }
+  });
+
+  test('a bad suite file: exit 2, its problems, nothing sent', async () => {
+    const r = await runCli(['load', '--suite', 'fixtures/suites/does-not-exist.yaml', '-n', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot read the suite');
+  });
+});
