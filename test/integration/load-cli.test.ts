@@ -195,3 +195,17 @@ describe('apitest load --suite', () => {
     expect(r.stderr).toContain('cannot read the suite');
   });
 });
+
+describe('undici and hdr-histogram-js are loaded only by apitest load', () => {
+  test('--version and a single request read neither dist/undici.cjs nor dist/hdr.cjs; load reads both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apitest-probe-'));
+    const probe = join(dir, 'probe.cjs');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write(`\\nLOADED:${Object.keys(require.cache).filter((k) => /undici|hdr/.test(k)).map((k) => require('path').basename(k)).sort().join(',')}\\n`));\n");
+    const loaded = (stderr: string): string => /LOADED:(.*)\n/.exec(stderr)?.[1] ?? '(no probe line)';
+    const env = { NODE_OPTIONS: `--require ${probe}` };
+    expect(loaded((await runCli(['--version'], { env })).stderr)).toBe('');
+    expect(loaded((await runCli([`${server.url}/users`], { env })).stderr)).toBe('');
+    expect(loaded((await runCli(['load', `${server.url}/users`, '-n', '3'], { env })).stderr)).toBe('hdr.cjs,undici.cjs');
+  });
+});
