@@ -105,20 +105,27 @@ export function summaryOf(h: Histogram): LatencySummary {
   };
 }
 
-/** BUCKETS equal-width buckets from the fastest to the slowest response (as hey prints them). */
+/**
+ * BUCKETS buckets from the fastest to the slowest response. Their bounds grow geometrically (each bucket is the
+ * same factor wider than the one before), so a long tail — one 200 ms response among thousands of 1 ms ones —
+ * does not squeeze every other response into the first bar, as equal widths (hey's) would.
+ */
 export function bucketsOf(h: Histogram): { buckets: LatencyBucket[]; fastestMs: number } {
   const values = recordedValues(h);
   const first = values[0];
   const last = values[values.length - 1];
   if (first === undefined || last === undefined) return { buckets: [], fastestMs: 0 };
-  const lo = first.us;
-  const width = Math.max(1, (last.us - lo) / BUCKETS);
+  const lo = Math.max(1, first.us);
+  const hi = Math.max(lo + 1, last.us);
+  const edges = Array.from({ length: BUCKETS }, (_, i) => lo * (hi / lo) ** ((i + 1) / BUCKETS));
+  edges[BUCKETS - 1] = hi;
   const counts = new Array<number>(BUCKETS).fill(0);
+  let i = 0;
   for (const v of values) {
-    const i = Math.min(BUCKETS - 1, Math.floor((v.us - lo) / width));
+    while (i < BUCKETS - 1 && v.us > (edges[i] as number)) i++;
     counts[i] = (counts[i] ?? 0) + v.count;
   }
-  return { buckets: counts.map((count, i) => ({ toMs: round3((lo + width * (i + 1)) / 1000), count })), fastestMs: round3(lo / 1000) };
+  return { buckets: counts.map((count, k) => ({ toMs: round3((edges[k] as number) / 1000), count })), fastestMs: round3(first.us / 1000) };
 }
 
 function round3(n: number): number {

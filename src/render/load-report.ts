@@ -38,7 +38,7 @@ export function renderLoadTable(report: LoadReport, theme: Theme, placeholder = 
     const width = Math.max(...report.buckets.map((b) => formatMs(b.toMs).length));
     const countWidth = Math.max(...report.buckets.map((b) => num(b.count).length));
     for (const b of report.buckets) {
-      const bar = top === 0 ? '' : '■'.repeat(Math.round((b.count / top) * BAR_WIDTH));
+      const bar = top === 0 || b.count === 0 ? '' : '■'.repeat(Math.max(1, Math.round((b.count / top) * BAR_WIDTH)));
       lines.push(`    ${formatMs(b.toMs).padStart(width)} [${num(b.count).padStart(countWidth)}] |${c.cyan(bar)}`);
     }
   }
