@@ -167,16 +167,16 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     }
     if (!sending || cancelTick !== null || inflight >= slots) return;
     // The next request is not due yet: wake up for it. A timer for the long waits (timers have a 1 ms
-    // granularity, so it wakes 1 ms early); for the last millisecond, the next turn of the event loop — but only
-    // when no answer is awaited: with requests in flight, each answer pumps again (at high rates they arrive
-    // far more often than every millisecond), and a 1 ms timer is the fallback. Turning the loop while answers
-    // arrive would only burn the CPU the server under test may share.
+    // granularity, so it wakes 1 ms early), then the next turns of the event loop for the last 2 ms (answers
+    // are handled between turns). Measured at 5000/s on loopback: the corrected and uncorrected p50 differ by
+    // ~0.01 ms this way, by ~0.7 ms when a 1 ms timer wakes it instead. The price: at high rates the generator
+    // keeps one core busy.
     const wait = schedule.waitFor(nextIndex, timers.now());
     const tick = (): void => {
       cancelTick = null;
       pump();
     };
-    cancelTick = wait >= 2 ? timers.after(Math.floor(wait - 1), tick) : inflight > 0 ? timers.after(Math.min(1, Math.max(0, wait)), tick) : timers.soon(tick);
+    cancelTick = wait >= 2 ? timers.after(Math.floor(wait - 1), tick) : timers.soon(tick);
   };
 
   if (deps.signal?.aborted === true) {
