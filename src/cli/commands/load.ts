@@ -65,7 +65,7 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
   let redactor = redactorFor(spec0, raw.showSecrets === true);
   const shownUrl = redactor.url(spec0.url);
   const durationMs = flags.requests !== undefined ? null : (flags.duration ?? DEFAULT_DURATION_MS);
-  const shape = `${flags.connections} connection${flags.connections === 1 ? '' : 's'}, ${durationMs === null ? `${flags.requests} requests` : formatDuration(durationMs)}${rate === null ? '' : `, ${raw.rate}`}`;
+  const shape = `${flags.connections} connection${flags.connections === 1 ? '' : 's'}, ${durationMs === null ? `${flags.requests} request${flags.requests === 1 ? '' : 's'}` : formatDuration(durationMs)}${rate === null ? '' : `, ${raw.rate}`}`;
   try {
     // ---- 2. the target: loopback or private, or the user said yes
     const { isLocalTarget } = await import('../../load/target-safety.js');
@@ -230,7 +230,7 @@ async function prepareReporters(values: readonly string[], io: Io): Promise<Repo
 
 /** A host that is not loopback or private: a yes on a terminal, or (no terminal, or CI) a usage error. */
 async function confirm(io: Io, what: string): Promise<void> {
-  const refuse = new UsageError(`load ${what}: the host is not loopback or a private address`, { hint: 'add --yes if you mean to load it (nothing was sent)' });
+  const refuse = new UsageError(`load ${what}: the host is not loopback or a private address`, { hint: 'nothing was sent; add --yes if you mean to load it' });
   if ((io.env.CI ?? '') !== '' || io.stderr.isTTY !== true) throw refuse;
   const answer = await io.readPassword(`apitest: load ${what}? The host is not loopback or a private address. Type yes to go on: `);
   if (typeof answer !== 'string' || !/^y(es)?$/i.test(answer.trim())) throw refuse;
@@ -280,7 +280,7 @@ async function startProgress(io: Io, started: { live: import('../../load/recorde
     const line =
       now < started.measureStart
         ? `load: warming up ${formatDuration(Math.max(0, now - t0))}/${formatDuration(warmupMs)}`
-        : renderLoadProgress({ elapsedMs: now - started.measureStart, totalMs, requests: r.total, failed: r.total - r.ok, p99Ms: r.latency.totalCount === 0 ? 0 : r.latency.getValueAtPercentile(99) / 1000 }, io.stderr.columns ?? 80);
+        : renderLoadProgress({ elapsedMs: now - started.measureStart, totalMs, requests: r.total, failed: r.total - r.ok, p99Ms: r.latency.totalCount === 0 ? 0 : r.latency.getValueAtPercentile(99) / 1000 }, io.stderr.columns || 80);
     printDiagnostic(io, `\r\u001b[2K${line}`);
   }, 1000);
   timer.unref();
