@@ -40,6 +40,8 @@ export interface LoadTransport {
 }
 
 type Undici = typeof import('undici');
+/** As every apitest request (engine/transport.ts, not imported here: it would load got). */
+const USER_AGENT = `apitest/${typeof __APITEST_VERSION__ === 'string' ? __APITEST_VERSION__ : 'dev'}`;
 const load = createRequire(import.meta.url);
 let undici: Undici | null = null;
 
@@ -64,8 +66,7 @@ export function createLoadTransport(spec: RequestSpec, options: LoadTransportOpt
   const { Client } = loadUndici();
   const applied = applyAuth(spec.auth, spec.url, spec.headers);
   const url = new URL(applied.url);
-  const headers: string[] = [];
-  for (const [name, value] of applied.headers) headers.push(name, value);
+  const headers = wireHeaders(applied.headers);
   const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : null;
   if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
   const cert = spec.clientCert;
@@ -165,6 +166,14 @@ class LoadHandler {
   }
 }
 
+/** The request's headers as undici takes them, with apitest's User-Agent unless one is given. */
+function wireHeaders(given: ReadonlyArray<readonly [string, string]>): string[] {
+  const out: string[] = [];
+  if (!given.some(([n]) => n.toLowerCase() === 'user-agent')) out.push('user-agent', USER_AGENT);
+  for (const [name, value] of given) out.push(name, value);
+  return out;
+}
+
 function headerOf(raw: ReadonlyArray<Buffer | string>, name: string): string | null {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     if (String(raw[i]).toLowerCase() === name) return String(raw[i + 1]);
@@ -217,8 +226,7 @@ export function createSuiteLoadTransport(options: LoadTransportOptions & { insec
     send(spec, keepBody, done) {
       const applied = applyAuth(spec.auth, spec.url, spec.headers);
       const url = new URL(applied.url);
-      const headers: string[] = [];
-      for (const [name, value] of applied.headers) headers.push(name, value);
+      const headers = wireHeaders(applied.headers);
       const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : null;
       if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
       agent.dispatch(

@@ -75,6 +75,7 @@ describe('apitest load', () => {
       expect(s.first?.headers.authorization).toBe('Bearer tok-123');
       expect(s.first?.headers['content-type']).toBe('application/json');
       expect(s.first?.body).toBe('{"name":"Ann"}');
+      expect(s.first?.headers['user-agent']).toMatch(/^apitest\//);
     } finally {
       await s.close();
     }
