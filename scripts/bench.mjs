@@ -13,14 +13,14 @@ import { startDemo } from './start-demo.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'apitest.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-// BENCH_ONLY=batch (or single,o,suite,batch, comma-separated) runs only those sections.
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'single,o,suite,batch').split(',').map((s) => s.trim()));
+// BENCH_ONLY=batch (or single,o,suite,batch,load, comma-separated) runs only those sections.
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'single,o,suite,batch,load').split(',').map((s) => s.trim()));
 const results = [];
 
-function run(cmd, args, { timeoutMs = 120_000 } = {}) {
+function run(cmd, args, { timeoutMs = 120_000, env = {} } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d.length < 100_000 ? d : ''));
@@ -136,12 +136,15 @@ try {
   //    plain got script doing the same with the same concurrency, and vs `xargs -P 16 curl` (on fewer rows: it
   //    starts a process per row); peak RSS of 10,000 and 100,000 rows.
   if (ONLY.has('batch')) await benchBatch(work);
+
+  // 5. apitest load vs autocannon (loopback, 10 connections, 10 s); --rate overhead; server-side count; a stall.
+  if (ONLY.has('load')) await benchLoad();
 } finally {
   demo.stop();
   await rm(work, { recursive: true, force: true });
 }
-async function startBatchServer() {
-  const child = spawn(process.execPath, [join(root, 'scripts/bench/batch-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startBatchServer(script = 'batch-server.mjs', args = []) {
+  const child = spawn(process.execPath, [join(root, 'scripts/bench', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the batch server did not start within 10 s')), 10_000);
     child.stdout.on('data', (d) => {
@@ -226,6 +229,88 @@ async function benchBatch(work) {
   } finally {
     server.stop();
   }
+}
+
+/**
+ * apitest load (issue 13): against a tiny-JSON loopback server in its own process, 10 connections, BENCH_LOAD_S
+ * seconds (10), alternated with autocannon (a devDependency of this benchmark only) BENCH_LOAD_ROUNDS times (2):
+ * req/s ratio >= 1.0, p50 and p99 within 10% (medians of the rounds). Then --rate 5000/s: corrected and
+ * uncorrected p99 within 1 ms; the server's count equals the reported total; and a server stalling 100 ms every
+ * second: the corrected p99 shows the stall (>= 50 ms) where the uncorrected one hides it.
+ */
+async function benchLoad() {
+  const SECONDS = Number(process.env.BENCH_LOAD_S ?? 10);
+  const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 2);
+  const { loadavg } = await import('node:os');
+  console.log(`\nload average before the load section: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const server = await startBatchServer('load-server.mjs');
+  const stall = await startBatchServer('load-server.mjs', ['--stall']);
+  const count = async (base) => JSON.parse((await run(process.execPath, ['-e', `fetch(${JSON.stringify(`${base}/__count`)}).then((r) => r.text()).then((t) => process.stdout.write(t))`])).stdout).requests;
+  // The generator's own event-loop delay (after its first second: start-up is not the run), printed at exit: when
+  // the corrected latency exceeds the uncorrected one, it tells whether the generator itself was held up (a long
+  // GC, or the machine giving its CPU to others) or the requests waited for the server.
+  const probe = join(work, 'event-loop-probe.cjs');
+  await writeFile(probe, "const { monitorEventLoopDelay } = require('node:perf_hooks'); const h = monitorEventLoopDelay({ resolution: 1 }); setTimeout(() => h.enable(), 1000).unref(); process.on('exit', () => process.stderr.write(`EVENT-LOOP-DELAY p50 ${(h.percentile(50) / 1e6).toFixed(2)} p99 ${(h.percentile(99) / 1e6).toFixed(2)} max ${(h.max / 1e6).toFixed(1)} ms\\n`));\n");
+  const apitest = async (url, args, withProbe = false) => {
+    const r = await run(process.execPath, [bin, 'load', url, '--json', ...args], { timeoutMs: (SECONDS + 60) * 1000, env: withProbe ? { NODE_OPTIONS: `--require ${probe}` } : {} });
+    if (r.code !== 0) throw new Error(`apitest load failed (${r.code}): ${r.stderr.slice(-400)}`);
+    const delay = /EVENT-LOOP-DELAY (.*)/.exec(r.stderr);
+    if (delay) console.log(`  generator event-loop delay: ${delay[1]}`);
+    return JSON.parse(r.stdout);
+  };
+  const autocannon = async (url) => {
+    const r = await run(process.execPath, [join(root, 'node_modules/autocannon/autocannon.js'), '-c', '10', '-d', String(SECONDS), '-j', url], { timeoutMs: (SECONDS + 60) * 1000 });
+    if (r.code !== 0) throw new Error(`autocannon failed (${r.code}): ${r.stderr.slice(-400)}`);
+    const j = JSON.parse(r.stdout);
+    return { rps: j.requests.total / (j.duration || SECONDS), p50: j.latency.p50, p99: j.latency.p99, total: j.requests.total, errors: j.errors + j.non2xx };
+  };
+  try {
+    const url = `${server.url}/users`;
+    // Warm both (JIT, connections' first handshakes are per run anyway).
+    await apitest(url, ['-c', '10', '-d', '1']);
+    await run(process.execPath, [join(root, 'node_modules/autocannon/autocannon.js'), '-c', '10', '-d', '1', url]);
+    await count(server.url);
+    const a = { rps: [], p50: [], p99: [] };
+    const c = { rps: [], p50: [], p99: [] };
+    let countOk = true;
+    for (let i = 0; i < ROUNDS; i += 1) {
+      const doc = await apitest(url, ['-c', '10', '-d', String(SECONDS)]);
+      const seen = await count(server.url);
+      countOk &&= seen === doc.requests.total;
+      console.log(`round ${i + 1}: apitest load ${doc.rps.toFixed(0)} req/s, p50 ${doc.latency.p50} ms, p99 ${doc.latency.p99} ms, total ${doc.requests.total}, server counted ${seen}, failed ${doc.requests.failed}`);
+      a.rps.push(doc.rps);
+      a.p50.push(doc.latency.p50);
+      a.p99.push(doc.latency.p99);
+      const ac = await autocannon(url);
+      await count(server.url);
+      console.log(`round ${i + 1}: autocannon    ${ac.rps.toFixed(0)} req/s, p50 ${ac.p50} ms, p99 ${ac.p99} ms, total ${ac.total}, errors/non-2xx ${ac.errors}`);
+      c.rps.push(ac.rps);
+      c.p50.push(ac.p50);
+      c.p99.push(ac.p99);
+    }
+    const ratio = median(a.rps) / median(c.rps);
+    record('load req/s vs autocannon (10 connections, loopback)', `${ratio.toFixed(2)}x (${median(a.rps).toFixed(0)} vs ${median(c.rps).toFixed(0)} req/s)`, '>= 1.0x', ratio >= 1.0);
+    const within = (x, y) => Math.abs(x - y) <= 0.1 * Math.max(y, 1e-9);
+    record('load p50 vs autocannon', `${median(a.p50)} vs ${median(c.p50)} ms`, 'within 10%', within(median(a.p50), median(c.p50)));
+    record('load p99 vs autocannon', `${median(a.p99)} vs ${median(c.p99)} ms`, 'within 10%', within(median(a.p99), median(c.p99)));
+    record('load total equals the server-side count', countOk ? 'equal in every round' : 'differs', 'exactly equal', countOk);
+
+    const rated = await apitest(url, ['-c', '10', '-d', String(SECONDS), '--rate', '5000/s'], true);
+    const seenRated = await count(server.url);
+    const diff = rated.latency.p99 - rated.latencyUncorrected.p99;
+    console.log(`--rate 5000/s: ${rated.rps.toFixed(0)} req/s, p50 corrected ${rated.latency.p50} ms, uncorrected ${rated.latencyUncorrected.p50} ms; p99 corrected ${rated.latency.p99} ms, uncorrected ${rated.latencyUncorrected.p99} ms, not sent on time ${rated.requests.notSentOnTime} of ${rated.requests.total}, server counted ${seenRated}`);
+    record('--rate 5000/s: corrected - uncorrected p99', `${diff.toFixed(3)} ms`, '< 1 ms', diff < 1);
+    record('--rate 5000/s total equals the server-side count', `${rated.requests.total} vs ${seenRated}`, 'exactly equal', rated.requests.total === seenRated);
+
+    const stalled = await apitest(`${stall.url}/users`, ['-c', '5', '-d', String(Math.max(5, Math.min(SECONDS, 10))), '--rate', '1000/s'], true);
+    const closed = await apitest(`${stall.url}/users`, ['-c', '5', '-d', String(Math.max(5, Math.min(SECONDS, 10)))]);
+    console.log(`stall 100 ms/s, --rate 1000/s -c 5: p99 corrected ${stalled.latency.p99} ms, uncorrected ${stalled.latencyUncorrected.p99} ms (p90 ${stalled.latency.p90} vs ${stalled.latencyUncorrected.p90}); closed model (no --rate) p99 ${closed.latency.p99} ms, p90 ${closed.latency.p90} ms`);
+    record('a 100 ms stall every second shows in the corrected p99', `${stalled.latency.p99} ms (uncorrected ${stalled.latencyUncorrected.p99} ms)`, '>= 50 ms', stalled.latency.p99 >= 50);
+  } finally {
+    server.stop();
+    stall.stop();
+  }
+  console.log(`load average after: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
 
 const failed = results.filter((r) => !r.ok);

@@ -60,6 +60,10 @@ await build({
 for (const [entry, out] of [
   ['../node_modules/http2-wrapper/source/index.js', 'http2.cjs'],
   ['../node_modules/tough-cookie/dist/index.cjs', 'cookies.cjs'],
+  // undici (apitest load's transport, src/engine/load-transport.ts) and hdr-histogram-js (its latency histograms,
+  // src/load/hdr.ts): read only by `apitest load`.
+  ['../node_modules/undici/index.js', 'undici.cjs'],
+  ['../node_modules/hdr-histogram-js/dist/index.js', 'hdr.cjs'],
 ]) {
   await build({
     entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],

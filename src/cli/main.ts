@@ -15,6 +15,7 @@ import { RUN_DESCRIPTION, registerRunCommand } from './flags/run-flags.js';
 import { BATCH_DESCRIPTION, registerBatchCommand } from './flags/batch-flags.js';
 import { WEBHOOK_DESCRIPTION, registerWebhookCommand } from './flags/webhook-flags.js';
 import { IMPORT_DESCRIPTION, registerImportCommand } from './flags/import-flags.js';
+import { LOAD_DESCRIPTION, registerLoadCommand } from './flags/load-flags.js';
 import { discardPendingOutputs } from '../files/pending-outputs.js';
 import { suggest } from './suggest.js';
 import { VERSION } from './version.js';
@@ -32,6 +33,7 @@ Examples:
   $ apitest localhost:3000/flaky --retry 3 --retry-delay 200ms
   $ apitest run fixtures/suites --reporter junit:report.xml
   $ apitest batch localhost:3000 --input users.csv --url-template '/users/{{ id }}' -c 8 --results out.ndjson
+  $ apitest load localhost:3000/users -c 10 -d 10s --expect 'p99 < 50ms'
   $ apitest webhook send localhost:3000/hook --scheme github --secret "$SECRET" -d @event.json
   $ apitest demo-server --port 3000
 
@@ -45,6 +47,7 @@ const USAGE = `Usage: apitest [options] <url>        one request: status, header
        apitest <METHOD> <url> [options]  the same, method first (apitest POST localhost:3000/users -d @u.json)
        apitest run <suites...>           run suite files
        apitest batch [url] --input FILE  one request per row of a file (NDJSON, JSON, CSV)
+       apitest load <url> [options]      load-test it: req/s, latency percentiles, SLOs
        apitest webhook <command>         sign, send, verify, listen
        apitest auth <token|clear>        OAuth2 tokens and their cache
        apitest import <curl|postman|har> a curl command line, Postman collection or HAR file as a suite
@@ -54,7 +57,7 @@ const USAGE = `Usage: apitest [options] <url>        one request: status, header
 Try: apitest localhost:3000/users --json
 `;
 
-const COMMANDS = ['run', 'batch', 'webhook', 'auth', 'import', 'demo-server', 'help'];
+const COMMANDS = ['run', 'batch', 'load', 'webhook', 'auth', 'import', 'demo-server', 'help'];
 /**
  * A method given first: any RFC 9110 token in capitals (GET, PURGE, PROPFIND…), except that it has no `.`, which
  * would make it a host name (`EXAMPLE.COM`). Lower case is not a method here (`get` is a mistyped command).
@@ -175,6 +178,8 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   else program.command('run [options] <suites...>').description(RUN_DESCRIPTION);
   if (argv.includes('batch')) registerBatchCommand(program, io, setResult);
   else program.command('batch [options] [url]').description(BATCH_DESCRIPTION);
+  if (argv.includes('load')) registerLoadCommand(program, io, setResult);
+  else program.command('load [options] [url]').description(LOAD_DESCRIPTION);
   if (argv.includes('webhook')) registerWebhookCommand(program, io, setResult);
   else program.command('webhook [command]').description(WEBHOOK_DESCRIPTION);
   if (argv.includes('auth')) registerAuthCommand(program, io, setResult);

@@ -31,6 +31,8 @@ export interface CompiledStep {
   readonly captures: readonly CaptureSpec[];
   /** This step's captures that some step sends as a credential: their values are secrets once captured. */
   readonly secretCaptures: ReadonlySet<string>;
+  /** `load.weight`: how many times `apitest load --suite` runs the step in each pass of a virtual user. */
+  readonly loadWeight: number;
 }
 
 export interface CompiledSuite {
@@ -129,7 +131,7 @@ export async function compileSuite(suite: SuiteInput, ctx: CompileContext, probl
     const urlIssue = stepUrlProblem(step.url, suite.baseUrl);
     if (urlIssue !== null) problems.push({ path: [...path, 'url'], anchor: 'value', message: urlIssue });
     const expect = await compileExpect(step.expect, [...path, 'expect'], ctx.dir, ctx.displayDir, ctx.schemaCache, problems);
-    steps.push({ index, name, skip, request, expect, captures: compileCaptures(step, path, problems), secretCaptures: new Set() });
+    steps.push({ index, name, skip, request, expect, captures: compileCaptures(step, path, problems), secretCaptures: new Set(), loadWeight: step.load?.weight ?? 1 });
   }
   // A variable sent as a credential (auth, a secret-looking header) is a secret: a var's or --var's value now, a
   // capture's once it is captured.

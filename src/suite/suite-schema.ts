@@ -229,6 +229,10 @@ export const StepSchema = strict({
   ),
   skip: z.optional(z.boolean()),
   only: describe(z.optional(z.boolean()), 'Run only the steps marked only: true in this file.'),
+  load: describe(
+    z.optional(strict({ weight: describe(int(z.gte(0), z.lte(1000)), 'How many times the step runs in each pass of a virtual user (default 1; 0: not run under load, e.g. a setup step).') })),
+    'How `apitest load --suite` uses this step (apitest run ignores it).',
+  ),
 });
 
 export const SuiteFileSchema = strict(

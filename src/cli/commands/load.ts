@@ -1,0 +1,291 @@
+/**
+ * `apitest load <url> [request flags]`. Order: flags and SLOs checked → the request built by the one request
+ * builder of a single request (method, headers, body, auth, -k, --cacert) → report files checked → the target's
+ * safety (loopback/private, else --yes or a yes on a terminal; otherwise exit 2, nothing sent) → OAuth2: one
+ * token, got once through the token provider of single requests → the run (load/run-load.ts, undici through
+ * engine/load-transport.ts) with a live line on a terminal → one settled record (load/load-report.ts) → table or
+ * JSON on stdout, reports written → one stderr line per failed SLO → exit 0, 1 (an SLO failed), 3 (no request got
+ * a response), 130 (Ctrl-C: what was measured so far is printed first).
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as z from 'zod/mini';
+import { ExitCode, UsageError } from '../../errors.js';
+import type { Io } from '../../io.js';
+import { withAuthorization, type RequestSpec } from '../../model/request-spec.js';
+import { Secret } from '../../redact/secret.js';
+import { parseRate } from '../../ratelimit/parse-rate.js';
+import { printDiagnostic, printReport } from '../../render/output.js';
+import { createTheme, colorLevel } from '../../render/theme.js';
+import { parseLoadExpectation, type LoadExpectation } from '../../expect/load-expectation.js';
+import { prepareOutputTarget, writeOutputFile, type OutputTarget } from '../../files/output-target.js';
+import { formatDuration } from '../../util/duration.js';
+import { systemClock } from '../../util/clock.js';
+import { exitWith, type CommandResult } from '../command-result.js';
+import type { RawLoadOptions } from '../flags/load-flags.js';
+import { durationFlag, integerFlag, parseFlags } from '../parse/flag-schemas.js';
+import { buildRequestSpec } from '../parse/request-input.js';
+import { redactorFor } from './request.js';
+
+const FlagsSchema = z.object({
+  connections: integerFlag('-c/--connections', 1, 10_000),
+  pipelining: integerFlag('--pipelining', 1, 1_000),
+  duration: z.optional(durationFlag('-d/--duration')),
+  requests: z.optional(integerFlag('-n/--requests', 1)),
+  warmup: z.optional(durationFlag('--warmup')),
+});
+
+const DEFAULT_DURATION_MS = 10_000;
+/** Requests still in flight when a timed run ends are waited for this long at most (or --timeout, if shorter). */
+const DRAIN_MS = 2_000;
+
+interface Reporter {
+  readonly kind: 'junit' | 'json';
+  readonly target: OutputTarget;
+}
+
+export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOptions, io: Io): Promise<CommandResult> {
+  // ---- 1. everything checked before anything is sent
+  if (urlArg !== undefined && raw.url !== undefined) throw new UsageError('the URL is given twice (argument and --url)', { hint: 'give it once' });
+  const flags = parseFlags(FlagsSchema, { connections: raw.connections, pipelining: raw.pipelining, duration: raw.duration, requests: raw.requests, warmup: raw.warmup });
+  if (flags.duration !== undefined && flags.requests !== undefined) throw new UsageError('-d/--duration and -n/--requests both say when to stop', { hint: 'give one of them' });
+  if (raw.duration !== undefined && flags.duration === undefined) throw new UsageError(`-d/--duration: invalid duration ${JSON.stringify(raw.duration)}`);
+  const rate = raw.rate === undefined ? null : parseRate(raw.rate);
+  if (rate === undefined) throw new UsageError(`--rate: invalid rate ${JSON.stringify(raw.rate)}`, { hint: 'use requests per period: 500/s, 30000/m' });
+  if (raw.http2 === true) throw new UsageError('--http2 is not available in apitest load (it loads over HTTP/1.1)');
+  if (raw.proxy !== undefined) throw new UsageError('-x/--proxy is not available in apitest load: a load test goes straight to the server');
+  const slos: LoadExpectation[] = raw.expect.map(parseLoadExpectation);
+  if (raw.suite !== undefined) return runSuiteLoad(urlArg ?? raw.url, raw, flags, rate, slos, io);
+  const url = raw.url ?? urlArg;
+  const spec0 = await buildRequestSpec(url === undefined ? raw : { ...raw, url }, io);
+  const reporters = await prepareReporters(raw.reporter, io);
+  const env = io.env;
+  const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env }));
+  const outTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env }));
+  let redactor = redactorFor(spec0, raw.showSecrets === true);
+  const shownUrl = redactor.url(spec0.url);
+  const durationMs = flags.requests !== undefined ? null : (flags.duration ?? DEFAULT_DURATION_MS);
+  const shape = `${flags.connections} connection${flags.connections === 1 ? '' : 's'}, ${durationMs === null ? `${flags.requests} request${flags.requests === 1 ? '' : 's'}` : formatDuration(durationMs)}${rate === null ? '' : `, ${raw.rate}`}`;
+  try {
+    // ---- 2. the target: loopback or private, or the user said yes
+    const { isLocalTarget } = await import('../../load/target-safety.js');
+    if (raw.yes !== true && !(await isLocalTarget(spec0.url))) await confirm(io, `${spec0.method} ${shownUrl} (${shape})`);
+    if (spec0.proxy !== null) printDiagnostic(io, errTheme.c.dim('apitest: note: apitest load does not use the proxy of the environment: it goes straight to the server\n'));
+    if (spec0.insecure) printDiagnostic(io, errTheme.c.yellow('apitest: warning: -k/--insecure: TLS certificates are not verified\n'));
+    if (spec0.followRedirects) printDiagnostic(io, errTheme.c.dim('apitest: note: -L: apitest load does not follow redirects (each 3xx is counted as it is)\n'));
+
+    // ---- 3. OAuth2: one token for the whole run
+    let spec = spec0;
+    if (spec0.auth.authorization?.kind === 'oauth2') {
+      const token = await oauth2Token(spec0, spec0.auth.authorization.oauth2, raw, io, errTheme, (values) => {
+        redactor = redactorFor(spec0, raw.showSecrets === true, values);
+      });
+      spec = withAuthorization(spec0, { kind: 'bearer', token: new Secret(token) });
+    }
+
+    // ---- 4. the run
+    const { createLoadTransport } = await import('../../engine/load-transport.js');
+    const { startLoad, realTimers } = await import('../../load/run-load.js');
+    const { settleLoad } = await import('../../load/load-report.js');
+    const transport = createLoadTransport(spec, { connections: flags.connections, pipelining: flags.pipelining });
+    const warmupMs = flags.warmup ?? 0;
+    const started = startLoad(
+      {
+        connections: flags.connections,
+        pipelining: flags.pipelining,
+        durationMs,
+        requests: flags.requests ?? null,
+        warmupMs,
+        rate,
+        drainMs: flags.requests !== undefined ? spec.timeoutMs : Math.min(spec.timeoutMs, DRAIN_MS),
+      },
+      { send: (done) => transport.send(done), timers: realTimers, ...(io.interrupt === undefined ? {} : { signal: io.interrupt.signal }) },
+    );
+    const stopProgress = raw.progress && io.stderr.isTTY === true && (env.CI ?? '') === '' ? await startProgress(io, started, durationMs, warmupMs) : () => undefined;
+    let run;
+    try {
+      run = await started.done;
+    } finally {
+      stopProgress();
+      await transport.destroy();
+    }
+    const report = settleLoad(run, { url: shownUrl, connections: flags.connections, rate: rate === null ? null : (rate.count * 1000) / rate.perMs, warmupMs }, slos);
+
+    return await finishLoad(report, run.stoppedBy, raw, reporters, io, outTheme, errTheme, shownUrl);
+  } catch (error) {
+    for (const r of reporters) await r.target.discard();
+    throw error;
+  }
+}
+
+/** Views of the one settled record (table or JSON, report files), then the exit code. */
+async function finishLoad(
+  report: import('../../load/load-report.js').LoadReport,
+  stoppedBy: 'duration' | 'requests' | 'interrupt',
+  raw: RawLoadOptions,
+  reporters: readonly Reporter[],
+  io: Io,
+  outTheme: ReturnType<typeof createTheme>,
+  errTheme: ReturnType<typeof createTheme>,
+  target: string,
+): Promise<CommandResult> {
+  if (raw.json === true) printReport(io, `${JSON.stringify(report.document, null, 2)}\n`);
+  else {
+    const { renderLoadTable } = await import('../../render/load-report.js');
+    printReport(io, renderLoadTable(report, outTheme, io.env.APITEST_PLACEHOLDER_TIMINGS === '1'));
+  }
+  for (const reporter of reporters) {
+    const text = reporter.kind === 'json' ? `${JSON.stringify(report.document, null, 2)}\n` : (await import('../../render/reporters/load-junit.js')).renderLoadJunit(report);
+    await writeOutputFile(reporter.target, text);
+  }
+  if (stoppedBy === 'interrupt') {
+    return { exitCode: ExitCode.Interrupted, error: { kind: 'interrupted', message: `interrupted: the figures above are what was measured in ${formatDuration(report.document.durationMs)}`, hint: null, stack: null } };
+  }
+  const failedSlos = report.checks.filter((c) => !c.ok);
+  for (const check of failedSlos) printDiagnostic(io, `${errTheme.c.red('apitest: SLO failed:')} ${check.message ?? check.expression}\n`);
+  if (failedSlos.length > 0) return exitWith(ExitCode.Expectation);
+  const d = report.document;
+  if (d.requests.total > 0 && Object.keys(d.statuses).length === 0) {
+    const kinds = Object.entries(d.errors).map(([k, n]) => `${k} ${n}`).join(', ');
+    return { exitCode: ExitCode.Connection, error: { kind: 'connection', message: `no request got a response (${kinds})`, hint: `is the server at ${target} up?`, stack: null } };
+  }
+  return exitWith(ExitCode.Ok);
+}
+
+/**
+ * `--suite FILE`: the suite as a load scenario (load/run-suite-load.ts). Checked first: the suite file (exit 2 with
+ * its problems), no URL and no --rate or --pipelining beside it; each origin the steps reach is checked (loopback
+ * or private, else --yes) before its first request.
+ */
+async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags: { connections: number; duration?: number | undefined; requests?: number | undefined; warmup?: number | undefined }, rate: unknown, slos: LoadExpectation[], io: Io): Promise<CommandResult> {
+  if (url !== undefined) throw new UsageError('--suite and a URL: the suite\'s steps say where to send', { hint: 'give one of them' });
+  if (rate !== null) throw new UsageError('--rate is not available with --suite yet (each virtual user sends its next step when answered)');
+  if (raw.pipelining !== '1') throw new UsageError('--pipelining is not available with --suite (each virtual user waits for each answer)');
+  const { loadSuite } = await import('../../suite/load-suite.js');
+  const { formatProblem } = await import('../../suite/locate-issue.js');
+  const env = io.env;
+  const loaded = await loadSuite(raw.suite as string, resolve(io.cwd, raw.suite as string), { cliVars: new Map(), env, filter: null, schemaCache: new Map() });
+  if (!loaded.ok) {
+    printDiagnostic(io, `${loaded.problems.map(formatProblem).join('\n')}\n`);
+    throw new UsageError(`${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${raw.suite}; nothing was sent`);
+  }
+  const suite = loaded.suite;
+  const { passOf, startSuiteLoad } = await import('../../load/run-suite-load.js');
+  const pass = passOf(suite.steps);
+  if (pass.length === 0) throw new UsageError(`--suite ${raw.suite}: no step to run under load (every step is skipped or has load.weight 0)`);
+  if (pass.some((s) => s.request.auth !== null && typeof s.request.auth === 'object' && 'oauth2' in s.request.auth)) throw new UsageError('--suite: OAuth2 steps are not available under load yet', { hint: 'give the token as a bearer header from an environment variable' });
+  const reporters = await prepareReporters(raw.reporter, io);
+  const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env }));
+  const outTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env }));
+  const { createSuiteLoadTransport } = await import('../../engine/load-transport.js');
+  const { realTimers } = await import('../../load/run-load.js');
+  const { settleLoad } = await import('../../load/load-report.js');
+  const { isLocalTarget } = await import('../../load/target-safety.js');
+  // TLS settings of the run: -k and --cacert on the command line (a step's own tls: settings are not used under load).
+  const ca = raw.cacert === undefined ? null : await readFile(resolve(io.cwd, raw.cacert), 'utf8');
+  const transport = createSuiteLoadTransport({ connections: flags.connections, pipelining: 1, insecure: raw.insecure === true, ca });
+  const durationMs = flags.requests !== undefined ? null : (flags.duration ?? DEFAULT_DURATION_MS);
+  const warmupMs = flags.warmup ?? 0;
+  const started = startSuiteLoad(
+    { suite, users: flags.connections, durationMs, requests: flags.requests ?? null, warmupMs, cliVars: new Map(), env },
+    {
+      send: (spec, keepBody, done) => transport.send(spec, keepBody, done),
+      checkOrigin: async (target) => {
+        if (raw.yes === true || (await isLocalTarget(target))) return;
+        const origin = new URL(target).origin;
+        await confirm(io, `${origin} (suite ${raw.suite}, ${flags.connections} virtual users)`);
+      },
+      timers: realTimers,
+      ...(io.interrupt === undefined ? {} : { signal: io.interrupt.signal }),
+    },
+  );
+  // Ctrl-C: the requests in flight are cut (each user is waiting for one).
+  const onAbort = (): void => void transport.destroy();
+  io.interrupt?.signal.addEventListener('abort', onAbort, { once: true });
+  const stopProgress = raw.progress && io.stderr.isTTY === true && (env.CI ?? '') === '' ? await startProgress(io, started, durationMs, warmupMs) : () => undefined;
+  let run;
+  try {
+    run = await started.done;
+  } catch (error) {
+    for (const r of reporters) await r.target.discard();
+    throw error;
+  } finally {
+    stopProgress();
+    io.interrupt?.signal.removeEventListener('abort', onAbort);
+    await transport.destroy();
+  }
+  const report = settleLoad(run, { url: `${raw.suite} (suite)`, connections: flags.connections, rate: null, warmupMs }, slos);
+  return finishLoad(report, run.stoppedBy, raw, reporters, io, outTheme, errTheme, raw.suite as string);
+}
+
+async function prepareReporters(values: readonly string[], io: Io): Promise<Reporter[]> {
+  const out: Reporter[] = [];
+  for (const value of values) {
+    const m = /^(junit|json):(.+)$/.exec(value);
+    if (m === null || m[1] === undefined || m[2] === undefined) throw new UsageError(`--reporter: expected junit:FILE or json:FILE, got ${JSON.stringify(value)}`, { hint: 'the table (or --json) goes to stdout; --reporter writes a file besides' });
+    out.push({ kind: m[1] as Reporter['kind'], target: await prepareOutputTarget(m[2], io.cwd, '--reporter') });
+  }
+  return out;
+}
+
+/** A host that is not loopback or private: a yes on a terminal, or (no terminal, or CI) a usage error. */
+async function confirm(io: Io, what: string): Promise<void> {
+  const refuse = new UsageError(`load ${what}: the host is not loopback or a private address`, { hint: 'nothing was sent; add --yes if you mean to load it' });
+  if ((io.env.CI ?? '') !== '' || io.stderr.isTTY !== true) throw refuse;
+  const answer = await io.readPassword(`apitest: load ${what}? The host is not loopback or a private address. Type yes to go on: `);
+  if (typeof answer !== 'string' || !/^y(es)?$/i.test(answer.trim())) throw refuse;
+}
+
+/** The access token of an OAuth2 request, got once (from the cache or the token endpoint) before the run. */
+async function oauth2Token(
+  spec: RequestSpec,
+  oauth2: Extract<NonNullable<RequestSpec['auth']['authorization']>, { kind: 'oauth2' }>['oauth2'],
+  raw: RawLoadOptions,
+  io: Io,
+  errTheme: ReturnType<typeof createTheme>,
+  learn: (values: string[]) => void,
+): Promise<string> {
+  const { createGotTransport } = await import('../../engine/transport.js');
+  const { oauth2Tokens } = await import('../oauth2-tokens.js');
+  const transport = createGotTransport();
+  try {
+    const learned: string[] = [];
+    const { tokens } = await oauth2Tokens(io, {
+      transport,
+      clock: systemClock,
+      cache: raw.tokenCache !== false,
+      verbose: false,
+      errTheme,
+      redactor: () => redactorFor(spec, raw.showSecrets === true, learned),
+      learn: (values) => {
+        learned.push(...values.filter((v) => v !== ''));
+        learn(learned);
+      },
+    });
+    const obtained = await tokens.get(oauth2, { timeoutMs: spec.timeoutMs, connectTimeoutMs: spec.connectTimeoutMs, insecure: spec.insecure, ca: spec.ca, proxy: spec.proxy, clientCert: spec.clientCert });
+    if (!obtained.ok) throw obtained.error;
+    return obtained.token.accessToken;
+  } finally {
+    transport.close();
+  }
+}
+
+/** The live line on stderr, redrawn every second; returns how to clear it. */
+async function startProgress(io: Io, started: { live: import('../../load/recorder.js').LoadRecorder; measureStart: number }, totalMs: number | null, warmupMs: number): Promise<() => void> {
+  const { renderLoadProgress } = await import('../../render/load-report.js');
+  const t0 = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const r = started.live;
+    const line =
+      now < started.measureStart
+        ? `load: warming up ${formatDuration(Math.max(0, now - t0))}/${formatDuration(warmupMs)}`
+        : renderLoadProgress({ elapsedMs: now - started.measureStart, totalMs, requests: r.total, failed: r.total - r.ok, p99Ms: r.latency.totalCount === 0 ? 0 : r.latency.getValueAtPercentile(99) / 1000 }, io.stderr.columns || 80);
+    printDiagnostic(io, `\r\u001b[2K${line}`);
+  }, 1000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    printDiagnostic(io, '\r\u001b[2K');
+  };
+}

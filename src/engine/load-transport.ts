@@ -1,0 +1,265 @@
+/**
+ * The transport of `apitest load`: undici (Node's own HTTP client), the one place apitest does not use got. A
+ * got request costs too much per request for a load generator (a got loop reaches ~3.9k req/s at 10 connections
+ * on the reference machine, undici's Pool ~31.5k). Only this file touches undici (test/unit/boundaries.test.ts).
+ *
+ * undici is loaded on first use through `createRequire`, from `dist/undici.cjs` (its own file beside the bundle,
+ * scripts/build.mjs), so `--version` and every other command never read or compile it.
+ *
+ * Each request goes through `Client.dispatch` with a callback handler (no promise, no stream, no header object per
+ * request): the handler counts the body's bytes and drops them, and reads one header (`Retry-After`) only on a 429.
+ * Failures are values: `LoadOutcome` with an error kind, never a throw.
+ */
+import { createRequire } from 'node:module';
+import type { RequestSpec } from '../model/request-spec.js';
+import { applyAuth } from '../auth/apply-auth.js';
+
+/** What one load request came to. `status` is null when no response arrived; `errorKind` names why. */
+export interface LoadOutcome {
+  readonly status: number | null;
+  /** Bytes of the response body received. */
+  readonly bytes: number;
+  /** A 429's `Retry-After`, as sent (null otherwise). */
+  readonly retryAfter: string | null;
+  readonly errorKind: LoadErrorKind | null;
+}
+
+/** Why a load request got no response. */
+export type LoadErrorKind = 'connect' | 'dns' | 'tls' | 'timeout' | 'reset' | 'aborted' | 'other';
+
+export interface LoadTransportOptions {
+  readonly connections: number;
+  readonly pipelining: number;
+}
+
+export interface LoadTransport {
+  /** Sends the request once; `done` is called exactly once, synchronously never. */
+  send(done: (outcome: LoadOutcome) => void): void;
+  /** Ends every connection; requests in flight end with `aborted`. */
+  destroy(): Promise<void>;
+}
+
+type Undici = typeof import('undici');
+/** As every apitest request (engine/transport.ts, not imported here: it would load got). */
+const USER_AGENT = `apitest/${typeof __APITEST_VERSION__ === 'string' ? __APITEST_VERSION__ : 'dev'}`;
+const load = createRequire(import.meta.url);
+let undici: Undici | null = null;
+
+function loadUndici(): Undici {
+  if (undici === null) {
+    try {
+      undici = load('./undici.cjs') as Undici;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+      undici = load('undici') as Undici;
+    }
+  }
+  return undici;
+}
+
+/**
+ * `connections` keep-alive connections to the request's origin, each sending up to `pipelining`
+ * requests before an answer. The request (method, URL with query, headers with credentials, body) is built once;
+ * an OAuth2 request must already carry its access token as a bearer token.
+ */
+export function createLoadTransport(spec: RequestSpec, options: LoadTransportOptions): LoadTransport {
+  const { Client } = loadUndici();
+  const applied = applyAuth(spec.auth, spec.url, spec.headers);
+  const url = new URL(applied.url);
+  const headers = wireHeaders(applied.headers);
+  const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : null;
+  if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
+  const cert = spec.clientCert;
+  // One undici Client per connection rather than a Pool: the pool's choice of a connection for each request
+  // measured ~10-30% of throughput on loopback; the least busy connection is chosen here instead.
+  const clients = Array.from({ length: options.connections }, () => {
+    const client = new Client(url.origin, {
+      pipelining: options.pipelining,
+      headersTimeout: spec.timeoutMs,
+      bodyTimeout: spec.timeoutMs,
+      keepAliveTimeout: 60_000,
+      connect: {
+        timeout: spec.connectTimeoutMs ?? spec.timeoutMs,
+        rejectUnauthorized: !spec.insecure,
+        ...(spec.ca === null ? {} : { ca: spec.ca }),
+        ...(cert?.cert ? { cert: Buffer.from(cert.cert) } : {}),
+        ...(cert?.key ? { key: Buffer.from(cert.key) } : {}),
+        ...(cert?.pfx ? { pfx: Buffer.from(cert.pfx) } : {}),
+        ...(cert?.passphrase ? { passphrase: cert.passphrase.reveal() } : {}),
+      },
+    });
+    // A connection error is also given to the request that was waiting for it (onError): no unhandled event.
+    client.on('connectionError', () => undefined);
+    return client;
+  });
+  const busy = new Int32Array(clients.length);
+  let next = 0;
+  const dispatchOptions = {
+    path: `${url.pathname}${url.search}`,
+    method: spec.method as 'GET',
+    headers,
+    body,
+    // Safe to send again on a new connection (undici's own rule): only the idempotent methods.
+    idempotent: ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'].includes(spec.method),
+    headersTimeout: spec.timeoutMs,
+    bodyTimeout: spec.timeoutMs,
+  };
+  return {
+    send(done) {
+      // The least busy connection, looking from the one after the last chosen (ties go round).
+      let lane = next;
+      for (let i = 0, n = clients.length; i < n && busy[lane] !== 0; i++) {
+        const j = (next + i) % n;
+        if ((busy[j] as number) < (busy[lane] as number)) lane = j;
+      }
+      next = (lane + 1) % clients.length;
+      busy[lane] = (busy[lane] as number) + 1;
+      (clients[lane] as InstanceType<Undici['Client']>).dispatch(
+        dispatchOptions,
+        new LoadHandler((outcome) => {
+          busy[lane] = (busy[lane] as number) - 1;
+          done(outcome);
+        }) as unknown as Parameters<InstanceType<Undici['Client']>['dispatch']>[1],
+      );
+    },
+    async destroy() {
+      await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
+    },
+  };
+}
+
+/**
+ * undici's callback handler of one request: one object per request (its methods on the prototype), which counts
+ * the body's bytes and drops them. A response cut off after its head is an error (reset or timeout): its status
+ * is not counted.
+ */
+class LoadHandler {
+  status: number | null = null;
+  bytes = 0;
+  retryAfter: string | null = null;
+  settled = false;
+  constructor(readonly done: (outcome: LoadOutcome) => void) {}
+  onConnect(): void {}
+  onHeaders(statusCode: number, raw: Array<Buffer | string> | null): boolean {
+    this.status = statusCode;
+    if (statusCode === 429 && raw !== null) this.retryAfter = headerOf(raw, 'retry-after');
+    return true;
+  }
+  onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    return true;
+  }
+  onComplete(): void {
+    this.finish(null);
+  }
+  onError(error: Error): void {
+    this.status = null;
+    // Told on the next tick: undici calls onError while it fails a connection's queue, and a request sent from
+    // inside that call (the runner sends the next one at once) breaks its bookkeeping (an assertion in undici).
+    const kind = errorKindOf(error);
+    process.nextTick(() => this.finish(kind));
+  }
+  finish(errorKind: LoadErrorKind | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.done({ status: this.status, bytes: this.bytes, retryAfter: this.retryAfter, errorKind });
+  }
+}
+
+/** The request's headers as undici takes them, with apitest's User-Agent unless one is given. */
+function wireHeaders(given: ReadonlyArray<readonly [string, string]>): string[] {
+  const out: string[] = [];
+  if (!given.some(([n]) => n.toLowerCase() === 'user-agent')) out.push('user-agent', USER_AGENT);
+  for (const [name, value] of given) out.push(name, value);
+  return out;
+}
+
+function headerOf(raw: ReadonlyArray<Buffer | string>, name: string): string | null {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (String(raw[i]).toLowerCase() === name) return String(raw[i + 1]);
+  }
+  return null;
+}
+
+/** undici's and Node's error codes, by kind. */
+export function errorKindOf(error: unknown): LoadErrorKind {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = String(e?.code ?? '');
+  const cause = String(e?.cause?.code ?? '');
+  for (const c of [code, cause]) {
+    if (c === 'UND_ERR_CONNECT_TIMEOUT' || c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT' || c === 'ETIMEDOUT') return 'timeout';
+    if (c === 'ECONNREFUSED' || c === 'EHOSTUNREACH' || c === 'ENETUNREACH' || c === 'EADDRNOTAVAIL') return 'connect';
+    if (c === 'ENOTFOUND' || c === 'EAI_AGAIN') return 'dns';
+    if (c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(c)) return 'tls';
+    if (c === 'ECONNRESET' || c === 'EPIPE' || c === 'UND_ERR_SOCKET' || c === 'UND_ERR_CLOSED') return 'reset';
+    if (c === 'UND_ERR_ABORTED' || c === 'UND_ERR_DESTROYED') return 'aborted';
+  }
+  return 'other';
+}
+
+/** A response of `apitest load --suite`: the outcome, and (when asked for, for captures) its headers and body. */
+export interface SuiteLoadOutcome extends LoadOutcome {
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Buffer | null;
+}
+
+export interface SuiteLoadTransport {
+  /** Sends one request of a suite step (any origin); `keepBody`: keep the headers and body (for captures). */
+  send(spec: RequestSpec, keepBody: boolean, done: (outcome: SuiteLoadOutcome) => void): void;
+  destroy(): Promise<void>;
+}
+
+/**
+ * The transport of `apitest load --suite`: one undici Agent (a pool of `connections` per origin), each request
+ * built from its own spec (the steps differ). TLS settings are the first request's (a suite's steps share them).
+ */
+export function createSuiteLoadTransport(options: LoadTransportOptions & { insecure: boolean; ca: string | null }): SuiteLoadTransport {
+  const { Agent } = loadUndici();
+  const agent = new Agent({
+    connections: options.connections,
+    pipelining: options.pipelining,
+    keepAliveTimeout: 60_000,
+    connect: { rejectUnauthorized: !options.insecure, ...(options.ca === null ? {} : { ca: options.ca }) },
+  });
+  agent.on('connectionError', () => undefined);
+  return {
+    send(spec, keepBody, done) {
+      const applied = applyAuth(spec.auth, spec.url, spec.headers);
+      const url = new URL(applied.url);
+      const headers = wireHeaders(applied.headers);
+      const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : null;
+      if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
+      agent.dispatch(
+        { origin: url.origin, path: `${url.pathname}${url.search}`, method: spec.method as 'GET', headers, body, headersTimeout: spec.timeoutMs, bodyTimeout: spec.timeoutMs },
+        new SuiteLoadHandler(keepBody, done) as unknown as Parameters<InstanceType<Undici['Agent']>['dispatch']>[1],
+      );
+    },
+    async destroy() {
+      await agent.destroy().catch(() => undefined);
+    },
+  };
+}
+
+class SuiteLoadHandler extends LoadHandler {
+  headers: Record<string, string | string[]> = {};
+  chunks: Buffer[] | null;
+  constructor(keepBody: boolean, done: (outcome: SuiteLoadOutcome) => void) {
+    super((o) => done({ ...o, headers: this.headers, body: this.chunks === null ? null : Buffer.concat(this.chunks) }));
+    this.chunks = keepBody ? [] : null;
+  }
+  override onHeaders(statusCode: number, raw: Array<Buffer | string> | null): boolean {
+    if (this.chunks !== null && raw !== null) {
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = String(raw[i]).toLowerCase();
+        const value = String(raw[i + 1]);
+        const had = this.headers[name];
+        this.headers[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+      }
+    }
+    return super.onHeaders(statusCode, raw);
+  }
+  override onData(chunk: Buffer): boolean {
+    this.chunks?.push(chunk);
+    return super.onData(chunk);
+  }
+}

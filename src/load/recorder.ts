@@ -1,0 +1,79 @@
+/**
+ * What a load run measured: counters and HDR histograms, filled by the runner one outcome at a time (no object
+ * per request). Which requests count: a response with a status below 400 is `ok`; anything else is `failed` —
+ * no response (by error kind), a 4xx or a 5xx. A 429 is also counted as `throttled` (the server asked to slow
+ * down: rate limiting, not failing), with how many carried `Retry-After`.
+ */
+import type { LoadErrorKind, LoadOutcome } from '../engine/load-transport.js';
+import { createHistogram, recordMs, type Histogram } from './hdr.js';
+
+/**
+ * `unfinished`: no response by the end of the run (the drain after the last request ran out): sent, never
+ * answered. `variable` (--suite): a step's request could not be built (a capture it needs failed): not sent.
+ */
+export type LoadErrorName = LoadErrorKind | 'unfinished' | 'variable';
+
+export interface LoadRecorder {
+  readonly latency: Histogram;
+  /** With --rate: latency measured from the actual send time (null without --rate, where the two are the same). */
+  readonly uncorrected: Histogram | null;
+  total: number;
+  ok: number;
+  bytes: number;
+  notSentOnTime: number;
+  throttled: number;
+  retryAfter: { count: number; last: string | null };
+  readonly statuses: Map<number, number>;
+  readonly errors: Map<LoadErrorName, number>;
+  /**
+   * One finished request. `latencyMs`: from the intended send time with --rate, else from the send; `sentLatencyMs`:
+   * from the actual send (used with --rate only).
+   */
+  record(outcome: LoadOutcome, latencyMs: number, sentLatencyMs: number): void;
+  /** A request sent but never answered. */
+  recordError(kind: LoadErrorName): void;
+}
+
+export function createLoadRecorder(corrected: boolean): LoadRecorder {
+  const latency = createHistogram();
+  const uncorrected = corrected ? createHistogram() : null;
+  const statuses = new Map<number, number>();
+  const errors = new Map<LoadErrorName, number>();
+  const recorder: LoadRecorder = {
+    latency,
+    uncorrected,
+    total: 0,
+    ok: 0,
+    bytes: 0,
+    notSentOnTime: 0,
+    throttled: 0,
+    retryAfter: { count: 0, last: null },
+    statuses,
+    errors,
+    record(outcome, latencyMs, sentLatencyMs) {
+      recorder.bytes += outcome.bytes;
+      const status = outcome.status;
+      if (status === null || outcome.errorKind !== null) {
+        recorder.recordError(outcome.errorKind ?? 'other');
+        return;
+      }
+      recorder.total++;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status < 400) recorder.ok++;
+      if (status === 429) {
+        recorder.throttled++;
+        if (outcome.retryAfter !== null) {
+          recorder.retryAfter.count++;
+          recorder.retryAfter.last = outcome.retryAfter;
+        }
+      }
+      recordMs(latency, latencyMs);
+      if (uncorrected !== null) recordMs(uncorrected, sentLatencyMs);
+    },
+    recordError(kind) {
+      recorder.total++;
+      errors.set(kind, (errors.get(kind) ?? 0) + 1);
+    },
+  };
+  return recorder;
+}

@@ -1,0 +1,152 @@
+/**
+ * `apitest load --suite FILE`: a suite as a load scenario. Each virtual user (one per connection) runs the
+ * suite's steps in order, over and over, with its own captures (a user's `{{ userId }}` is the id its own
+ * create step captured); a step with `load.weight: n` runs n times in a row in each pass (0: not at all, e.g. a
+ * setup step). Closed model: a user sends its next request when the previous one is answered. Latency is from the
+ * send; every request of every step is recorded in the same histogram and counters as a one-URL run.
+ *
+ * Order of a run: warm-up (nothing recorded) → the measured window, which ends at `durationMs` or after
+ * `requests` requests → each user finishes the request it has in flight (bounded by the step's timeout) → done.
+ * Ctrl-C ends it at once. A step whose request cannot be built (a capture it needs failed) is recorded as a
+ * `variable` error (it was not sent) and the user goes on with the next step. Expectations of the steps are not
+ * checked under load (SLOs are: --expect); a paginated step sends its first page only.
+ */
+import type { SuiteLoadOutcome } from '../engine/load-transport.js';
+import { evaluateCaptures } from '../expect/capture.js';
+import type { RequestSpec } from '../model/request-spec.js';
+import { buildRequest } from '../suite/build-request.js';
+import { SuiteScope } from '../suite/captures.js';
+import type { CompiledStep, CompiledSuite } from '../suite/compile-suite.js';
+import { createLoadRecorder } from './recorder.js';
+import type { LoadRun, LoadTimers } from './run-load.js';
+
+export interface SuiteLoadPlan {
+  readonly suite: CompiledSuite;
+  readonly users: number;
+  readonly durationMs: number | null;
+  readonly requests: number | null;
+  readonly warmupMs: number;
+  readonly cliVars: ReadonlyMap<string, string>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface SuiteLoadDeps {
+  send(spec: RequestSpec, keepBody: boolean, done: (outcome: SuiteLoadOutcome) => void): void;
+  /** Called before the first request to each origin; throws to stop the run (the target safety check). */
+  checkOrigin(url: string): Promise<void>;
+  timers: LoadTimers;
+  signal?: AbortSignal;
+}
+
+/** The steps a user runs in one pass, in order, each repeated by its weight. */
+export function passOf(steps: readonly CompiledStep[]): CompiledStep[] {
+  const out: CompiledStep[] = [];
+  for (const step of steps) {
+    if (step.skip !== null) continue;
+    for (let i = 0; i < step.loadWeight; i++) out.push(step);
+  }
+  return out;
+}
+
+export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live: ReturnType<typeof createLoadRecorder>; measureStart: number; done: Promise<LoadRun> } {
+  const { timers } = deps;
+  const recorder = createLoadRecorder(false);
+  const pass = passOf(plan.suite.steps);
+  const start = timers.now();
+  const measureStart = start + plan.warmupMs;
+  let sending = pass.length > 0;
+  let counted = 0;
+  let stoppedBy: LoadRun['stoppedBy'] = plan.requests === null ? 'duration' : 'requests';
+  let lastDone = measureStart;
+  let stopAt = Number.POSITIVE_INFINITY;
+  const checked = new Map<string, Promise<void>>();
+  const stop = (): void => {
+    if (!sending) return;
+    sending = false;
+    stopAt = timers.now();
+  };
+  const cancelEnd = plan.durationMs === null ? null : timers.after(measureStart + plan.durationMs - start, stop);
+  const onAbort = (): void => {
+    stoppedBy = 'interrupt';
+    stop();
+  };
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const sendOne = (spec: RequestSpec, keepBody: boolean): Promise<SuiteLoadOutcome> => new Promise((resolve) => deps.send(spec, keepBody, resolve));
+
+  const user = async (): Promise<void> => {
+    const scope = new SuiteScope(plan.cliVars, plan.suite.vars, plan.env);
+    while (sending) {
+      for (const step of pass) {
+        if (!sending) return;
+        const captureNames = step.captures.map((c) => c.name);
+        let spec: RequestSpec;
+        try {
+          spec = (await buildRequest(step.request, plan.suite.baseUrl, scope)).spec;
+        } catch (error) {
+          scope.recordMissing(step.name, captureNames, error instanceof Error ? error.message : String(error));
+          if (timers.now() >= measureStart) {
+            counted++;
+            recorder.recordError('variable');
+          }
+          continue;
+        }
+        const origin = new URL(spec.url).origin;
+        let check = checked.get(origin);
+        if (check === undefined) {
+          check = deps.checkOrigin(spec.url);
+          checked.set(origin, check);
+        }
+        await check;
+        if (!sending) return;
+        const isCounted = timers.now() >= measureStart;
+        if (isCounted) {
+          counted++;
+          if (plan.requests !== null && counted >= plan.requests) stop();
+        }
+        const sentAt = timers.now();
+        const outcome = await sendOne(spec, captureNames.length > 0);
+        const at = timers.now();
+        if ((stoppedBy as LoadRun['stoppedBy']) === 'interrupt') return;
+        if (isCounted) {
+          lastDone = at;
+          recorder.record(outcome, at - sentAt, at - sentAt);
+        }
+        if (captureNames.length === 0) continue;
+        if (outcome.status === null) {
+          scope.recordMissing(step.name, captureNames, `the request failed (${outcome.errorKind ?? 'error'})`);
+          continue;
+        }
+        const bodyText = outcome.body === null ? '' : outcome.body.toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(bodyText);
+        } catch {
+          json = undefined;
+        }
+        scope.record(step.name, evaluateCaptures(step.captures, { status: outcome.status, headers: outcome.headers, bodyText, json, durationMs: at - sentAt, sizeBytes: outcome.bytes }));
+      }
+    }
+  };
+
+  const done = (async (): Promise<LoadRun> => {
+    try {
+      await Promise.all(
+        Array.from({ length: plan.users }, () =>
+          user().catch((error: unknown) => {
+            // One user stopped by the safety check (or a bug): the others stop too.
+            stop();
+            throw error;
+          }),
+        ),
+      );
+    } finally {
+      cancelEnd?.();
+      deps.signal?.removeEventListener('abort', onAbort);
+      stop();
+    }
+    const end = (stoppedBy as LoadRun['stoppedBy']) === 'interrupt' ? timers.now() : Math.max(lastDone, Math.min(stopAt, timers.now()));
+    return { recorder, elapsedMs: Math.max(0, end - measureStart), stoppedBy, measureStart };
+  })();
+  return { live: recorder, measureStart, done };
+}

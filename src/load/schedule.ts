@@ -1,0 +1,38 @@
+/**
+ * The open model's schedule (`--rate`): request i is meant to leave at `start + i * intervalMs`, whatever happened
+ * to the requests before it. Latency is measured from that intended time, so a server (or a generator) that
+ * stalls is charged for every request that should have been sent during the stall — coordinated omission
+ * corrected, as wrk2 does. Pure: the runner asks it with its own clock's readings.
+ */
+
+/** A request that leaves more than this after its intended time counts as not sent on time. */
+export const LATE_MS = 5;
+
+export interface RateSchedule {
+  readonly intervalMs: number;
+  /** When request `index` (from 0) is meant to leave. */
+  intendedAt(index: number): number;
+  /** How many requests are due by `now` (those whose intended time is <= now). */
+  dueBy(now: number): number;
+  /** How many requests are meant to leave strictly before `t` (the end of a window that excludes `t`). */
+  dueBefore(t: number): number;
+  /** How long from `now` until request `index` is due (<= 0: due already). */
+  waitFor(index: number, now: number): number;
+}
+
+/** `count` requests every `perMs` milliseconds, the first at `start`. */
+export function createRateSchedule(rate: { count: number; perMs: number }, start: number): RateSchedule {
+  const intervalMs = rate.perMs / rate.count;
+  return {
+    intervalMs,
+    intendedAt: (index) => start + index * intervalMs,
+    dueBy: (now) => (now < start ? 0 : Math.floor((now - start) / intervalMs) + 1),
+    dueBefore: (t) => (t <= start ? 0 : Math.ceil((t - start) / intervalMs)),
+    waitFor: (index, now) => start + index * intervalMs - now,
+  };
+}
+
+/** Whether a request meant to leave at `intended` and sent at `sent` left late. */
+export function isLate(intended: number, sent: number): boolean {
+  return sent - intended > LATE_MS;
+}

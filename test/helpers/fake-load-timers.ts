@@ -1,0 +1,72 @@
+/**
+ * A discrete-event clock for the load runner (src/load/run-load.ts): `now` moves only when the next timer fires,
+ * so a run of "10 seconds" takes milliseconds and every figure is exact. `soon` (the next turn of the event loop)
+ * is 0.01 ms later, so a runner that waits by turns of the loop still advances. Bounded: `runAll` stops after
+ * `maxEvents` and says so.
+ */
+import type { LoadOutcome } from '../../src/engine/load-transport.js';
+import type { LoadTimers } from '../../src/load/run-load.js';
+
+interface Event {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+export interface FakeTimers extends LoadTimers {
+  /** Runs events in time order until none is left; returns how many ran. */
+  runAll(maxEvents?: number): number;
+}
+
+export function fakeTimers(start = 1000): FakeTimers {
+  let now = start;
+  let seq = 0;
+  const queue: Event[] = [];
+  const add = (at: number, fn: () => void): (() => void) => {
+    const e: Event = { at, seq: seq++, fn, cancelled: false };
+    queue.push(e);
+    return () => {
+      e.cancelled = true;
+    };
+  };
+  return {
+    now: () => now,
+    after: (ms, fn) => add(now + Math.max(0, ms), fn),
+    soon: (fn) => add(now + 0.01, fn),
+    runAll(maxEvents = 1_000_000) {
+      let ran = 0;
+      while (queue.length > 0) {
+        if (ran >= maxEvents) throw new Error(`fake timers: more than ${maxEvents} events`);
+        let best = 0;
+        for (let i = 1; i < queue.length; i++) {
+          const a = queue[i] as Event;
+          const b = queue[best] as Event;
+          if (a.at < b.at || (a.at === b.at && a.seq < b.seq)) best = i;
+        }
+        const [e] = queue.splice(best, 1) as [Event];
+        if (e.cancelled) continue;
+        now = Math.max(now, e.at);
+        ran++;
+        e.fn();
+      }
+      return ran;
+    },
+  };
+}
+
+/** A server on the fake clock: each request is answered `latency(i)` ms after it is sent (i from 0), or never (null). */
+export function fakeServer(timers: LoadTimers, latency: (index: number, sentAt: number) => number | null, outcome: (index: number) => LoadOutcome = () => ({ status: 200, bytes: 10, retryAfter: null, errorKind: null })) {
+  let index = 0;
+  const sent: number[] = [];
+  return {
+    sent,
+    send(done: (o: LoadOutcome) => void) {
+      const i = index++;
+      const at = timers.now();
+      sent.push(at);
+      const ms = latency(i, at);
+      if (ms !== null) timers.after(ms, () => done(outcome(i)));
+    },
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * `apitest load` through the real binary against a loopback server this test starts, asserting at the server too:
+ * the count the server saw equals the reported total; the request flags (method, headers, body, auth) reached it;
+ * --json validates against docs/load-output.schema.json; SLOs decide the exit code with one stderr line each; a
+ * public host without --yes sends nothing (exit 2); Ctrl-C prints what was measured and exits 130. Runs are short
+ * (at most 1 s, or a request count).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { BIN, ROOT, runCli } from '../helpers/run-cli.js';
+import { startLoadServer, type LoadServer } from '../helpers/load-server.js';
+
+let server: LoadServer;
+beforeAll(async () => {
+  server = await startLoadServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const schema = JSON.parse(readFileSync(join(ROOT, 'docs/load-output.schema.json'), 'utf8')) as object;
+const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+
+function parseLoadDocument(stdout: string): any {
+  const doc = JSON.parse(stdout) as unknown;
+  if (!validate(doc)) throw new Error(`the load document does not match docs/load-output.schema.json: ${JSON.stringify(validate.errors, null, 2)}`);
+  return doc;
+}
+
+describe('apitest load', () => {
+  test('-n 300 -c 4 --json: the server counts exactly the reported total; the document validates', async () => {
+    const before = server.count();
+    const r = await runCli(['load', `${server.url}/users`, '-n', '300', '-c', '4', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = parseLoadDocument(r.stdout);
+    expect(server.count() - before).toBe(300);
+    expect(doc.requests).toEqual({ total: 300, ok: 300, failed: 0, notSentOnTime: 0 });
+    expect(doc.statuses).toEqual({ '200': 300 });
+    expect(doc.connections).toBe(4);
+    expect(doc.rate).toBeNull();
+    expect(doc.latencyUncorrected).toBeNull();
+    expect(doc.rps).toBeGreaterThan(0);
+    expect(doc.bytesPerSecond).toBeGreaterThan(0);
+    expect(doc.latency.p50).toBeGreaterThan(0);
+    expect(doc.latency.p99).toBeLessThanOrEqual(doc.latency.max);
+    expect(doc.histogram).toMatch(/^HISTF/);
+  });
+
+  test('-d 1 --rate 100/s: an open-model run, corrected and uncorrected latency, total = server count', async () => {
+    const before = server.count();
+    const r = await runCli(['load', `${server.url}/users`, '-d', '1', '--rate', '100/s', '-c', '2', '--json']);
+    expect(r.code).toBe(0);
+    const doc = parseLoadDocument(r.stdout);
+    expect(server.count() - before).toBe(doc.requests.total);
+    expect(doc.requests.total).toBeGreaterThanOrEqual(95);
+    expect(doc.requests.total).toBeLessThanOrEqual(101);
+    expect(doc.rate).toBe(100);
+    expect(doc.latencyUncorrected).not.toBeNull();
+    expect(doc.latency.p50).toBeGreaterThanOrEqual(doc.latencyUncorrected.p50 - 0.01);
+  });
+
+  test('the request flags apply: method, headers, body, bearer token', async () => {
+    const s = await startLoadServer();
+    try {
+      const r = await runCli(['load', '-X', 'PUT', `${s.url}/echo`, '-n', '5', '-c', '1', '-H', 'X-Test: yes', '--data', '{"name":"Ann"}', '--bearer', 'tok-123', '--json']);
+      expect(r.code).toBe(0);
+      expect(s.count()).toBe(5);
+      expect(s.first?.method).toBe('PUT');
+      expect(s.first?.headers['x-test']).toBe('yes');
+      expect(s.first?.headers.authorization).toBe('Bearer tok-123');
+      expect(s.first?.headers['content-type']).toBe('application/json');
+      expect(s.first?.body).toBe('{"name":"Ann"}');
+      expect(s.first?.headers['user-agent']).toMatch(/^apitest\//);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('the table report: percentiles, the latency histogram, statuses', async () => {
+    const r = await runCli(['load', `${server.url}/users`, '-n', '50', '-c', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Requests    50 total, 50 ok, 0 failed');
+    expect(r.stdout).toMatch(/p50 [\d.]+ ms {2}p90/);
+    expect(r.stdout).toContain('Latency distribution');
+    expect(r.stdout).toMatch(/\|■+/);
+    expect(r.stdout).toMatch(/Status codes\n\s+200 {2}50/);
+  });
+
+  test('SLOs: every failed one is one stderr line, exit 1; all met, exit 0', async () => {
+    const failing = await runCli(['load', `${server.url}/fail`, '-n', '20', '-c', '2', '--expect', 'p99 < 10s', '--expect', 'errors == 0', '--expect', 'status_5xx == 0', '--json']);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr.trim().split('\n')).toEqual(['apitest: SLO failed: errors: expected == 0, got 20', 'apitest: SLO failed: status_5xx: expected == 0, got 20']);
+    const doc = parseLoadDocument(failing.stdout);
+    expect(doc.expectations.map((e: { ok: boolean }) => e.ok)).toEqual([true, false, false]);
+    const passing = await runCli(['load', `${server.url}/users`, '-n', '20', '-c', '2', '--expect', 'p99 < 10s', '--expect', 'errors == 0', '--expect', 'rps > 1']);
+    expect(passing.stderr).toBe('');
+    expect(passing.code).toBe(0);
+  });
+
+  test('429s are throttled, apart from 5xx and from errors; Retry-After is shown', async () => {
+    const r = await runCli(['load', `${server.url}/throttle`, '-n', '10', '-c', '1', '--expect', 'errors == 0', '--expect', 'throttled == 10']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('429  10  throttled');
+    expect(r.stdout).toContain('Retry-After on 10, last "1"');
+  });
+
+  test('--reporter junit:FILE writes one testcase per SLO', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apitest-load-'));
+    const r = await runCli(['load', `${server.url}/users`, '-n', '10', '--expect', 'errors == 0', '--reporter', `junit:${join(dir, 'load.xml')}`]);
+    expect(r.code).toBe(0);
+    const xml = readFileSync(join(dir, 'load.xml'), 'utf8');
+    expect(xml).toContain('<testcase name="errors == 0"');
+    expect(xml).toContain('tests="1" failures="0"');
+  });
+
+  test('a public address without --yes: exit 2, nothing sent', async () => {
+    const r = await runCli(['load', 'http://203.0.113.7/', '-n', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the host is not loopback or a private address');
+    expect(r.stderr).toContain('--yes');
+    expect(r.stdout).toBe('');
+  });
+
+  test('usage errors: -d and -n together, a bad SLO, --rate, -d given a body', async () => {
+    for (const args of [
+      ['-d', '1', '-n', '5'],
+      ['--expect', 'p98 < 1ms'],
+      ['--rate', 'fast'],
+      ['-d', '{"a":1}'],
+    ]) {
+      const r = await runCli(['load', `${server.url}/users`, ...args]);
+      expect([args, r.code]).toEqual([args, 2]);
+    }
+  });
+
+  test('no server: exit 3 with the errors by kind', async () => {
+    const r = await runCli(['load', 'http://127.0.0.1:1/', '-n', '5', '-c', '1', '--json']);
+    expect(r.code).toBe(3);
+    const doc = parseLoadDocument(r.stdout);
+    expect(doc.errors).toEqual({ connect: 5 });
+    expect(r.stderr).toContain('no request got a response (connect 5)');
+  });
+
+  test('Ctrl-C: the figures measured so far, exit 130', async () => {
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), CI: 'true' };
+    const child = spawn(process.execPath, ['--', BIN, 'load', `${server.url}/slow`, '-d', '20', '-c', '2', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const kill = setTimeout(() => child.kill('SIGINT'), 1200);
+    const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(kill);
+    clearTimeout(hard);
+    expect(code).toBe(130);
+    const doc = parseLoadDocument(out);
+    expect(doc.requests.total).toBeGreaterThan(0);
+    expect(doc.durationMs).toBeLessThan(5000);
+    expect(err).toContain('interrupted');
+  });
+});
+
+describe('apitest load --suite', () => {
+  test('each virtual user runs the steps in order with its own captures, steps repeated by load.weight', async () => {
+    const { startTestDemo } = await import('../helpers/demo.js');
+    const demo = await startTestDemo();
+    try {
+      const r = await runCli(['load', '--suite', 'fixtures/suites/load-users.yaml', '-c', '2', '-n', '40', '--json'], { env: { BASE_URL: demo.url } });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const doc = parseLoadDocument(r.stdout);
+      expect(doc.url).toBe('fixtures/suites/load-users.yaml (suite)');
+      expect(doc.requests.total).toBe(40);
+      // Every read found the user its own virtual user created (a capture of another user, or none, would 404).
+      expect(Object.keys(doc.statuses).sort()).toEqual(['200', '201']);
+      expect(doc.statuses['201'] + doc.statuses['200']).toBe(40);
+      expect(doc.statuses['201']).toBeGreaterThanOrEqual(10);
+      expect(doc.statuses['201']).toBeLessThanOrEqual(12);
+      const paths = demo.requests().map((q) => q.path);
+      expect(paths).toHaveLength(40);
+      expect(paths.filter((p) => p.startsWith('/health'))).toEqual([]);
+    } finally {
+      await demo.close();
+    }
+  });
+
+  test('a bad suite file: exit 2, its problems, nothing sent', async () => {
+    const r = await runCli(['load', '--suite', 'fixtures/suites/does-not-exist.yaml', '-n', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot read the suite');
+  });
+});
+
+describe('undici and hdr-histogram-js are loaded only by apitest load', () => {
+  test('--version and a single request read neither dist/undici.cjs nor dist/hdr.cjs; load reads both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apitest-probe-'));
+    const probe = join(dir, 'probe.cjs');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write(`\\nLOADED:${Object.keys(require.cache).filter((k) => /undici|hdr/.test(k)).map((k) => require('path').basename(k)).sort().join(',')}\\n`));\n");
+    const loaded = (stderr: string): string => /LOADED:(.*)\n/.exec(stderr)?.[1] ?? '(no probe line)';
+    const env = { NODE_OPTIONS: `--require ${probe}` };
+    expect(loaded((await runCli(['--version'], { env })).stderr)).toBe('');
+    expect(loaded((await runCli([`${server.url}/users`], { env })).stderr)).toBe('');
+    expect(loaded((await runCli(['load', `${server.url}/users`, '-n', '3'], { env })).stderr)).toBe('hdr.cjs,undici.cjs');
+  });
+});
