@@ -1,4 +1,4 @@
-import type { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { Io } from '../../io.js';
 import type { CommandResult } from '../command-result.js';
 import { collect } from './collect.js';
@@ -48,9 +48,8 @@ export function registerLoadCommand(program: Command, io: Io, setResult: (result
     .command('load')
     .description(LOAD_DESCRIPTION)
     .argument('[url]', 'the URL to load (http:// is assumed without a scheme)');
-  addRequestFlags(load, { withBody: false });
-  // `-c` is --connections here (curl's -c, the cookie jar, is not written by a load run).
-  (load.options as Option[]).splice(load.options.findIndex((o) => o.long === '--cookie-jar'), 1);
+  // `-c` is --connections here: -b takes name=value cookies only, and there is no cookie jar (as batch).
+  addRequestFlags(load, { withBody: false, cookieJar: false });
   load
     .optionsGroup('Load:')
     .option('-c, --connections <n>', 'connections kept open to the server', '10')
