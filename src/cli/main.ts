@@ -10,6 +10,7 @@ import { addOAuth2Flags } from './flags/oauth2-flags.js';
 import { AUTH_DESCRIPTION, registerAuthCommand } from './flags/auth-flags.js';
 import { addRetryFlags } from './flags/retry-flags.js';
 import { addExpectFlags } from './flags/expect-flags.js';
+import { addCacheFlags, NO_CACHE_FLAG, NO_CACHE_INTERNAL } from './flags/cache-flags.js';
 import { addPaginateFlags, PAGINATION_STYLES } from './flags/paginate-flags.js';
 import { RUN_DESCRIPTION, registerRunCommand } from './flags/run-flags.js';
 import { BATCH_DESCRIPTION, registerBatchCommand } from './flags/batch-flags.js';
@@ -85,7 +86,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
   let result: CommandResult;
   try {
-    result = await run(methodFirst(argv), io);
+    result = await run(noCacheFlag(methodFirst(argv)), io);
   } catch (error) {
     result = resultOfError(error);
   } finally {
@@ -101,6 +102,17 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     printErrorLine(io, { kind: error.kind, message: error.message, hint: error.hint, stack }, debug);
   }
   return result.exitCode;
+}
+
+/**
+ * `--no-cache` of a request is its own flag, not commander's negation of `--cache` (which would turn
+ * `--cache --no-cache` into no cache at all): it reaches commander as a hidden `--cache-revalidate`.
+ */
+function noCacheFlag(argv: readonly string[]): readonly string[] {
+  const end = argv.indexOf('--');
+  const words = end === -1 ? argv : argv.slice(0, end);
+  if (!words.includes(NO_CACHE_FLAG) || COMMANDS.some((c) => words.includes(c))) return argv;
+  return argv.map((a, i) => (a === NO_CACHE_FLAG && (end === -1 || i < end) ? NO_CACHE_INTERNAL : a));
 }
 
 async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
@@ -134,6 +146,7 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   addRetryFlags(program);
   addPaginateFlags(program);
   addExpectFlags(program);
+  addCacheFlags(program);
   addOutputFlags(program);
   program.action(async (url: string | undefined, opts: Record<string, unknown>) => {
     if (url !== undefined && opts.url !== undefined) throw new UsageError('the URL is given twice (argument and --url)', { hint: 'give it once' });
@@ -142,6 +155,11 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
     if (typeof opts.paginate === 'string' && !PAGINATION_STYLES.includes(opts.paginate) && url === undefined && opts.url === undefined) {
       url = opts.paginate;
       opts.paginate = true;
+    }
+    // `--cache URL`: the optional directory took the URL (a directory is given as --cache=DIR, or after the URL).
+    if (typeof opts.cache === 'string' && url === undefined && opts.url === undefined) {
+      url = opts.cache;
+      opts.cache = true;
     }
     const { runRequestCommand } = await import('./commands/request.js');
     const raw = { ...opts, url: (opts.url as string | undefined) ?? url } as unknown as Parameters<typeof runRequestCommand>[0];

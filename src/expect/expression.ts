@@ -13,7 +13,9 @@ export type Subject =
   | { readonly kind: 'count'; readonly path: string }
   | { readonly kind: 'body' }
   | { readonly kind: 'duration' }
-  | { readonly kind: 'size' };
+  | { readonly kind: 'size' }
+  /** What the HTTP cache did (`--cache`): HIT, MISS, REVALIDATED, STALE or BYPASS. */
+  | { readonly kind: 'cache' };
 
 export const SYMBOL_OPERATORS = ['==', '!=', '<', '<=', '>', '>='] as const;
 export const WORD_OPERATORS = ['contains', 'matches', 'exists', 'not exists', 'in', 'type'] as const;
@@ -54,6 +56,7 @@ export function subjectLabel(subject: Subject): string {
     case 'body':
     case 'duration':
     case 'size':
+    case 'cache':
       return subject.kind;
     case 'header':
       return `header ${subject.name}`;

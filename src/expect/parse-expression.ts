@@ -11,7 +11,7 @@ import { JSON_TYPES, OPERATORS, isJsonTypeName, isOperator } from './expression.
 import { compileJsonPath } from './jsonpath.js';
 
 const OPERATOR_LIST = OPERATORS.join(', ');
-const SUBJECT_LIST = 'status, header <name>, body, duration, size, count <jsonpath>, or a JSONPath starting with $';
+const SUBJECT_LIST = 'status, header <name>, body, duration, size, cache, count <jsonpath>, or a JSONPath starting with $';
 const SYNTAX_HINT = 'an expectation is <subject> <operator> [<value>], e.g. "status == 200" or "$.items[0].id exists"';
 /** Characters that start a symbolic operator; they end a subject at bracket depth 0. */
 const OPERATOR_CHARS = '=!<>~';
@@ -72,6 +72,7 @@ function scanSubject(source: string): { subject: Subject; rest: string } {
     case 'body':
     case 'duration':
     case 'size':
+    case 'cache':
       return { subject: { kind: keyword }, rest: after };
     case 'header': {
       const trimmed = after.trimStart();

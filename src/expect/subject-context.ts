@@ -18,6 +18,8 @@ export interface ResponseFacts {
   /** Total time in milliseconds. */
   durationMs: number;
   sizeBytes: number;
+  /** What the HTTP cache did, when the run used one (`--cache`). */
+  cache?: { readonly status: string };
 }
 
 /** A subject's value in a response, or why there is none. */
@@ -43,6 +45,8 @@ export function resolveSubject(subject: Subject, facts: ResponseFacts): Resolved
       return { found: true, value: facts.durationMs };
     case 'size':
       return { found: true, value: facts.sizeBytes };
+    case 'cache':
+      return facts.cache === undefined ? { found: false, reason: 'the HTTP cache was not used (add --cache)' } : { found: true, value: facts.cache.status };
     case 'header':
       return resolveHeader(subject.name, facts.headers);
     case 'jsonpath': {
