@@ -16,6 +16,7 @@ import { RUN_DESCRIPTION, registerRunCommand } from './flags/run-flags.js';
 import { BATCH_DESCRIPTION, registerBatchCommand } from './flags/batch-flags.js';
 import { WEBHOOK_DESCRIPTION, registerWebhookCommand } from './flags/webhook-flags.js';
 import { IMPORT_DESCRIPTION, registerImportCommand } from './flags/import-flags.js';
+import { CACHE_DESCRIPTION, registerCacheCommand } from './flags/cache-command.js';
 import { discardPendingOutputs } from '../files/pending-outputs.js';
 import { suggest } from './suggest.js';
 import { VERSION } from './version.js';
@@ -49,13 +50,14 @@ const USAGE = `Usage: apitest [options] <url>        one request: status, header
        apitest webhook <command>         sign, send, verify, listen
        apitest auth <token|clear>        OAuth2 tokens and their cache
        apitest import <curl|postman|har> a curl command line, Postman collection or HAR file as a suite
+       apitest cache <explain|ls|clear>  the HTTP cache of --cache
        apitest demo-server               the sample API
        apitest help [command]            all options of a command
 
 Try: apitest localhost:3000/users --json
 `;
 
-const COMMANDS = ['run', 'batch', 'webhook', 'auth', 'import', 'demo-server', 'help'];
+const COMMANDS = ['run', 'batch', 'webhook', 'auth', 'import', 'cache', 'demo-server', 'help'];
 /**
  * A method given first: any RFC 9110 token in capitals (GET, PURGE, PROPFIND…), except that it has no `.`, which
  * would make it a host name (`EXAMPLE.COM`). Lower case is not a method here (`get` is a mistyped command).
@@ -199,6 +201,8 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   else program.command('auth [command]').description(AUTH_DESCRIPTION);
   if (argv.includes('import')) registerImportCommand(program, io, setResult);
   else program.command('import [options] <kind> [input...]').description(IMPORT_DESCRIPTION);
+  if (argv.includes('cache')) registerCacheCommand(program, io, setResult);
+  else program.command('cache [command]').description(CACHE_DESCRIPTION);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -57,6 +57,7 @@ export async function executeCached(spec: RequestSpec, retry: RetryPolicy, cache
   if (spec.method.toUpperCase() !== 'GET' || userCc['no-store'] !== undefined) {
     const reason = spec.method.toUpperCase() !== 'GET' ? `${spec.method.toUpperCase()} requests are not cached (GET only)` : 'the request says Cache-Control: no-store';
     if (cache.mode === 'offline') return offlineMiss(spec, reason);
+
     return finish(await execute(spec, retry, inner), { status: 'BYPASS', age: null, ttl: null, storable: false, reason });
   }
   const cookieHeader = deps.cookies === undefined ? null : await deps.cookies.cookieHeader(spec.url);
@@ -66,10 +67,10 @@ export async function executeCached(spec: RequestSpec, retry: RetryPolicy, cache
   const forced = cache.ttlSeconds;
 
   if (cache.mode === 'offline') {
-    if (found === null) return offlineMiss(spec, 'no stored response');
+    if (found === null) return offlineMiss(spec, null);
     const headers = policyHeaders(found.policy.responseHeaders());
     if (isFresh(found.policy, forced)) return finish(servedExchange(spec, found), facts('HIT', found.policy, forced, true, `fresh (--offline): ${describeFresh(found.policy, forced)}`));
-    if (forced === null && !mayServeStale(headers)) return offlineMiss(spec, 'the stored response is stale and must be revalidated (must-revalidate or no-cache)');
+    if (forced === null && !mayServeStale(headers)) return offlineMiss(spec, 'it is stale and says it must be revalidated (must-revalidate or no-cache)');
     return finish(servedExchange(spec, found), facts('STALE', found.policy, forced, true, '--offline: served stale, not revalidated'));
   }
 
@@ -132,7 +133,7 @@ export async function executeCached(spec: RequestSpec, retry: RetryPolicy, cache
     requestNoStore: false,
     policyStorable: policy.storable() && response.status !== 304,
   });
-  const changed = found !== null ? 'changed on the server: ' : '';
+  const changed = found === null ? '' : hasValidator(storedHeaders(found.policy)) ? 'changed on the server: ' : 'fetched again (the stored response has no validator): ';
   if (!decision.storable) return finish(exchange, { status: 'MISS', age: ageOf(policy), ttl: null, storable: false, reason: `${changed}not stored: ${decision.reason}` });
   if (vary.includes('*')) return finish(exchange, { status: 'MISS', age: ageOf(policy), ttl: null, storable: false, reason: `${changed}not stored: Vary: * (no stored response could ever match)` });
   const lifetime = lifetimeOf(policy, resHeaders, forced);
@@ -227,13 +228,16 @@ function servedExchange(spec: RequestSpec, found: Found): ExecutedExchange {
   return { spec, attempts: [attempt], retryAfterTooLong: null, retryRefusedAfterBytes: null };
 }
 
-function offlineMiss(spec: RequestSpec, why: string): ExecutedExchange {
-  const error = new ConnectionError(`--offline: no usable cached response for ${spec.method.toUpperCase()} ${new URL(spec.url).origin}${new URL(spec.url).pathname} (${why})`, {
+/** `--offline` and no usable stored response: `why` null when none is stored. */
+function offlineMiss(spec: RequestSpec, why: string | null): ExecutedExchange {
+  const url = new URL(spec.url);
+  const what = `${spec.method.toUpperCase()} ${url.origin}${url.pathname}`;
+  const error = new ConnectionError(why === null ? `--offline: ${what} is not in the cache` : `--offline: the cached ${what} cannot be used: ${why}`, {
     code: 'ECACHEMISS',
-    hint: 'run it once with --cache (without --offline) to store it',
+    hint: why === null ? 'run it once with --cache, without --offline, to store it' : 'run it without --offline to revalidate it',
   });
   const attempt: Attempt = { delayMs: 0, request: null, outcome: { kind: 'failure', error }, redirects: [], timings: EMPTY_TIMINGS };
-  return { spec, attempts: [attempt], retryAfterTooLong: null, retryRefusedAfterBytes: null, cache: { status: 'MISS', age: null, ttl: null, storable: false, reason: `--offline: ${why}` } };
+  return { spec, attempts: [attempt], retryAfterTooLong: null, retryRefusedAfterBytes: null, cache: { status: 'MISS', age: null, ttl: null, storable: false, reason: `--offline: ${why ?? 'not in the cache'}` } };
 }
 
 function facts(status: CacheFacts['status'], policy: Policy, forced: number | null, storable: boolean, reason: string): CacheFacts {
