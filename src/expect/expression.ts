@@ -14,8 +14,14 @@ export type Subject =
   | { readonly kind: 'body' }
   | { readonly kind: 'duration' }
   | { readonly kind: 'size' }
-  /** What the HTTP cache did (`--cache`): HIT, MISS, REVALIDATED, STALE or BYPASS. */
-  | { readonly kind: 'cache' };
+  /**
+   * The HTTP cache (`--cache`): `cache` is what it did (HIT, MISS, REVALIDATED, STALE, BYPASS); `cache storable`,
+   * `cache ttl` (seconds of freshness left) and `cache age` (seconds) its other facts.
+   */
+  | { readonly kind: 'cache'; readonly field: CacheField };
+
+export const CACHE_FIELDS = ['status', 'storable', 'ttl', 'age'] as const;
+export type CacheField = (typeof CACHE_FIELDS)[number];
 
 export const SYMBOL_OPERATORS = ['==', '!=', '<', '<=', '>', '>='] as const;
 export const WORD_OPERATORS = ['contains', 'matches', 'exists', 'not exists', 'in', 'type'] as const;
@@ -56,8 +62,9 @@ export function subjectLabel(subject: Subject): string {
     case 'body':
     case 'duration':
     case 'size':
-    case 'cache':
       return subject.kind;
+    case 'cache':
+      return subject.field === 'status' ? 'cache' : `cache ${subject.field}`;
     case 'header':
       return `header ${subject.name}`;
     case 'jsonpath':

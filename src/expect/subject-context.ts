@@ -19,7 +19,7 @@ export interface ResponseFacts {
   durationMs: number;
   sizeBytes: number;
   /** What the HTTP cache did, when the run used one (`--cache`). */
-  cache?: { readonly status: string };
+  cache?: { readonly status: string; readonly storable: boolean; readonly ttl: number | null; readonly age: number | null };
 }
 
 /** A subject's value in a response, or why there is none. */
@@ -46,7 +46,12 @@ export function resolveSubject(subject: Subject, facts: ResponseFacts): Resolved
     case 'size':
       return { found: true, value: facts.sizeBytes };
     case 'cache':
-      return facts.cache === undefined ? { found: false, reason: 'the HTTP cache was not used (add --cache)' } : { found: true, value: facts.cache.status };
+      if (facts.cache === undefined) return { found: false, reason: 'the HTTP cache was not used (add --cache)' };
+      if (subject.field === 'ttl' || subject.field === 'age') {
+        const value = facts.cache[subject.field];
+        return value === null ? { found: false, reason: `the cache has no ${subject.field} for this response (${facts.cache.status})` } : { found: true, value };
+      }
+      return { found: true, value: facts.cache[subject.field] };
     case 'header':
       return resolveHeader(subject.name, facts.headers);
     case 'jsonpath': {
