@@ -3,7 +3,7 @@
  * RFC 9111 case, each with its own demo server (its own counters) and its own cache directory (under the run's
  * temporary root). The server is asked what it answered (GET /cache/counts) and what it received (its request log).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -285,5 +285,65 @@ describe('--cache (RFC 9111, private)', () => {
     expect(hit.code).toBe(0);
     expect((JSON.parse(hit.stdout) as Doc).cache?.status).toBe('HIT');
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ route: 'max-age', served: 1 });
+  });
+
+  test('--paginate: every page goes through the cache; a second walk is all HITs', async () => {
+    const walk = async (): Promise<{ pages: Array<{ cache?: string }>; items: unknown[]; cache?: CacheInfo }> =>
+      JSON.parse((await runCli([`${demo.url}/pages/link`, '--paginate', '--cache', dir, '--cache-ttl', '60', '--json'])).stdout) as never;
+    const first = await walk();
+    expect(first.pages.map((p) => p.cache)).toEqual(['MISS', 'MISS', 'MISS']);
+    const second = await walk();
+    expect(second.pages.map((p) => p.cache)).toEqual(['HIT', 'HIT', 'HIT']);
+    expect(second.items).toEqual(first.items);
+    expect(second.cache?.status).toBe('HIT');
+    expect(demo.requests().filter((r) => r.path === '/pages/link')).toHaveLength(3);
+  });
+});
+
+describe('suites: defaults.cache and expect.cache', () => {
+  test('a step answered from the cache, per-step cache status in the reports, expect.cache checked', async () => {
+    const xdg = join(dir, '..', 'xdg');
+    const suite = join(dir, '..', 'cache.yaml');
+    writeFileSync(
+      suite,
+      [
+        'name: cache',
+        'baseUrl: "{{ env.BASE_URL }}"',
+        'defaults:',
+        '  cache: true',
+        'steps:',
+        '  - name: first',
+        '    url: /cache/max-age/120',
+        '    expect:',
+        '      cache: { status: MISS, storable: true, minTtl: 60s }',
+        '  - name: second',
+        '    url: /cache/max-age/120',
+        '    expect:',
+        '      cache: HIT',
+        '  - name: without cache',
+        '    url: /cache/max-age/120',
+        '    cache: false',
+        '  - name: too short',
+        '    url: /cache/max-age/30',
+        '    expect:',
+        '      cache: { minTtl: 1m }',
+        '',
+      ].join('\n'),
+    );
+    const env = { BASE_URL: demo.url, XDG_CACHE_HOME: xdg };
+    const result = await runCli(['run', suite, '--reporter', 'json'], { env });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { files: Array<{ steps: Array<{ name: string; ok: boolean; cache?: CacheInfo; expectations: Array<{ expression: string; ok: boolean }> }> }> };
+    const steps = report.files[0]?.steps ?? [];
+    expect(steps.map((s) => [s.name, s.ok, s.cache?.status])).toEqual([
+      ['first', true, 'MISS'],
+      ['second', true, 'HIT'],
+      ['without cache', true, undefined],
+      ['too short', false, 'MISS'],
+    ]);
+    expect(steps[3]?.expectations.find((e) => !e.ok)?.expression).toBe('cache ttl >= 60');
+    expect(readdirSync(join(xdg, 'apitest', 'http'))).toHaveLength(2);
+    const table = await runCli(['run', suite], { env });
+    expect(table.stdout).toMatch(/second .* cache: HIT/);
   });
 });
