@@ -11,7 +11,7 @@ import type { SchemaCheck } from '../expect/json-schema.js';
 import { matcherToExpectations, statusMatcherToExpectation } from '../expect/matcher.js';
 import { parseExpectation, parseSubject } from '../expect/parse-expression.js';
 import { hasTemplate } from './interpolate.js';
-import { durationMs } from './compile-request.js';
+import { parseDuration } from '../util/duration.js';
 import type { PathKey, RawProblem } from './locate-issue.js';
 import type { ExpectInput } from './suite-schema.js';
 
@@ -92,8 +92,9 @@ export async function compileExpect(
       if (cache.status !== undefined) matcher(at('cache', 'status'), 'cache', cache.status);
       if (cache.storable !== undefined) matcher(at('cache', 'storable'), 'cache storable', cache.storable);
       if (cache.minTtl !== undefined) {
-        const ms = durationMs(cache.minTtl, at('cache', 'minTtl'), problems);
-        if (ms !== undefined) attempt(at('cache', 'minTtl'), () => [parseExpectation(`cache ttl >= ${Math.ceil(ms / 1000)}`)]);
+        const ms = parseDuration(String(cache.minTtl));
+        if (ms === undefined || ms < 0) problems.push({ path: at('cache', 'minTtl'), anchor: 'value', message: `invalid duration ${JSON.stringify(cache.minTtl)} (use 60s, 5m, or a number of seconds)` });
+        else attempt(at('cache', 'minTtl'), () => [parseExpectation(`cache ttl >= ${Math.ceil(ms / 1000)}`)]);
       }
     }
   }
