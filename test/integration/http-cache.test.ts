@@ -285,6 +285,10 @@ describe('--cache (RFC 9111, private)', () => {
     expect(hit.code).toBe(0);
     expect((JSON.parse(hit.stdout) as Doc).cache?.status).toBe('HIT');
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ route: 'max-age', served: 1 });
+    // A destination that refuses the body is exit 3 (kind write), as without the cache.
+    const full = await runCli([`${demo.url}/cache/max-age/60`, '--cache', dir, '-o', '/dev/full']);
+    expect(full.code).toBe(3);
+    expect(full.stderr).toContain('no space left on device (ENOSPC)');
   });
 
   test('--paginate: every page goes through the cache; a second walk is all HITs', async () => {

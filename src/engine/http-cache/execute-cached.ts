@@ -11,7 +11,7 @@
  *   6. nothing stored: sent (MISS), and stored when the rules allow (cache-rules.ts).
  * Bodies go through the cache whole: the final body is written to the body sink (-o, --format body) at the end.
  */
-import { ConnectionError } from '../../errors.js';
+import { ApitestError, ConnectionError } from '../../errors.js';
 import type { RequestSpec } from '../../model/request-spec.js';
 import type { RetryPolicy } from '../../retry/backoff.js';
 import type { EngineDeps, ExecutedExchange } from '../execute.js';
@@ -270,9 +270,17 @@ async function deliverBody(exchange: ExecutedExchange, openBodySink: NonNullable
   const response = last.outcome.response;
   if (response.body === null) return;
   const sink = openBodySink();
-  await new Promise<void>((resolve, reject) => {
-    sink.stream.once('error', reject);
-    sink.stream.end(Buffer.from(response.body!.buffer, response.body!.byteOffset, response.body!.byteLength), () => resolve());
-  });
+  const bytes = Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      sink.stream.once('error', reject);
+      sink.stream.end(bytes, (error?: Error | null) => (error ? reject(error) : resolve()));
+    });
+  } catch (error) {
+    // The body's destination failed (-o on a full disk): the response is kept in the record, as the transport does.
+    if (!(error instanceof ApitestError)) throw error;
+    last.outcome = { kind: 'failure', error, response: { ...response, body: null, bodyFile: null } };
+    return;
+  }
   last.outcome.response = { ...response, body: keep ? response.body : null, bodyFile: 'stream' };
 }
