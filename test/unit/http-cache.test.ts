@@ -234,3 +234,17 @@ describe('cached execution (fake engine, in-memory store, injected clock)', () =
     expect(c.files.size).toBe(0);
   });
 });
+
+describe('a cache that cannot be written', () => {
+  test('the request succeeds; the reason says it was not written', async () => {
+    const store: CacheStore = { location: 'mem', read: async () => null, write: async () => Promise.reject(Object.assign(new Error('full'), { code: 'ENOSPC' })) };
+    const execute = async (s: RequestSpec): Promise<ExecutedExchange> => ({
+      spec: s,
+      attempts: [{ delayMs: 0, request: null, outcome: { kind: 'response', response: response(200, { date: new Date(T0).toUTCString(), 'cache-control': 'max-age=60' }, 'x') }, redirects: [], timings: EMPTY_TIMINGS }],
+      retryAfterTooLong: null,
+      retryRefusedAfterBytes: null,
+    });
+    const result = await executeCached(spec(), { limit: 0, retryOn: [], baseDelayMs: 0, maxDelayMs: 0, factor: 2, allMethods: false }, { store, mode: 'use', ttlSeconds: null, now: () => T0 }, {} as EngineDeps, execute);
+    expect(result.cache).toEqual({ status: 'MISS', age: 0, ttl: null, storable: true, reason: 'storable, but not written to the cache: ENOSPC' });
+  });
+});

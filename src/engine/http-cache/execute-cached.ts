@@ -113,9 +113,9 @@ export async function executeCached(spec: RequestSpec, retry: RetryPolicy, cache
       for (const [name, value] of Object.entries(notModified)) if (!NOT_MERGED.has(name)) merged[name] = value;
       const policy = revalidated.matches ? newPolicy(now, policyRequest(request, found.vary), { status: found.variant.status, headers: merged }) : revalidated.policy;
       const variant = variantRecord(found.variant.variant, policy, found.variant.status, found.variant.statusText, found.variant.httpVersion, Buffer.from(found.variant.body, 'base64'), found.variant.decodedFrom, now());
-      await writeEntry(cache, request, entry, variant);
+      const unwritten = await writeEntry(cache, request, entry, variant);
       outcome.response = servedResponse({ policy, variant, vary: found.vary }, response.httpVersion);
-      return finish(exchange, facts('REVALIDATED', policy, forced, true, `304 Not Modified: the stored body was kept, its headers updated; ${describeFresh(policy, forced)}`));
+      return finish(exchange, facts('REVALIDATED', policy, forced, true, `304 Not Modified: the stored body was kept, its headers updated; ${describeFresh(policy, forced)}${unwritten}`));
     }
   }
 
@@ -142,7 +142,8 @@ export async function executeCached(spec: RequestSpec, retry: RetryPolicy, cache
   }
   if (response.body === null) return finish(exchange, { status: 'MISS', age: ageOf(policy), ttl: null, storable: true, reason: `${changed}not kept: the body was not read` });
   const variant = variantRecord(variantOf(request, vary), policy, response.status, response.statusText, response.httpVersion, response.body, decodedFrom(response), now());
-  await writeEntry(cache, request, entry, variant);
+  const unwritten = await writeEntry(cache, request, entry, variant);
+  if (unwritten !== '') return finish(exchange, { status: 'MISS', age: ageOf(policy), ttl: null, storable: true, reason: `${changed}storable, but${unwritten.slice(1)}` });
   return finish(exchange, facts('MISS', policy, forced, true, `${changed}stored: ${lifetime.seconds > 0 ? `fresh for ${lifetime.seconds}s (${lifetime.detail})` : `revalidated on every use (${lifetime.detail})`}`));
 }
 
@@ -188,10 +189,20 @@ async function readEntry(cache: HttpCacheRun, key: string): Promise<StoredEntry 
   }
 }
 
-async function writeEntry(cache: HttpCacheRun, request: CacheRequest, entry: StoredEntry | null, variant: StoredVariant): Promise<void> {
+/**
+ * Stores the variant (first, the others after it, at most MAX_VARIANTS). A cache that cannot be written (disk full)
+ * does not fail the request: the result is '' when written, else `; not written to the cache: <why>` for the reason.
+ */
+async function writeEntry(cache: HttpCacheRun, request: CacheRequest, entry: StoredEntry | null, variant: StoredVariant): Promise<string> {
   const others = (entry?.variants ?? []).filter((v) => v.variant !== variant.variant);
   const variants = [variant, ...others].slice(0, MAX_VARIANTS);
-  await cache.store.write(request.key, { method: request.method, url: request.displayUrl, variants });
+  try {
+    await cache.store.write(request.key, { method: request.method, url: request.displayUrl, variants });
+    return '';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return `; not written to the cache: ${code ?? (error instanceof Error ? error.message : String(error))}`;
+  }
 }
 
 /** The codings the body had on the wire (it reached the cache decoded). */
