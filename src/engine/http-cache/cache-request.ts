@@ -83,7 +83,9 @@ export function varyNamesOf(vary: string | undefined): string[] {
  * (Host, Cache-Control, Pragma, conditionals) and those the response varies on are passed.
  */
 export function policyRequest(request: CacheRequest, varyNames: readonly string[], extra: Readonly<Record<string, string>> = {}): { method: string; url: string; headers: Record<string, string> } {
-  const headers: Record<string, string> = { host: request.host };
+  // Names come from the response's Vary and the request: an object without a prototype.
+  const headers = Object.create(null) as Record<string, string>;
+  headers.host = request.host;
   for (const name of ['cache-control', 'pragma', 'if-none-match', 'if-modified-since', ...varyNames]) {
     const value = request.headers[name];
     if (value !== undefined) headers[name] = value;

@@ -38,7 +38,8 @@ export function policyFromObject(now: () => number, object: Record<string, unkno
 
 /** The response's headers as the policy reads them: one string each (repeats joined), minus those not kept. */
 export function policyHeaders(headers: ResponseData['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Names come from the server: an object without a prototype.
+  const out = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (value === undefined || NOT_KEPT.has(lower)) continue;
@@ -49,7 +50,7 @@ export function policyHeaders(headers: ResponseData['headers']): Record<string, 
 
 /** Cache-Control directives, lower-case names; a directive without a value is `true`. */
 export function parseCacheControl(value: string | undefined): Record<string, string | true> {
-  const out: Record<string, string | true> = {};
+  const out = Object.create(null) as Record<string, string | true>;
   if (value === undefined) return out;
   for (const part of value.split(',')) {
     const match = /^\s*([^=\s]+)\s*(?:=\s*(?:"([^"]*)"|([^\s,]*)))?\s*$/.exec(part);

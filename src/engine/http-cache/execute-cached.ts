@@ -109,7 +109,7 @@ export async function executeCached(spec: RequestSpec, retry: RetryPolicy, cache
     if (!revalidated.modified) {
       // RFC 9111 §3.2: every header of the 304 is added to the stored ones, replacing those of the same name
       // (http-cache-semantics replaces only the names already stored); the body's framing headers are kept.
-      const merged = { ...storedHeaders(found.policy) };
+      const merged = Object.assign(Object.create(null) as Record<string, string>, storedHeaders(found.policy));
       for (const [name, value] of Object.entries(notModified)) if (!NOT_MERGED.has(name)) merged[name] = value;
       const policy = revalidated.matches ? newPolicy(now, policyRequest(request, found.vary), { status: found.variant.status, headers: merged }) : revalidated.policy;
       const variant = variantRecord(found.variant.variant, policy, found.variant.status, found.variant.statusText, found.variant.httpVersion, Buffer.from(found.variant.body, 'base64'), found.variant.decodedFrom, now());
