@@ -248,3 +248,20 @@ describe('a cache that cannot be written', () => {
     expect(result.cache).toEqual({ status: 'MISS', age: 0, ttl: null, storable: true, reason: 'storable, but not written to the cache: ENOSPC' });
   });
 });
+
+describe('a request that asks for revalidation', () => {
+  test('-H "Cache-Control: no-cache" revalidates a fresh stored response', async () => {
+    const files = new Map<string, string>();
+    const store: CacheStore = { location: 'mem', read: async (k) => (files.has(k) ? (JSON.parse(files.get(k) ?? '') as StoredEntry) : null), write: async (k, e) => void files.set(k, JSON.stringify(e)) };
+    const answers = [response(200, { date: new Date(T0).toUTCString(), 'cache-control': 'max-age=600', etag: '"e"' }, 'x'), response(304, { date: new Date(T0).toUTCString(), etag: '"e"' })];
+    const sent: RequestSpec[] = [];
+    const execute = async (s: RequestSpec): Promise<ExecutedExchange> => {
+      sent.push(s);
+      return { spec: s, attempts: [{ delayMs: 0, request: null, outcome: { kind: 'response', response: answers.shift() ?? response(500, {}) }, redirects: [], timings: EMPTY_TIMINGS }], retryAfterTooLong: null, retryRefusedAfterBytes: null };
+    };
+    const run = (s: RequestSpec) => executeCached(s, { limit: 0, retryOn: [], baseDelayMs: 0, maxDelayMs: 0, factor: 2, allMethods: false }, { store, mode: 'use', ttlSeconds: null, now: () => T0 }, {} as EngineDeps, execute);
+    expect((await run(spec())).cache?.status).toBe('MISS');
+    expect((await run(spec({ headers: [['Cache-Control', 'no-cache']] }))).cache?.status).toBe('REVALIDATED');
+    expect(sent).toHaveLength(2);
+  });
+});

@@ -74,7 +74,9 @@ export async function executeCached(spec: RequestSpec, retry: RetryPolicy, cache
     return finish(servedExchange(spec, found), facts('STALE', found.policy, forced, true, '--offline: served stale, not revalidated'));
   }
 
-  if (found !== null && cache.mode === 'use' && isFresh(found.policy, forced)) {
+  // A request that says Cache-Control: no-cache (or max-age=0, or Pragma: no-cache) is revalidated, fresh or not.
+  const requestRevalidates = userCc['no-cache'] !== undefined || userCc['max-age'] === '0' || /no-cache/i.test(headerOf(spec, 'pragma') ?? '');
+  if (found !== null && cache.mode === 'use' && !requestRevalidates && isFresh(found.policy, forced)) {
     return finish(servedExchange(spec, found), facts('HIT', found.policy, forced, true, describeFresh(found.policy, forced)));
   }
 
