@@ -242,7 +242,13 @@ describe('--cache (RFC 9111, private)', () => {
     expect(vary.stdout).toContain('freshness: 60s — max-age=60 [max-age]');
     const heuristic = await runCli(['cache', 'explain', `${demo.url}/cache/heuristic`, '--json']);
     expect(JSON.parse(heuristic.stdout)).toMatchObject({ storable: true, lifetime: { source: 'heuristic' } });
-    expect(readdirSync(root).length).toBeGreaterThan(0);
+    // An OAuth2 request gets its token first (the credentials are named in the verdict).
+    const oauth2 = await runCli(
+      ['cache', 'explain', `${demo.url}/oauth/me`, '--oauth2-token-url', `${demo.url}/oauth/token`, '--oauth2-client-id', 'demo-client', '--oauth2-client-secret', '--json'],
+      { env: { OAUTH2_CLIENT_SECRET: 'demo-secret', XDG_CACHE_HOME: join(dir, '..', 'xdg') } },
+    );
+    expect(oauth2.code).toBe(0);
+    expect(JSON.parse(oauth2.stdout)).toMatchObject({ storable: false, reason: expect.stringContaining('credentials (OAuth2)') });
   });
 
   test('bad combinations are usage errors (exit 2) and nothing is sent', async () => {

@@ -4,6 +4,7 @@ import type { Io } from '../../io.js';
 import type { CommandResult } from '../command-result.js';
 import { suggest } from '../suggest.js';
 import { addRequestFlags } from './request-flags.js';
+import { addOAuth2Flags } from './oauth2-flags.js';
 
 export const CACHE_DESCRIPTION = 'the HTTP cache of --cache: explain what it would do with a response, list it (ls), empty it (clear)';
 
@@ -37,6 +38,7 @@ export function registerCacheCommand(program: Command, io: Io, setResult: (resul
     .description('send the request (nothing is stored) and explain its response as a cache sees it: storable or why not, freshness and its source, validators, Vary, and what to change')
     .argument('[url]', 'the URL to request');
   addRequestFlags(explain);
+  addOAuth2Flags(explain);
   explain
     .optionsGroup('Output:')
     .option('--json', 'print one JSON document')
