@@ -265,3 +265,17 @@ describe('a request that asks for revalidation', () => {
     expect(sent).toHaveLength(2);
   });
 });
+
+describe('a stored response replaced by one that may not be stored', () => {
+  test('is removed', async () => {
+    const files = new Map<string, string>();
+    const store: CacheStore = { location: 'mem', read: async (k) => (files.has(k) ? (JSON.parse(files.get(k) ?? '') as StoredEntry) : null), write: async (k, e) => void files.set(k, JSON.stringify(e)) };
+    const answers = [response(200, { date: new Date(T0).toUTCString(), 'cache-control': 'max-age=0', etag: '"e"' }, 'x'), response(200, { date: new Date(T0).toUTCString(), 'cache-control': 'no-store' }, 'y')];
+    const execute = async (s: RequestSpec): Promise<ExecutedExchange> => ({ spec: s, attempts: [{ delayMs: 0, request: null, outcome: { kind: 'response', response: answers.shift() ?? response(500, {}) }, redirects: [], timings: EMPTY_TIMINGS }], retryAfterTooLong: null, retryRefusedAfterBytes: null });
+    const run = () => executeCached(spec(), { limit: 0, retryOn: [], baseDelayMs: 0, maxDelayMs: 0, factor: 2, allMethods: false }, { store, mode: 'use', ttlSeconds: null, now: () => T0 }, {} as EngineDeps, execute);
+    await run();
+    expect([...files.values()].map((f) => (JSON.parse(f) as StoredEntry).variants.length)).toEqual([1]);
+    expect((await run()).cache).toMatchObject({ status: 'MISS', storable: false, reason: 'changed on the server: not stored: the response says Cache-Control: no-store' });
+    expect([...files.values()].map((f) => (JSON.parse(f) as StoredEntry).variants.length)).toEqual([0]);
+  });
+});

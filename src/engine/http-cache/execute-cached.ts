@@ -136,6 +136,8 @@ export async function executeCached(spec: RequestSpec, retry: RetryPolicy, cache
     policyStorable: policy.storable() && response.status !== 304,
   });
   const changed = found === null ? '' : hasValidator(storedHeaders(found.policy)) ? 'changed on the server: ' : 'fetched again (the stored response has no validator): ';
+  // The stored response was replaced by one that is not kept: it goes (it would otherwise be revalidated forever).
+  if (found !== null && entry !== null && (!decision.storable || vary.includes('*'))) await dropVariant(cache, request, entry, found.variant.variant);
   if (!decision.storable) return finish(exchange, { status: 'MISS', age: ageOf(policy), ttl: null, storable: false, reason: `${changed}not stored: ${decision.reason}` });
   if (vary.includes('*')) return finish(exchange, { status: 'MISS', age: ageOf(policy), ttl: null, storable: false, reason: `${changed}not stored: Vary: * (no stored response could ever match)` });
   const lifetime = lifetimeOf(policy, resHeaders, forced);
@@ -204,6 +206,14 @@ async function writeEntry(cache: HttpCacheRun, request: CacheRequest, entry: Sto
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return `; not written to the cache: ${code ?? (error instanceof Error ? error.message : String(error))}`;
+  }
+}
+
+async function dropVariant(cache: HttpCacheRun, request: CacheRequest, entry: StoredEntry, variant: string): Promise<void> {
+  try {
+    await cache.store.write(request.key, { method: entry.method, url: entry.url, variants: entry.variants.filter((v) => v.variant !== variant) });
+  } catch {
+    // Not removed: the next run revalidates it again.
   }
 }
 
