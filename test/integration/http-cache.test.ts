@@ -281,6 +281,8 @@ describe('--cache (RFC 9111, private)', () => {
     await runCli([`${demo.url}/cache/max-age/60`, '--cache', dir]);
     const table = await runCli([`${demo.url}/cache/max-age/60`, '--cache', dir]);
     expect(table.stdout).toMatch(/^cache: HIT \(age \d+s, ttl \d+s, storable\) — fresh for \d+s more \(max-age=60\)$/m);
+    const verbose = await runCli([`${demo.url}/cache/max-age/60`, '--cache', dir, '-v']);
+    expect(verbose.stderr).toBe('apitest: answered from the HTTP cache (HIT): nothing was sent\n');
   });
 
   test('-o: a HIT writes the stored body to the file', async () => {

@@ -227,6 +227,10 @@ async function runOne(plan: Plan, deps: EngineDeps, io: Io, spinner: Spinner | n
     else await output.discard();
   }
   const record = settleExchange(exchange, settleContext(plan, io));
+  // -v shows what went on the wire: say so when nothing did.
+  if (view.verbose && (record.cache?.status === 'HIT' || record.cache?.status === 'STALE')) {
+    printDiagnostic(io, createTheme(view.errColor).c.dim(`apitest: answered from the HTTP cache (${record.cache.status}): nothing was sent\n`));
+  }
   switch (view.format) {
     case 'json':
       printReport(io, `${JSON.stringify(requestDocument(record), null, 2)}\n`);
