@@ -10,12 +10,14 @@ import { addOAuth2Flags } from './flags/oauth2-flags.js';
 import { AUTH_DESCRIPTION, registerAuthCommand } from './flags/auth-flags.js';
 import { addRetryFlags } from './flags/retry-flags.js';
 import { addExpectFlags } from './flags/expect-flags.js';
+import { addCacheFlags, NO_CACHE_FLAG, NO_CACHE_INTERNAL } from './flags/cache-flags.js';
 import { addPaginateFlags, PAGINATION_STYLES } from './flags/paginate-flags.js';
 import { RUN_DESCRIPTION, registerRunCommand } from './flags/run-flags.js';
 import { BATCH_DESCRIPTION, registerBatchCommand } from './flags/batch-flags.js';
 import { WEBHOOK_DESCRIPTION, registerWebhookCommand } from './flags/webhook-flags.js';
 import { IMPORT_DESCRIPTION, registerImportCommand } from './flags/import-flags.js';
 import { LOAD_DESCRIPTION, registerLoadCommand } from './flags/load-flags.js';
+import { CACHE_DESCRIPTION, registerCacheCommand } from './flags/cache-command.js';
 import { discardPendingOutputs } from '../files/pending-outputs.js';
 import { suggest } from './suggest.js';
 import { VERSION } from './version.js';
@@ -51,13 +53,14 @@ const USAGE = `Usage: apitest [options] <url>        one request: status, header
        apitest webhook <command>         sign, send, verify, listen
        apitest auth <token|clear>        OAuth2 tokens and their cache
        apitest import <curl|postman|har> a curl command line, Postman collection or HAR file as a suite
+       apitest cache <explain|ls|clear>  the HTTP cache of --cache
        apitest demo-server               the sample API
        apitest help [command]            all options of a command
 
 Try: apitest localhost:3000/users --json
 `;
 
-const COMMANDS = ['run', 'batch', 'load', 'webhook', 'auth', 'import', 'demo-server', 'help'];
+const COMMANDS = ['run', 'batch', 'load', 'webhook', 'auth', 'import', 'cache', 'demo-server', 'help'];
 /**
  * A method given first: any RFC 9110 token in capitals (GET, PURGE, PROPFIND…), except that it has no `.`, which
  * would make it a host name (`EXAMPLE.COM`). Lower case is not a method here (`get` is a mistyped command).
@@ -88,7 +91,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
   let result: CommandResult;
   try {
-    result = await run(methodFirst(argv), io);
+    result = await run(noCacheFlag(methodFirst(argv)), io);
   } catch (error) {
     result = resultOfError(error);
   } finally {
@@ -104,6 +107,17 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     printErrorLine(io, { kind: error.kind, message: error.message, hint: error.hint, stack }, debug);
   }
   return result.exitCode;
+}
+
+/**
+ * `--no-cache` of a request is its own flag, not commander's negation of `--cache` (which would turn
+ * `--cache --no-cache` into no cache at all): it reaches commander as a hidden `--cache-revalidate`.
+ */
+function noCacheFlag(argv: readonly string[]): readonly string[] {
+  const end = argv.indexOf('--');
+  const words = end === -1 ? argv : argv.slice(0, end);
+  if (!words.includes(NO_CACHE_FLAG) || COMMANDS.some((c) => words.includes(c))) return argv;
+  return argv.map((a, i) => (a === NO_CACHE_FLAG && (end === -1 || i < end) ? NO_CACHE_INTERNAL : a));
 }
 
 async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
@@ -137,6 +151,7 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   addRetryFlags(program);
   addPaginateFlags(program);
   addExpectFlags(program);
+  addCacheFlags(program);
   addOutputFlags(program);
   program.action(async (url: string | undefined, opts: Record<string, unknown>) => {
     if (url !== undefined && opts.url !== undefined) throw new UsageError('the URL is given twice (argument and --url)', { hint: 'give it once' });
@@ -145,6 +160,11 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
     if (typeof opts.paginate === 'string' && !PAGINATION_STYLES.includes(opts.paginate) && url === undefined && opts.url === undefined) {
       url = opts.paginate;
       opts.paginate = true;
+    }
+    // `--cache URL`: the optional directory took the URL (a directory is given as --cache=DIR, or after the URL).
+    if (typeof opts.cache === 'string' && url === undefined && opts.url === undefined) {
+      url = opts.cache;
+      opts.cache = true;
     }
     const { runRequestCommand } = await import('./commands/request.js');
     const raw = { ...opts, url: (opts.url as string | undefined) ?? url } as unknown as Parameters<typeof runRequestCommand>[0];
@@ -186,6 +206,8 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
   else program.command('auth [command]').description(AUTH_DESCRIPTION);
   if (argv.includes('import')) registerImportCommand(program, io, setResult);
   else program.command('import [options] <kind> [input...]').description(IMPORT_DESCRIPTION);
+  if (argv.includes('cache')) registerCacheCommand(program, io, setResult);
+  else program.command('cache [command]').description(CACHE_DESCRIPTION);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -8,6 +8,7 @@ import { rateLimitRoutes } from './routes-ratelimit.js';
 import { resilienceRoutes } from './routes-resilience.js';
 import { usersRoutes } from './routes-users.js';
 import { webhookRoutes } from './routes-webhooks.js';
+import { cacheRoutes } from './routes-cache.js';
 
 /** Every route of the demo API, in matching order. */
 export function demoRoutes(): Route[] {
@@ -21,5 +22,6 @@ export function demoRoutes(): Route[] {
     ...resilienceRoutes(),
     ...webhookRoutes(),
     ...oauthRoutes(),
+    ...cacheRoutes(),
   ];
 }

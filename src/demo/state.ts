@@ -25,6 +25,8 @@ export interface DemoState {
   readonly oauth: OAuthStore;
   /** Pending timers (e.g. `/delay`), cleared when the server closes. */
   readonly timers: Set<NodeJS.Timeout>;
+  /** `/cache/*`: requests per route, answered in full or with 304 (GET /cache/counts). */
+  readonly cacheCounts: Map<string, { full: number; notModified: number }>;
 }
 
 export function createDemoState(): DemoState {
@@ -37,5 +39,6 @@ export function createDemoState(): DemoState {
     throttled: new KeyedMap<ThrottleState>(),
     oauth: new OAuthStore(),
     timers: new Set(),
+    cacheCounts: new Map(),
   };
 }

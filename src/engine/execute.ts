@@ -7,6 +7,7 @@ import { performAttempt, type AttemptDeps } from './perform-attempt.js';
 import { EMPTY_TIMINGS, type Attempt, type Exchange } from './types.js';
 import { InterruptedError } from '../errors.js';
 import type { TokenProvider, TokenSource } from './oauth2/token-provider.js';
+import type { CacheFacts, HttpCacheRun } from './http-cache/cache-types.js';
 
 export interface EngineDeps extends AttemptDeps {
   random: () => number;
@@ -22,6 +23,8 @@ export interface EngineDeps extends AttemptDeps {
   tokens?: TokenProvider;
   /** Told when the API answered 401 to a token that was not new: one new token is got and the request tried again. */
   onTokenRefused?: (source: TokenSource) => void;
+  /** `--cache`, `--offline`: the private HTTP cache (engine/http-cache/). */
+  httpCache?: HttpCacheRun;
 }
 
 export interface ExecutedExchange extends Exchange {
@@ -29,6 +32,8 @@ export interface ExecutedExchange extends Exchange {
   retryAfterTooLong: number | null;
   /** Set when a retry was due but not made: this many bytes of the body had already been written to stdout. */
   retryRefusedAfterBytes: number | null;
+  /** What the HTTP cache did, when the run uses one. */
+  cache?: CacheFacts;
 }
 
 /**
@@ -37,6 +42,12 @@ export interface ExecutedExchange extends Exchange {
  * tell the gate what the response said → decide whether to retry (pure `decideRetry`).
  */
 export async function executeRequest(spec: RequestSpec, policy: RetryPolicy, deps: EngineDeps): Promise<ExecutedExchange> {
+  if (deps.httpCache !== undefined) {
+    // Loaded only with --cache/--offline. The cache sends through this function again, without the cache.
+    const { executeCached } = await import('./http-cache/execute-cached.js');
+    const { httpCache, ...inner } = deps;
+    return executeCached(spec, policy, httpCache, inner, executeRequest);
+  }
   const authorization = spec.auth.authorization;
   if (authorization?.kind === 'oauth2') {
     // Loaded only for an OAuth2 request: a plain request does not pay for it.

@@ -13,7 +13,15 @@ export type Subject =
   | { readonly kind: 'count'; readonly path: string }
   | { readonly kind: 'body' }
   | { readonly kind: 'duration' }
-  | { readonly kind: 'size' };
+  | { readonly kind: 'size' }
+  /**
+   * The HTTP cache (`--cache`): `cache` is what it did (HIT, MISS, REVALIDATED, STALE, BYPASS); `cache storable`,
+   * `cache ttl` (seconds of freshness left) and `cache age` (seconds) its other facts.
+   */
+  | { readonly kind: 'cache'; readonly field: CacheField };
+
+export const CACHE_FIELDS = ['status', 'storable', 'ttl', 'age'] as const;
+export type CacheField = (typeof CACHE_FIELDS)[number];
 
 export const SYMBOL_OPERATORS = ['==', '!=', '<', '<=', '>', '>='] as const;
 export const WORD_OPERATORS = ['contains', 'matches', 'exists', 'not exists', 'in', 'type'] as const;
@@ -55,6 +63,8 @@ export function subjectLabel(subject: Subject): string {
     case 'duration':
     case 'size':
       return subject.kind;
+    case 'cache':
+      return subject.field === 'status' ? 'cache' : `cache ${subject.field}`;
     case 'header':
       return `header ${subject.name}`;
     case 'jsonpath':

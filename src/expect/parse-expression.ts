@@ -6,12 +6,12 @@
 import { Pattern } from './pattern.js';
 import { UsageError } from '../errors.js';
 import { assertNever } from '../util/assert-never.js';
-import type { Expectation, Operator, Subject } from './expression.js';
+import type { CacheField, Expectation, Operator, Subject } from './expression.js';
 import { JSON_TYPES, OPERATORS, isJsonTypeName, isOperator } from './expression.js';
 import { compileJsonPath } from './jsonpath.js';
 
 const OPERATOR_LIST = OPERATORS.join(', ');
-const SUBJECT_LIST = 'status, header <name>, body, duration, size, count <jsonpath>, or a JSONPath starting with $';
+const SUBJECT_LIST = 'status, header <name>, body, duration, size, cache [storable|ttl|age], count <jsonpath>, or a JSONPath starting with $';
 const SYNTAX_HINT = 'an expectation is <subject> <operator> [<value>], e.g. "status == 200" or "$.items[0].id exists"';
 /** Characters that start a symbolic operator; they end a subject at bracket depth 0. */
 const OPERATOR_CHARS = '=!<>~';
@@ -74,6 +74,12 @@ function scanSubject(source: string): { subject: Subject; rest: string } {
     case 'duration':
     case 'size':
       return { subject: { kind: keyword }, rest: after };
+    case 'cache': {
+      // `cache` alone is what the cache did; `cache storable|ttl|age` one of its facts.
+      const field = /^\s+(storable|ttl|age|status)\b/i.exec(after);
+      if (field === null) return { subject: { kind: 'cache', field: 'status' }, rest: after };
+      return { subject: { kind: 'cache', field: (field[1] ?? 'status').toLowerCase() as CacheField }, rest: after.slice(field[0].length) };
+    }
     case 'header': {
       const trimmed = after.trimStart();
       const name = /^\s/.test(after) ? HEADER_NAME.exec(trimmed)?.[0] : undefined;

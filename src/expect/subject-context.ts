@@ -18,6 +18,8 @@ export interface ResponseFacts {
   /** Total time in milliseconds. */
   durationMs: number;
   sizeBytes: number;
+  /** What the HTTP cache did, when the run used one (`--cache`). */
+  cache?: { readonly status: string; readonly storable: boolean; readonly ttl: number | null; readonly age: number | null };
 }
 
 /** A subject's value in a response, or why there is none. */
@@ -43,6 +45,13 @@ export function resolveSubject(subject: Subject, facts: ResponseFacts): Resolved
       return { found: true, value: facts.durationMs };
     case 'size':
       return { found: true, value: facts.sizeBytes };
+    case 'cache':
+      if (facts.cache === undefined) return { found: false, reason: 'the HTTP cache was not used (add --cache)' };
+      if (subject.field === 'ttl' || subject.field === 'age') {
+        const value = facts.cache[subject.field];
+        return value === null ? { found: false, reason: `the cache has no ${subject.field} for this response (${facts.cache.status})` } : { found: true, value };
+      }
+      return { found: true, value: facts.cache[subject.field] };
     case 'header':
       return resolveHeader(subject.name, facts.headers);
     case 'jsonpath': {

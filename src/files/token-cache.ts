@@ -12,12 +12,11 @@
  *   in the same directory, then renamed over the old one: a reader sees the old token or the new one, never half;
  * - the client secret is never written (it is not in a CachedToken), and no setting can be read back from a name.
  */
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { chmod, lstat, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { CachedToken, TokenStore } from '../auth/oauth2/token-state.js';
+import { checkPrivateDir as checkPrivateDir_, ensurePrivateDir as ensurePrivateDir_, readPrivateFile, writePrivateFileAtomic } from './private-files.js';
 
 const KEY = /^[0-9a-f]{64}$/;
 /** A token file: `<key>.json`; a temporary one: `<key>.<random>.tmp`. */
@@ -79,69 +78,25 @@ export function tokenFilePath(dir: string, key: string): string {
 }
 
 async function ensurePrivateDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { mode: 0o700 });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      // The parent (~/.cache, $XDG_CACHE_HOME) is the user's: created as mkdir -p would, 0700.
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-    } else if (code !== 'EEXIST') {
-      throw new TokenCacheError(`cannot create ${dir}: ${(error as Error).message}`);
-    }
-  }
-  await checkPrivateDir(dir);
+  await ensurePrivateDir_(dir, 'token cache', (m) => new TokenCacheError(m));
 }
 
-/** A real directory of this user's that no one else can write; made 0700 when others could read it. */
 async function checkPrivateDir(dir: string): Promise<void> {
-  const st = await lstat(dir);
-  if (st.isSymbolicLink()) throw new TokenCacheError(`${dir} is a symbolic link; the token cache must be a directory of your own`);
-  if (!st.isDirectory()) throw new TokenCacheError(`${dir} is not a directory`);
-  const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) throw new TokenCacheError(`${dir} belongs to another user (uid ${st.uid})`);
-  if ((st.mode & 0o022) !== 0) throw new TokenCacheError(`${dir} can be written by other users (mode ${(st.mode & 0o777).toString(8)}); make it 0700, or remove it`);
-  if ((st.mode & 0o077) !== 0) await chmod(dir, 0o700);
+  await checkPrivateDir_(dir, 'token cache', (m) => new TokenCacheError(m));
 }
 
 async function readToken(dir: string, key: string): Promise<CachedToken | null> {
-  const file = tokenFilePath(dir, key);
-  let handle;
+  const text = await readPrivateFile(tokenFilePath(dir, key), MAX_FILE_BYTES);
+  if (text === null) return null;
   try {
-    // O_NOFOLLOW: a symlink planted in place of the file is not followed; O_NONBLOCK: a FIFO does not hang the run.
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    return tokenOf(JSON.parse(text) as unknown);
   } catch {
     return null;
-  }
-  try {
-    const st = await handle.stat();
-    const uid = process.getuid?.();
-    if (!st.isFile() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0 || st.size > MAX_FILE_BYTES) return null;
-    return tokenOf(JSON.parse(await readFile(handle, 'utf8')) as unknown);
-  } catch {
-    return null;
-  } finally {
-    await handle.close();
   }
 }
 
 async function writeToken(dir: string, key: string, token: CachedToken): Promise<void> {
-  const file = tokenFilePath(dir, key);
-  const temp = join(dir, `${key}.${randomBytes(12).toString('hex')}.tmp`);
-  const content = `${JSON.stringify({ version: 1, ...token })}\n`;
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  try {
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writePrivateFileAtomic(dir, key, tokenFilePath(dir, key), `${JSON.stringify({ version: 1, ...token })}\n`);
 }
 
 /** A token file's content, or null when it is not one (another version, or damaged). */

@@ -65,11 +65,24 @@ export const PageInfoSchema = z.object({
   status: z.number().int().nullable(),
   items: z.number().int().nonnegative().describe('The number of items on that page.'),
   timings: TimingsSchema,
+  cache: z.enum(['HIT', 'MISS', 'REVALIDATED', 'STALE', 'BYPASS']).optional().describe('With --cache: what the HTTP cache did for this page.'),
 });
 
 export const StopReasonSchema = z
   .enum(['last-page', 'empty-page', 'has-more-false', 'short-page', 'loop', 'max-pages', 'max-items', 'error', 'undetected'])
   .describe('Why the walk stopped. undetected: --paginate auto found no way to the next page although the body says more pages exist (has_more: true, or a next field).');
+
+export const CacheInfoSchema = z
+  .object({
+    status: z
+      .enum(['HIT', 'MISS', 'REVALIDATED', 'STALE', 'BYPASS'])
+      .describe('HIT: a fresh stored response, nothing sent; MISS: sent, and stored when storable; REVALIDATED: a stored response confirmed by 304 Not Modified (stored body, updated headers); STALE: a stored response served without revalidation (--offline, or the server could not be reached); BYPASS: the cache does not apply (not a GET, or Cache-Control: no-store in the request).'),
+    age: z.number().int().nonnegative().nullable().describe('Age of the response in seconds (its Age header plus the time it was kept); null when none applies.'),
+    ttl: z.number().int().nonnegative().nullable().describe('Seconds it stays fresh from now (as stored); null when nothing was stored or served from the cache.'),
+    storable: z.boolean().describe('Whether the response may be stored by the rules of a private cache (and the credential rule: a request with credentials needs public, s-maxage or must-revalidate).'),
+    reason: z.string().describe('One line: why (freshness lifetime and its source, or why it was not stored).'),
+  })
+  .describe('With --cache or --offline: what the private HTTP cache (RFC 9111) did. With --paginate: for the last page.');
 
 export const SingleRequestDocumentSchema = z.object({
   schemaVersion: z.literal(1),
@@ -94,6 +107,7 @@ export const SingleRequestDocumentSchema = z.object({
   pages: z.array(PageInfoSchema).optional(),
   items: z.array(z.unknown()).optional().describe('With --paginate: every item of every page, in order.'),
   stopReason: StopReasonSchema.optional(),
+  cache: CacheInfoSchema.optional(),
 });
 export type SingleRequestDocument = z.infer<typeof SingleRequestDocumentSchema>;
 export type ResponseInfo = z.infer<typeof ResponseInfoSchema>;

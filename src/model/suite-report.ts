@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_KINDS, STEP_ERROR_KINDS } from '../errors.js';
-import { HeaderValueSchema, TimingsSchema } from './request-document.js';
+import { CacheInfoSchema, HeaderValueSchema, TimingsSchema } from './request-document.js';
 
 /**
  * The report of `apitest run`, version 1: what `--reporter json` prints, and the data every reporter
@@ -68,6 +68,7 @@ export const StepReportSchema = z.object({
   expectations: z.array(ExpectationResultSchema),
   captures: z.record(z.string(), z.unknown()).describe('Captured name → value (failed captures are absent; see error).'),
   error: StepErrorSchema.nullable(),
+  cache: CacheInfoSchema.optional().describe('With cache: true: what the HTTP cache did for the step (for a walk: its last page).'),
 });
 
 export const SummarySchema = z.object({

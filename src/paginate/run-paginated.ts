@@ -1,3 +1,4 @@
+import type { CacheStatus } from '../engine/http-cache/cache-types.js';
 import { executeRequest, type EngineDeps, type ExecutedExchange } from '../engine/execute.js';
 import type { Timings } from '../engine/types.js';
 import { viewBody } from '../engine/body-view.js';
@@ -13,6 +14,8 @@ export interface PageRecord {
   /** Number of items on that page (after a --max-items cut). */
   items: number;
   timings: Timings;
+  /** What the HTTP cache did for this page (`--cache`); null without one. */
+  cache: CacheStatus | null;
 }
 
 export interface PaginatedRun {
@@ -73,7 +76,7 @@ export async function runPaginated(
     totals.durationMs += last.timings.total ?? 0;
     if (response !== null) totals.sizeBytes += response.size;
     if (response === null || response.status >= 400 || exchange.retryAfterTooLong !== null) {
-      const record = { url, status: response?.status ?? null, items: 0, timings: last.timings };
+      const record = { url, status: response?.status ?? null, items: 0, timings: last.timings, cache: exchange.cache?.status ?? null };
       pages.push(record);
       hooks.onPage?.(record, pages.length - 1);
       return done('error', exchange);
@@ -86,7 +89,7 @@ export async function runPaginated(
     itemsFetched += items.length;
     pageSize ??= items.length > 0 ? items.length : null;
     if (items.length > 0) hooks.onItems(items);
-    const record = { url, status: response.status, items: items.length, timings: last.timings };
+    const record = { url, status: response.status, items: items.length, timings: last.timings, cache: exchange.cache?.status ?? null };
     pages.push(record);
     hooks.onPage?.(record, pages.length - 1);
     const step = nextPage(

@@ -14,8 +14,10 @@ export function renderPagesReport(doc: SingleRequestDocument, summary: string, v
     p.status === null ? c.red(doc.error?.code ?? 'error') : statusColor(p.status, theme)(String(p.status)),
     String(p.items),
     view.placeholderTimings || p.timings.total === null ? '~' : formatDuration(p.timings.total),
+    ...(doc.cache === undefined ? [] : [p.cache ?? '-']),
   ]);
-  const parts = [`${c.bold(doc.request.method)} ${pages[0]?.url ?? doc.request.url}`, `${c.bold('Pages')}\n${simpleTable(['#', 'URL', 'Status', 'Items', 'Time'], rows, theme, null)}`];
+  const head = ['#', 'URL', 'Status', 'Items', 'Time', ...(doc.cache === undefined ? [] : ['Cache'])];
+  const parts = [`${c.bold(doc.request.method)} ${pages[0]?.url ?? doc.request.url}`, `${c.bold('Pages')}\n${simpleTable(head, rows, theme, null)}`];
   parts.push(`${c.bold('Summary')}: ${view.placeholderTimings ? summary.replace(/ in [^;]+;/, ' in ~;') : summary}`);
   const waits = doc.rateLimitWaits ?? [];
   if (waits.length > 0) {

@@ -51,6 +51,7 @@ export function renderTableReport(doc: SingleRequestDocument, view: TableView, t
       ),
     );
   }
+  if (doc.cache) parts.push(renderCacheLine(doc.cache, theme));
   const t = doc.timings;
   const ms = (v: number | null): string => (v === null ? '-' : view.placeholderTimings ? '~' : formatDuration(v));
   parts.push(
@@ -65,6 +66,14 @@ export function renderTableReport(doc: SingleRequestDocument, view: TableView, t
 }
 
 /** One line per check: a mark, the expression, and for a failure what was expected and what came. */
+/** `cache: HIT (age 3s, fresh for 57s more) — fresh for 57s more (max-age=60)` */
+export function renderCacheLine(cache: NonNullable<SingleRequestDocument['cache']>, theme: Theme): string {
+  const { c } = theme;
+  const color = cache.status === 'HIT' || cache.status === 'REVALIDATED' ? c.green : cache.status === 'STALE' ? c.yellow : (s: string): string => s;
+  const facts = [cache.age === null ? null : `age ${cache.age}s`, cache.ttl === null ? null : `ttl ${cache.ttl}s`, cache.storable ? 'storable' : 'not storable'].filter((f) => f !== null);
+  return `${c.bold('cache')}: ${color(cache.status)} (${facts.join(', ')}) — ${cache.reason}`;
+}
+
 export function renderExpectations(checks: NonNullable<SingleRequestDocument['expectations']>, theme: Theme): string {
   const { c } = theme;
   const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');

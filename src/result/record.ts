@@ -7,6 +7,7 @@
  */
 import type { ErrorKind, ExitCode } from '../errors.js';
 import type { Timings } from '../engine/types.js';
+import type { CacheFacts } from '../engine/http-cache/cache-types.js';
 import type { RateLimitInfo } from '../ratelimit/rate-limit-info.js';
 import type { ResolvedStyle, StopReason } from '../paginate/walk-options.js';
 
@@ -28,6 +29,8 @@ export interface ExchangeRecord {
   /** Captures that found a value, by name (suites). */
   readonly captures: ReadonlyMap<string, unknown>;
   readonly pagination: PaginationRecord | null;
+  /** What the HTTP cache did (`--cache`, `--offline`); null when the run used none. For a walk: its last page's. */
+  readonly cache: CacheFacts | null;
   readonly failure: FailureRecord | null;
 }
 
@@ -77,7 +80,7 @@ export interface CheckRecord {
 
 export interface PaginationRecord {
   readonly style: ResolvedStyle;
-  readonly pages: ReadonlyArray<{ readonly url: string; readonly status: number | null; readonly items: number; readonly timings: Timings }>;
+  readonly pages: ReadonlyArray<{ readonly url: string; readonly status: number | null; readonly items: number; readonly timings: Timings; readonly cache: CacheFacts['status'] | null }>;
   readonly itemCount: number;
   readonly stopReason: StopReason;
   /** Every item, in order (masked); null when they were streamed and not kept (`--ndjson`). */

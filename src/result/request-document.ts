@@ -22,11 +22,15 @@ export function requestDocument(record: ExchangeRecord): SingleRequestDocument {
   if (record.expectations !== null) {
     doc.expectations = record.expectations.map((e) => ({ expression: e.expression, ok: e.ok, expected: e.expected, actual: e.actual, message: e.message }));
   }
+  if (record.cache !== null) {
+    const c = record.cache;
+    doc.cache = { status: c.status, age: c.age, ttl: c.ttl, storable: c.storable, reason: c.reason };
+  }
   const walk = record.pagination;
   if (walk !== null) {
     doc.rateLimitWaits = walk.rateLimitWaits.map((w) => ({ beforeUrl: w.beforeUrl, waitMs: w.waitMs }));
     doc.paginationStyle = walk.style;
-    doc.pages = walk.pages.map((p) => ({ url: p.url, status: p.status, items: p.items, timings: p.timings }));
+    doc.pages = walk.pages.map((p) => (p.cache === null ? { url: p.url, status: p.status, items: p.items, timings: p.timings } : { url: p.url, status: p.status, items: p.items, timings: p.timings, cache: p.cache }));
     doc.items = walk.items === null ? [] : [...walk.items];
     doc.stopReason = walk.stopReason;
   }

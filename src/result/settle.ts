@@ -98,6 +98,7 @@ function settle(exchange: ExecutedExchange, walk: WalkResult | null, ctx: Settle
   if (response !== null && walk !== null && walk.run.stopReason !== 'error' && walk.items !== null) {
     facts = walkFacts(response, walk.items, walk.run.totals);
   }
+  if (facts !== null && exchange.cache !== undefined) facts.cache = exchange.cache;
   // 2. captures, 3. expectations
   let outcomes: readonly CaptureOutcome[] = [];
   let results: CheckResult[] = [];
@@ -164,6 +165,7 @@ function settle(exchange: ExecutedExchange, walk: WalkResult | null, ctx: Settle
     expectations: checks.reportsExpectations ? results.map((r) => checkRecord(r, redactor, scrub)) : null,
     captures: capturesOf(outcomes, scrub),
     pagination: walk === null ? null : paginationRecord(walk, redactor, scrub),
+    cache: exchange.cache ?? null,
     failure: failure === null ? null : failureRecord(failure, redactor),
   };
 }
@@ -261,7 +263,7 @@ function paginationRecord(walk: WalkResult, redactor: Redactor, scrub: (v: unkno
   const { run } = walk;
   return {
     style: run.style,
-    pages: run.pages.map((p) => ({ url: redactor.url(p.url), status: p.status, items: p.items, timings: roundTimings(p.timings) })),
+    pages: run.pages.map((p) => ({ url: redactor.url(p.url), status: p.status, items: p.items, timings: roundTimings(p.timings), cache: p.cache })),
     itemCount: run.itemCount,
     stopReason: run.stopReason,
     items: walk.items === null ? null : (scrub(walk.items) as unknown[]),

@@ -11,7 +11,7 @@ import { roundMs } from './round-ms.js';
 
 export function stepReport(name: string, record: ExchangeRecord, durationMs: number): StepReport {
   const { request, response, failure, pagination } = record;
-  return {
+  const report: StepReport = {
     name,
     ok: record.ok,
     skipped: false,
@@ -25,6 +25,9 @@ export function stepReport(name: string, record: ExchangeRecord, durationMs: num
     captures: capturesObject(record.captures),
     error: failure === null ? null : { kind: failure.kind, code: failure.code, message: failure.message },
   };
+  const cache = record.cache;
+  if (cache !== null) report.cache = { status: cache.status, age: cache.age, ttl: cache.ttl, storable: cache.storable, reason: cache.reason };
+  return report;
 }
 
 /** The report of a step that failed before anything was sent (a variable without a value, an invalid request). */

@@ -11,6 +11,7 @@ import type { SchemaCheck } from '../expect/json-schema.js';
 import { matcherToExpectations, statusMatcherToExpectation } from '../expect/matcher.js';
 import { parseExpectation, parseSubject } from '../expect/parse-expression.js';
 import { hasTemplate } from './interpolate.js';
+import { parseDuration } from '../util/duration.js';
 import type { PathKey, RawProblem } from './locate-issue.js';
 import type { ExpectInput } from './suite-schema.js';
 
@@ -83,6 +84,19 @@ export async function compileExpect(
   }
   for (const subject of ['body', 'duration', 'size'] as const) {
     if (input[subject] !== undefined) matcher(at(subject), subject, input[subject]);
+  }
+  if (input.cache !== undefined) {
+    const cache = input.cache;
+    if (typeof cache === 'string') matcher(at('cache'), 'cache', cache);
+    else {
+      if (cache.status !== undefined) matcher(at('cache', 'status'), 'cache', cache.status);
+      if (cache.storable !== undefined) matcher(at('cache', 'storable'), 'cache storable', cache.storable);
+      if (cache.minTtl !== undefined) {
+        const ms = parseDuration(String(cache.minTtl));
+        if (ms === undefined || ms < 0) problems.push({ path: at('cache', 'minTtl'), anchor: 'value', message: `invalid duration ${JSON.stringify(cache.minTtl)} (use 60s, 5m, or a number of seconds)` });
+        else attempt(at('cache', 'minTtl'), () => [parseExpectation(`cache ttl >= ${Math.ceil(ms / 1000)}`)]);
+      }
+    }
   }
   const schema = input.schema === undefined ? null : await compileSchema(input.schema, at('schema'), suiteDir, displayDir, cache, problems);
   const that = input.that === undefined ? [] : typeof input.that === 'string' ? [input.that] : input.that;

@@ -55,6 +55,8 @@ export interface RequestTemplate {
   /** The no-proxy list; null or absent: the environment's. */
   readonly noProxy?: string | null;
   readonly tls?: TlsTemplate | null;
+  /** `cache: true`: the step goes through the HTTP cache. */
+  readonly cache?: boolean;
 }
 
 /** `tls:` with its files resolved (or, with a template, resolved once interpolated). */
@@ -126,6 +128,7 @@ export function compileRequest(step: StepInput, defaults: DefaultsInput, path: r
     proxy: proxyOf(step.proxy ?? defaults.proxy, fromDefaults('proxy'), problems),
     noProxy: step.noProxy ?? defaults.noProxy ?? null,
     tls: tlsOf(step.tls ?? defaults.tls, fromDefaults('tls'), suiteDir, problems),
+    cache: step.cache ?? defaults.cache ?? false,
   };
 }
 

@@ -35,6 +35,8 @@ export interface StepDeps {
   onBuilt?: (stepName: string, spec: RequestSpec) => void;
   /** `--har`: opens a page for a step and returns where its hops go. */
   harPage?: (stepName: string) => NonNullable<EngineDeps['onHop']>;
+  /** The HTTP cache of the run, for steps with `cache: true` (opened by the command when a step has it). */
+  httpCache?: NonNullable<EngineDeps['httpCache']>;
 }
 
 export async function runStep(step: CompiledStep, baseUrl: string | null, scope: SuiteScope, deps: StepDeps): Promise<StepReport> {
@@ -88,7 +90,8 @@ async function send(step: CompiledStep, built: BuiltRequest, scope: SuiteScope, 
   const options = step.request.paginate;
   // Only with --har: the step's own engine deps, whose hops go to the step's page (no copy otherwise).
   const onHop = deps.harPage?.(step.name);
-  const engine: EngineDeps = onHop === undefined ? deps.engine : { ...deps.engine, onHop };
+  let engine: EngineDeps = onHop === undefined ? deps.engine : { ...deps.engine, onHop };
+  if (step.request.cache === true && deps.httpCache !== undefined) engine = { ...engine, httpCache: deps.httpCache };
   if (options === null) {
     const exchange = await executeRequest(built.spec, step.request.retry, engine);
     return settleExchange(exchange, context());

@@ -145,6 +145,19 @@ export const ExpectSchema = strict({
     z.optional(z.union([z.string(), z.record(z.string(), z.unknown()), z.boolean()])),
     'A JSON Schema file (relative to the suite file) or an inline schema the JSON body must match.',
   ),
+  cache: describe(
+    z.optional(
+      z.union([
+        z.string(),
+        strict({
+          status: describe(z.optional(MatcherSchema), 'What the cache did: HIT, MISS, REVALIDATED, STALE or BYPASS (or a matcher, e.g. { in: [HIT, REVALIDATED] }).'),
+          storable: describe(z.optional(z.boolean()), 'Whether the response may be stored by a private cache.'),
+          minTtl: describe(z.optional(DurationSchema), 'The response stays fresh at least this long (60s, 5m, or seconds).'),
+        }),
+      ]),
+    ),
+    'With cache: true: what the HTTP cache did ("HIT"), or { status, storable, minTtl }.',
+  ),
   that: describe(
     z.optional(z.union([z.string(), z.array(z.string())])),
     'Expressions of the expectation language: "<subject> <operator> [<value>]", e.g. "count $.roles >= 1".',
@@ -200,6 +213,10 @@ const RequestFields = {
   ),
   noProxy: describe(z.optional(z.string()), 'Hosts that go direct, as --noproxy / NO_PROXY: example.com (and its subdomains), 10.0.0.0/8, or *. Default: NO_PROXY.'),
   tls: z.optional(TlsSchema),
+  cache: describe(
+    z.optional(z.boolean()),
+    'Use the private HTTP cache (RFC 9111), as --cache: a fresh stored response answers the step without a request, a stale one is revalidated. Kept in $XDG_CACHE_HOME/apitest/http (else ~/.cache/apitest/http). Default false.',
+  ),
 };
 
 export const DefaultsSchema = strict(

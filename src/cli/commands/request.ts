@@ -35,6 +35,8 @@ import type { RawPaginateOptions } from '../flags/paginate-flags.js';
 import type { RawRequestOptions } from '../flags/request-flags.js';
 import type { RawRetryOptions } from '../flags/retry-flags.js';
 import type { RawOAuth2Options } from '../flags/oauth2-flags.js';
+import type { RawCacheOptions } from '../flags/cache-flags.js';
+import { parseCacheSettings, type CacheSettings } from '../parse/cache-settings.js';
 import { decideOutputView, type OutputView } from '../parse/output-view.js';
 import { buildRequestSpec, type PreparedParts } from '../parse/request-input.js';
 import { parseRetrySettings, type RetrySettings } from '../parse/retry-settings.js';
@@ -42,7 +44,7 @@ import { planCookies, type CookiePlan } from '../parse/cookie-flags.js';
 import { clientCertificateSecrets } from '../../engine/client-certificate.js';
 import { proxySecrets } from '../../engine/proxy-settings.js';
 
-export type RawSingleOptions = RawRequestOptions & RawOutputOptions & RawRetryOptions & Partial<RawPaginateOptions> & Partial<RawExpectOptions> & RawOAuth2Options;
+export type RawSingleOptions = RawRequestOptions & RawOutputOptions & RawRetryOptions & Partial<RawPaginateOptions> & Partial<RawExpectOptions> & RawOAuth2Options & RawCacheOptions;
 
 /** Everything validated before the first byte is sent. */
 interface Plan {
@@ -59,6 +61,8 @@ interface Plan {
   authHint: string | null;
   /** `-b`/`-c`: the run's cookie jar and where it is written. */
   cookies: CookiePlan;
+  /** `--cache`, `--offline`: the HTTP cache settings; null without. */
+  cache: CacheSettings | null;
 }
 
 export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared: PreparedParts = {}): Promise<CommandResult> {
@@ -134,6 +138,7 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
     deps.tokens = tokens;
     deps.onTokenRefused = (source) => note(`the API answered 401 to the ${source === 'cache' ? 'cached' : 'current'} access token: getting a new one and trying once more`);
   }
+  if (plan.cache !== null) deps.httpCache = await openCacheRun(plan.cache, io);
   const har = plan.har === null ? null : await harSink(plan.har, deps, `${spec.method} ${plan.redactor.url(spec.url)}`, io);
   try {
     const record = plan.paginate ? await runWalk(plan, plan.paginate, deps, io, spinner) : await runOne(plan, deps, io, spinner);
@@ -157,7 +162,9 @@ const OAUTH2_AUTH_HINT = 'the API refused the OAuth2 access token: check the sco
 async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): Promise<Plan> {
   const view = decideOutputView(raw, io);
   try {
-    const spec = await buildRequestSpec(raw, io, prepared);
+    const built = await buildRequestSpec(raw, io, prepared);
+    const cache = parseCacheSettings(raw, built.method.toUpperCase());
+    const spec = raw.cacheRevalidate === true && cache === null ? withNoCacheHeader(built) : built;
     const retry = parseRetrySettings(raw);
     const paginate = raw.paginate !== undefined || raw.ndjson === true ? (await import('../parse/paginate-settings.js')).parsePaginateOptions(raw) : null;
     const checks = await planChecks(raw, view, io.cwd);
@@ -168,13 +175,32 @@ async function planRun(raw: RawSingleOptions, io: Io, prepared: PreparedParts): 
     const warn = (line: string): void => printDiagnostic(io, createTheme(view.errColor).c.yellow(`apitest: warning: ${line}\n`));
     const cookies = await planCookies(raw, io, warn);
     const redactor = redactorFor(spec, view.showSecrets, [...(prepared.secrets ?? []), ...cookies.secrets]);
-    return { view, spec, retry, output, har, paginate, checks, redactor, authHint, cookies };
+    return { view, spec, retry, output, har, paginate, checks, redactor, authHint, cookies, cache };
   } catch (error) {
     // Nothing was sent: a bad input, or the password prompt given up with Ctrl-C.
     if ((error instanceof UsageError || error instanceof InterruptedError) && view.format === 'json') {
       printReport(io, `${JSON.stringify(usageDocument(raw.method, raw.url, error), null, 2)}\n`);
     }
     throw error;
+  }
+}
+
+/** `--no-cache` without a cache: the request says `Cache-Control: no-cache` (unless a Cache-Control header is given). */
+function withNoCacheHeader(spec: RequestSpec): RequestSpec {
+  if (spec.headers.some(([n]) => n.toLowerCase() === 'cache-control')) return spec;
+  return { ...spec, headers: [...spec.headers, ['Cache-Control', 'no-cache']] };
+}
+
+/** Opens the HTTP cache's store (loaded only with --cache/--offline); a directory that is not safe to use is a usage error. */
+async function openCacheRun(settings: CacheSettings, io: Io): Promise<NonNullable<EngineDeps['httpCache']>> {
+  const { httpCacheDir, openHttpCache, HttpCacheError } = await import('../../files/http-cache-store.js');
+  const dir = httpCacheDir(io.env, settings.dir, io.cwd);
+  try {
+    const store = await openHttpCache(dir);
+    return { store, mode: settings.mode, ttlSeconds: settings.ttlSeconds, now: () => Date.now() };
+  } catch (error) {
+    if (error instanceof HttpCacheError) throw new UsageError(`--cache: ${error.message}`, { hint: 'give another directory with --cache DIR' });
+    throw new UsageError(`--cache: cannot use ${dir}: ${error instanceof Error ? error.message : String(error)}`, { hint: 'give another directory with --cache DIR' });
   }
 }
 
@@ -201,6 +227,10 @@ async function runOne(plan: Plan, deps: EngineDeps, io: Io, spinner: Spinner | n
     else await output.discard();
   }
   const record = settleExchange(exchange, settleContext(plan, io));
+  // -v shows what went on the wire: say so when nothing did.
+  if (view.verbose && (record.cache?.status === 'HIT' || record.cache?.status === 'STALE')) {
+    printDiagnostic(io, createTheme(view.errColor).c.dim(`apitest: answered from the HTTP cache (${record.cache.status}): nothing was sent\n`));
+  }
   switch (view.format) {
     case 'json':
       printReport(io, `${JSON.stringify(requestDocument(record), null, 2)}\n`);

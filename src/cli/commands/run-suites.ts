@@ -162,6 +162,8 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
     engine.onTokenRefused = (source) =>
       printDiagnostic(io, errTheme.c.dim(`apitest: the API answered 401 to the ${source === 'cache' ? 'cached' : 'current'} OAuth2 access token: getting a new one and trying once more\n`));
   }
+  // cache: true in a suite: the HTTP cache (loaded only then), in its default directory.
+  const httpCache = suites.some((suite) => suite.steps.some((step) => step.request.cache === true)) ? await openSuiteCache(io) : null;
   const retainSteps = options.reporters.some((r) => !(r.name === 'table' && r.file === null));
   const curl = raw.printCurl === true ? await curlPrinter(io, raw.showSecrets === true, () => secrets.redactor()) : null;
   const har = options.har === null ? null : (await import('../../render/har.js')).createHarRecorder();
@@ -198,7 +200,7 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
         // Only the table on stdout: each file's steps are kept, until it is printed, as the table shows them.
         ...(retainSteps ? {} : { stepRecord: tableStep }),
       },
-      { engine, secrets, elapsed: () => performance.now(), ...(curl === null ? {} : { onBuilt: curl }), ...(harPage === null ? {} : { harPage }) },
+      { engine, secrets, elapsed: () => performance.now(), ...(curl === null ? {} : { onBuilt: curl }), ...(harPage === null ? {} : { harPage }), ...(httpCache === null ? {} : { httpCache }) },
       onFileDone,
     );
   } finally {
@@ -345,4 +347,15 @@ async function parseReporters(values: readonly string[], io: Io): Promise<Report
 async function curlPrinter(io: Io, showSecrets: boolean, redactor: () => Redactor): Promise<(name: string, spec: RequestSpec) => void> {
   const { curlCommand } = await import('../../render/curl-command.js');
   return (name, spec) => printDiagnostic(io, `# ${redactor().text(name)}\n${redactor().text(curlCommand(spec, { showSecrets, caFile: null }))}\n`);
+}
+
+/** The HTTP cache of `cache: true` steps, in the default directory; a directory that is not safe to use is a usage error. */
+async function openSuiteCache(io: Io): Promise<NonNullable<EngineDeps['httpCache']>> {
+  const { httpCacheDir, openHttpCache } = await import('../../files/http-cache-store.js');
+  const dir = httpCacheDir(io.env);
+  try {
+    return { store: await openHttpCache(dir), mode: 'use', ttlSeconds: null, now: () => Date.now() };
+  } catch (error) {
+    throw new UsageError(`cache: true: ${error instanceof Error ? error.message : String(error)}`, { hint: 'fix or remove that directory (or set XDG_CACHE_HOME)' });
+  }
 }

@@ -44,6 +44,7 @@ export function renderTableFile(file: FileReport, view: SuiteTableView, theme: T
     const statusCell = step.response ? statusColor(step.response.status, theme)(status.padEnd(statusWidth)) : c.red(status.padEnd(statusWidth));
     const time = view.placeholderTimings ? '~' : formatDuration(step.durationMs);
     const cells = [pad(step.name, nameWidth), pad(step.request?.method ?? '-', methodWidth), pad(step.request?.url ?? '-', urlWidth), statusCell, c.dim(time)];
+    if (step.cache !== undefined) cells.push(c.dim(`cache: ${step.cache.status}`));
     lines.push(`  ${mark} ${cells.join('  ')}`);
     if (!step.ok) lines.push(...failureLines(step, theme));
   }
@@ -75,6 +76,7 @@ export function tableStep(step: StepReport): StepReport {
     expectations: step.ok ? [] : step.expectations.filter((e) => !e.ok),
     captures: NO_CAPTURES,
     error: step.error,
+    ...(step.cache === undefined ? {} : { cache: step.cache }),
   };
 }
 
