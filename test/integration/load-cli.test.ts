@@ -171,11 +171,11 @@ describe('apitest load --suite', () => {
     const { startTestDemo } = await import('../helpers/demo.js');
     const demo = await startTestDemo();
     try {
-      const r = await runCli(['load', '--suite', 'fixtures/suites/load-users.yaml', '-c', '2', '-n', '40', '--json'], { env: { BASE_URL: demo.url } });
+      const r = await runCli(['load', '--suite', 'fixtures/load/users.yaml', '-c', '2', '-n', '40', '--json'], { env: { BASE_URL: demo.url } });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const doc = parseLoadDocument(r.stdout);
-      expect(doc.url).toBe('fixtures/suites/load-users.yaml (suite)');
+      expect(doc.url).toBe('fixtures/load/users.yaml (suite)');
       expect(doc.requests.total).toBe(40);
       // Every read found the user its own virtual user created (a capture of another user, or none, would 404).
       expect(Object.keys(doc.statuses).sort()).toEqual(['200', '201']);
