@@ -7,7 +7,7 @@
  * suite whose API sets no cookie does not load it. The build writes it as its own file, dist/cookies.cjs, beside
  * the bundle; run from the sources (tests), it is the package in node_modules.
  */
-import { createRequire } from 'node:module';
+import { sideBundle } from '../util/side-bundle.js';
 import type { JarCookie } from './netscape-cookies.js';
 
 type ToughCookie = typeof import('tough-cookie');
@@ -33,20 +33,7 @@ export interface CookieJarOptions {
   readonly now?: () => number;
 }
 
-const load = createRequire(import.meta.url);
-let library: ToughCookie | null = null;
-
-function loadToughCookie(): ToughCookie {
-  if (library === null) {
-    try {
-      library = load('./cookies.cjs') as ToughCookie;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-      library = load('tough-cookie') as ToughCookie;
-    }
-  }
-  return library;
-}
+const loadToughCookie: () => ToughCookie = sideBundle('cookies.cjs', 'tough-cookie');
 
 export function createCookieJar(options: CookieJarOptions = {}): CookieJar {
   const now = options.now ?? Date.now;

@@ -10,30 +10,17 @@
  * already known closes and a new one is opened, that connection's set-up is counted in Wait.
  */
 import type { Agent as HttpsAgent } from 'node:https';
-import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { ClientRequest } from 'node:http';
 import { CONNECTION_MARKS, type ConnectionMarks } from './request-timings.js';
+import { sideBundle } from '../util/side-bundle.js';
 
 type Http2Wrapper = typeof import('http2-wrapper');
 
-const load = createRequire(import.meta.url);
-let wrapper: Http2Wrapper | null = null;
-
 /** http2-wrapper, read on first use: dist/http2.cjs beside the bundle, else the package (run from the sources). */
-export function loadHttp2Wrapper(): Http2Wrapper {
-  if (wrapper === null) {
-    try {
-      wrapper = load('./http2.cjs') as Http2Wrapper;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-      wrapper = load('http2-wrapper') as Http2Wrapper;
-    }
-  }
-  return wrapper;
-}
+export const loadHttp2Wrapper: () => Http2Wrapper = sideBundle('http2.cjs', 'http2-wrapper');
 
 /** What got needs to send one request with HTTP/2 allowed: its request function and the agents. */
 export interface Http2Client {

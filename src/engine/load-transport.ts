@@ -10,7 +10,7 @@
  * request): the handler counts the body's bytes and drops them, and reads one header (`Retry-After`) only on a 429.
  * Failures are values: `LoadOutcome` with an error kind, never a throw.
  */
-import { createRequire } from 'node:module';
+import { sideBundle } from '../util/side-bundle.js';
 import type { RequestSpec } from '../model/request-spec.js';
 import { applyAuth } from '../auth/apply-auth.js';
 
@@ -42,20 +42,7 @@ export interface LoadTransport {
 type Undici = typeof import('undici');
 /** As every apitest request (engine/transport.ts, not imported here: it would load got). */
 const USER_AGENT = `apitest/${typeof __APITEST_VERSION__ === 'string' ? __APITEST_VERSION__ : 'dev'}`;
-const load = createRequire(import.meta.url);
-let undici: Undici | null = null;
-
-function loadUndici(): Undici {
-  if (undici === null) {
-    try {
-      undici = load('./undici.cjs') as Undici;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-      undici = load('undici') as Undici;
-    }
-  }
-  return undici;
-}
+const loadUndici: () => Undici = sideBundle('undici.cjs', 'undici');
 
 /**
  * `connections` keep-alive connections to the request's origin, each sending up to `pipelining`

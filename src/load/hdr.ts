@@ -4,24 +4,11 @@
  * (its own file beside the bundle, with its WebAssembly and zlib code: scripts/build.mjs), so no other command
  * reads it. Only the plain JavaScript histogram is used (no WebAssembly to instantiate: nothing to wait for).
  */
-import { createRequire } from 'node:module';
+import { sideBundle } from '../util/side-bundle.js';
 import type { Histogram } from 'hdr-histogram-js';
 
 type Hdr = typeof import('hdr-histogram-js');
-const load = createRequire(import.meta.url);
-let hdr: Hdr | null = null;
-
-function loadHdr(): Hdr {
-  if (hdr === null) {
-    try {
-      hdr = load('./hdr.cjs') as Hdr;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-      hdr = load('hdr-histogram-js') as Hdr;
-    }
-  }
-  return hdr;
-}
+const loadHdr: () => Hdr = sideBundle('hdr.cjs', 'hdr-histogram-js');
 
 /** The longest latency a histogram holds: 1 hour, in µs (longer values are recorded as this). */
 export const HIGHEST_US = 3_600_000_000;

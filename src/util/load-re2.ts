@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { sideBundle } from './side-bundle.js';
 
 /**
  * Loads re2js (the linear-time regular expression engine of expect/pattern.ts) on first use, synchronously. The
@@ -6,17 +6,4 @@ import { createRequire } from 'node:module';
  * regular expression — most of them — do not read or compile its ~150 KB. Run from the sources (tests), it is
  * the package in node_modules.
  */
-const load = createRequire(import.meta.url);
-let engine: typeof import('re2js') | null = null;
-
-export function loadRe2(): typeof import('re2js') {
-  if (engine === null) {
-    try {
-      engine = load('./re2.cjs') as typeof import('re2js');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-      engine = load('re2js') as typeof import('re2js');
-    }
-  }
-  return engine;
-}
+export const loadRe2: () => typeof import('re2js') = sideBundle('re2.cjs', 're2js');
