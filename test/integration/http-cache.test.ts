@@ -225,6 +225,14 @@ describe('--cache (RFC 9111, private)', () => {
     expect(clear.code).toBe(0);
     expect(clear.stdout).toBe(`removed 1 cached response from ${dir}\n`);
     expect(files()).toEqual([]);
+    // --cache DIR names the directory as a request does (the same as --dir); two different ones are a usage error.
+    await get('/cache/max-age/60');
+    const byCache = await runCli(['cache', 'ls', '--cache', dir, '--json']);
+    expect(JSON.parse(byCache.stdout).entries).toHaveLength(1);
+    const both = await runCli(['cache', 'clear', '--dir', dir, '--cache', `${dir}-other`]);
+    expect({ code: both.code, stderr: both.stderr }).toEqual({ code: 2, stderr: 'apitest: error: --dir and --cache name two cache directories (give one of them)\n' });
+    expect((await runCli(['cache', 'clear', '--cache', dir])).code).toBe(0);
+    expect(files()).toEqual([]);
   });
 
   test('cache explain: storable or why not, lifetime and source, validators, Vary, advice; stores nothing', async () => {

@@ -53,19 +53,34 @@ export function registerCacheCommand(program: Command, io: Io, setResult: (resul
     .command('ls')
     .description('list the stored responses: method, URL, status, age, freshness left, size')
     .option('--dir <dir>', 'the cache directory (default: that of --cache)')
+    .addOption(sameAsDir())
     .option('--json', 'print one JSON document')
     .option('--no-color', 'no colours')
-    .action(async (opts: { dir?: string; json?: boolean; color: boolean }) => {
+    .action(async (opts: { dir?: string; cache?: string; json?: boolean; color: boolean }) => {
       const { runCacheListCommand } = await import('../commands/cache.js');
-      setResult(await runCacheListCommand(opts, io));
+      setResult(await runCacheListCommand({ ...opts, ...dirOf(opts) }, io));
     });
 
   cache
     .command('clear')
     .description('remove every stored response')
     .option('--dir <dir>', 'the cache directory (default: that of --cache)')
-    .action(async (opts: { dir?: string }) => {
+    .addOption(sameAsDir())
+    .action(async (opts: { dir?: string; cache?: string }) => {
       const { runCacheClearCommand } = await import('../commands/cache.js');
-      setResult(await runCacheClearCommand(opts, io));
+      setResult(await runCacheClearCommand(dirOf(opts), io));
     });
+}
+
+/** `--cache DIR` as a request takes it: the same as --dir (hidden), so the directory is named the same way everywhere. */
+function sameAsDir(): Option {
+  return new Option('--cache <dir>', 'the same as --dir').hideHelp();
+}
+
+function dirOf(opts: { dir?: string; cache?: string }): { dir?: string } {
+  if (opts.dir !== undefined && opts.cache !== undefined && opts.dir !== opts.cache) {
+    throw new UsageError('--dir and --cache name two cache directories', { hint: 'give one of them' });
+  }
+  const dir = opts.dir ?? opts.cache;
+  return dir === undefined ? {} : { dir };
 }
