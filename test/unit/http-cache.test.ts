@@ -85,6 +85,8 @@ describe('storing rules', () => {
     ['s-maxage alone gives nothing', { 'cache-control': 's-maxage=600' }, null, { seconds: 0, source: 'none' }],
     ['Expires', { expires: new Date(T0 + 120_000).toUTCString() }, null, { seconds: 120, source: 'Expires' }],
     ['heuristic from Last-Modified (10%)', { 'last-modified': new Date(T0 - 1000_000).toUTCString() }, null, { seconds: 100, source: 'heuristic' }],
+    // httpbin's /cache: Last-Modified is the Date, so 10% of no time is 0 s — said as such, not as "no Last-Modified".
+    ['heuristic from a Last-Modified of just now: 0 s', { 'last-modified': new Date(T0).toUTCString() }, null, { seconds: 0, source: 'heuristic' }],
     ['no-cache', { 'cache-control': 'no-cache', etag: '"a"' }, null, { seconds: 0, source: 'no-cache' }],
     ['nothing', {}, null, { seconds: 0, source: 'none' }],
     ['--cache-ttl wins', { 'cache-control': 'max-age=5' }, 300, { seconds: 300, source: 'cache-ttl' }],

@@ -117,6 +117,9 @@ export function lifetimeOf(policy: Policy, headers: Readonly<Record<string, stri
   if (typeof cc['max-age'] === 'string') return { seconds, source: 'max-age', detail: `max-age=${cc['max-age']}${cc['s-maxage'] !== undefined ? ' (s-maxage ignored: a private cache)' : ''}` };
   if (headers.expires !== undefined) return { seconds, source: 'Expires', detail: `Expires: ${headers.expires}` };
   if (headers['last-modified'] !== undefined && seconds > 0) return { seconds, source: 'heuristic', detail: '10% of the time since Last-Modified (heuristic freshness)' };
+  if (headers['last-modified'] !== undefined) {
+    return { seconds: 0, source: 'heuristic', detail: 'no max-age or Expires; 10% of the time since Last-Modified (heuristic freshness) is under a second' };
+  }
   return { seconds: 0, source: 'none', detail: 'no max-age, Expires or Last-Modified' };
 }
 
