@@ -13,7 +13,6 @@
  * rows not yet sent stop where they wait. A second Ctrl-C (`abort`) stops the requests in flight; they are not
  * recorded, so `--resume` sends them again, with the same Idempotency-Key.
  */
-import { performance } from 'node:perf_hooks';
 import { executeRequest, type EngineDeps } from '../engine/execute.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import type { Limiter } from '../ratelimit/token-bucket.js';
@@ -32,6 +31,7 @@ import { buildRowRequest, type RequestTemplates } from './row-request.js';
 import { MissingValueError } from './row-template.js';
 import type { RowSelection } from './row-selection.js';
 import type { RequestSpec } from '../model/request-spec.js';
+import { monotonicMs } from '../util/monotonic-ms.js';
 
 export interface BatchPlan {
   readonly rows: AsyncIterable<RowItem>;
@@ -236,7 +236,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
         else if (status < 400) deps.window.success();
       },
     };
-    const began = performance.now();
+    const began = monotonicMs();
     try {
       const exchange = await executeRequest(spec, plan.retry, engine);
       counts.requests += exchange.attempts.filter((a) => a.request !== null || a.outcome.kind === 'response').length;
@@ -255,7 +255,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
         authHint: null,
       });
       if (record.attemptsTotal > 1) counts.retried += task.rows.length;
-      const durationMs = performance.now() - began;
+      const durationMs = monotonicMs() - began;
       const group = plan.templates.batch === null ? null : { number: task.number, rows: task.rows.length };
       finish(task.rows.map((r, i) => ({ index: r.index, hash: task.hashes[i] as string, line: resultLine(r, record, { redactor: deps.redactor(), withBody: plan.withBody, key, group, durationMs }) })));
     } finally {

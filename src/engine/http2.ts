@@ -11,11 +11,11 @@
  */
 import type { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { ClientRequest } from 'node:http';
 import { CONNECTION_MARKS, type ConnectionMarks } from './request-timings.js';
 import { sideBundle } from '../util/side-bundle.js';
+import { monotonicMs } from '../util/monotonic-ms.js';
 
 type Http2Wrapper = typeof import('http2-wrapper');
 
@@ -41,11 +41,11 @@ export function createHttp2Client(https: HttpsAgent): Http2Client {
   const queue = new Map<string, unknown>();
   // A connection made to learn the protocol carries its marks; the first request on it claims them.
   const connect = (options: ConnectionOptions & { host?: string; port?: number }, callback: () => void): TLSSocket => {
-    const marks: ConnectionMarks = { start: performance.now(), dns: isIP(options.host ?? '') === 0 };
+    const marks: ConnectionMarks = { start: monotonicMs(), dns: isIP(options.host ?? '') === 0 };
     const socket = tlsConnect(options, callback);
-    socket.once('lookup', () => (marks.lookup = performance.now()));
-    socket.once('connect', () => (marks.connected = performance.now()));
-    socket.once('secureConnect', () => (marks.secure = performance.now()));
+    socket.once('lookup', () => (marks.lookup = monotonicMs()));
+    socket.once('connect', () => (marks.connected = monotonicMs()));
+    socket.once('secureConnect', () => (marks.secure = monotonicMs()));
     (socket as TLSSocket & { [CONNECTION_MARKS]?: ConnectionMarks })[CONNECTION_MARKS] = marks;
     return socket;
   };

@@ -15,12 +15,12 @@
 import { Agent as HttpAgent, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { ProxyEndpoint } from '../model/network-spec.js';
 import { proxyAuthorization } from './proxy-settings.js';
 import { CONNECTION_MARKS, type ConnectionMarks } from './request-timings.js';
+import { monotonicMs } from '../util/monotonic-ms.js';
 
 
 
@@ -83,8 +83,8 @@ function connectToProxy(endpoint: ProxyEndpoint, options: ProxyAgentOptions, mar
           ALPNProtocols: ['http/1.1'],
         })
       : netConnect({ host, port: endpoint.port });
-  socket.once('lookup', () => (marks.lookup = performance.now()));
-  socket.once(endpoint.protocol === 'https:' ? 'secureConnect' : 'connect', () => (marks.connected = performance.now()));
+  socket.once('lookup', () => (marks.lookup = monotonicMs()));
+  socket.once(endpoint.protocol === 'https:' ? 'secureConnect' : 'connect', () => (marks.connected = monotonicMs()));
   return socket;
 }
 
@@ -113,7 +113,7 @@ class ForwardProxyAgent extends HttpAgent {
   }
 
   override createConnection(): Socket {
-    const marks: ConnectionMarks = { start: performance.now(), dns: isIP(proxyHost(this.endpoint)) === 0 };
+    const marks: ConnectionMarks = { start: monotonicMs(), dns: isIP(proxyHost(this.endpoint)) === 0 };
     const socket = connectToProxy(this.endpoint, this.options, marks);
     socket.once('error', (error) => fromProxy(error));
     (socket as Socket & { [CONNECTION_MARKS]?: ConnectionMarks })[CONNECTION_MARKS] = marks;
@@ -136,7 +136,7 @@ class TunnelProxyAgent extends HttpsAgent {
   override createConnection(requestOptions: object, oncreate?: (error: Error | null, socket: Duplex) => void): undefined {
     const options = requestOptions as ConnectionOptions & { host?: string; port?: number };
     const callback = (error: Error | null, socket?: Socket): void => oncreate?.(error, socket as Duplex);
-    const marks: ConnectionMarks = { start: performance.now(), dns: isIP(proxyHost(this.endpoint)) === 0 };
+    const marks: ConnectionMarks = { start: monotonicMs(), dns: isIP(proxyHost(this.endpoint)) === 0 };
     const target = `${options.host !== undefined && isIP(options.host) === 6 ? `[${options.host}]` : (options.host ?? 'localhost')}:${options.port ?? 443}`;
     const socket = connectToProxy(this.endpoint, this.proxyOptions, marks);
     this.opening.add(socket);
@@ -176,14 +176,14 @@ class TunnelProxyAgent extends HttpsAgent {
         fail(new ProxyTunnelError(`the proxy refused the tunnel to ${target}`, 'ERR_PROXY_TUNNEL', status, match[2] ?? ''));
         return;
       }
-      marks.connected = performance.now();
+      marks.connected = monotonicMs();
       socket.removeAllListeners('close');
       socket.removeAllListeners('error');
       const rest = head.subarray(end + 4);
       if (rest.length > 0) socket.unshift(rest);
       const { host: _host, port: _port, path: _path, ...tlsOptions } = options as ConnectionOptions & { host?: string; port?: number; path?: string };
       const secure = tlsConnect({ ...tlsOptions, socket });
-      secure.once('secureConnect', () => (marks.secure = performance.now()));
+      secure.once('secureConnect', () => (marks.secure = monotonicMs()));
       (secure as TLSSocket & { [CONNECTION_MARKS]?: ConnectionMarks })[CONNECTION_MARKS] = marks;
       settled = true;
       this.opening.delete(socket);

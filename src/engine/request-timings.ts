@@ -1,5 +1,5 @@
 /**
- * Timings by phase, from a monotonic clock (performance.now(), sub-millisecond), measured on the request's own
+ * Timings by phase, from a monotonic clock (util/monotonic-ms.ts, sub-millisecond), measured on the request's own
  * socket events. The phases are contiguous, so they add up to the total (within rounding):
  *
  *   wait      from the start until a socket is assigned (the agent's queue, the client's set-up)
@@ -22,7 +22,7 @@ import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Timings } from './types.js';
 
-/** The marks of a connection opened by apitest's own code (a proxy, HTTP/2): performance.now() times. */
+/** The marks of a connection opened by apitest's own code (a proxy, HTTP/2): monotonicMs() times. */
 export interface ConnectionMarks {
   /** The connection was asked for. */
   start: number;

@@ -4,7 +4,6 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { isIP } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { Agent as HttpsAgent } from 'node:https';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,6 +22,7 @@ import { probeAfterHandshake, speaksTls } from './tls-probe.js';
 import type { ClientCertificate, ProxyChoice } from '../model/network-spec.js';
 import { createConnections, type Connections, type Route } from './connections.js';
 import { CERT_HINT, clientCertificateRejection, proxyFailure } from './network-errors.js';
+import { monotonicMs } from '../util/monotonic-ms.js';
 
 export interface WireRequest {
   method: string;
@@ -152,7 +152,7 @@ async function sendOnce(
   chooseTarget: (head: ResponseHead) => BodyTarget,
   connections: Connections,
 ): Promise<SendResult> {
-  const marks: Marks = { start: performance.now(), dns: isIP(new URL(request.url).hostname.replace(/^\[|\]$/g, '')) === 0, tls: request.url.startsWith('https:') };
+  const marks: Marks = { start: monotonicMs(), dns: isIP(new URL(request.url).hostname.replace(/^\[|\]$/g, '')) === 0, tls: request.url.startsWith('https:') };
   const route: Route = connections.route(request.url, options);
   const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   headers['user-agent'] = USER_AGENT;
@@ -193,7 +193,7 @@ async function sendOnce(
   let clientRequest: ClientRequest | null = null;
   stream.once('request', (req: ClientRequest) => {
     clientRequest = req;
-    watchRequest(req, marks, () => performance.now());
+    watchRequest(req, marks, () => monotonicMs());
   });
   // What went on the wire, read once the head was written (Node adds Host, Connection, Content-Length then).
   const sent = (): SentRequest | null => {
@@ -253,10 +253,10 @@ async function sendOnce(
     });
     const sink = target.kind === 'stream' ? (keep ? tee(target.stream, collector) : target.stream) : collector;
     await pipeline([stream, ...decoders, limit, sink] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);
-    marks.end = performance.now();
+    marks.end = monotonicMs();
     return { kind: 'response', head, body: keep ? Buffer.concat(chunks) : null, size, undecoded: plan.undecoded, sent: sent(), timings: timingsOf(marks) };
   } catch (error) {
-    marks.end = performance.now();
+    marks.end = monotonicMs();
     // A compressed body with no bytes at all (Content-Length: 0 with a Content-Encoding) is an empty body.
     if (decodeError !== null && size === 0 && head !== null && !(error instanceof ApitestError)) {
       return { kind: 'response', head, body: Buffer.alloc(0), size, undecoded: [], sent: sent(), timings: timingsOf(marks) };

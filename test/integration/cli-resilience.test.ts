@@ -104,8 +104,10 @@ describe('rate limiting', () => {
     const times = demo.requests().filter((x) => x.path === '/pages/page' && x.query.tag === 'rate').map((x) => x.time);
     expect(times.length).toBeGreaterThanOrEqual(40);
     expect((times[times.length - 1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(1900);
+    // Arrival times at the server: on a loaded machine one request can arrive late and the next on time, so a gap
+    // may be shorter than 50 ms; unpaced, loopback requests arrive 1-5 ms apart. The span above checks the rate.
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(35);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(15);
   });
   test('server awareness: a response with no requests remaining makes the next one wait; --no-respect-rate-limit does not', async () => {
     const r = await runCli([`${demo.url}/pages/limited?total=6&per_page=2`, '--paginate', 'page', '--json'], { timeoutMs: 20_000 });

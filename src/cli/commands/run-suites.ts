@@ -5,7 +5,6 @@
  * (stdout, or files written atomically) → exit 0 (all passed) or 1 (a step failed).
  */
 import { resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import * as z from 'zod/mini';
 import { createGotTransport } from '../../engine/transport.js';
 import type { EngineDeps } from '../../engine/execute.js';
@@ -40,6 +39,7 @@ import { runClock } from '../run-clock.js';
 import { formatDuration } from '../../util/duration.js';
 import { integerFlag, parseFlags } from '../parse/flag-schemas.js';
 import { Pattern } from '../../expect/pattern.js';
+import { monotonicMs } from '../../util/monotonic-ms.js';
 
 /** The raw option values of `apitest run` (validated here). */
 export interface RawRunOptions {
@@ -185,7 +185,7 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
     tally.skipped += counts.skipped;
     printer(file, index);
   };
-  const started = performance.now();
+  const started = monotonicMs();
   let reports: FileReport[];
   try {
     reports = await runFiles(
@@ -200,13 +200,13 @@ export async function runSuitesCommand(args: readonly string[], raw: RawRunOptio
         // Only the table on stdout: each file's steps are kept, until it is printed, as the table shows them.
         ...(retainSteps ? {} : { stepRecord: tableStep }),
       },
-      { engine, secrets, elapsed: () => performance.now(), ...(curl === null ? {} : { onBuilt: curl }), ...(harPage === null ? {} : { harPage }), ...(httpCache === null ? {} : { httpCache }) },
+      { engine, secrets, elapsed: () => monotonicMs(), ...(curl === null ? {} : { onBuilt: curl }), ...(harPage === null ? {} : { harPage }), ...(httpCache === null ? {} : { httpCache }) },
       onFileDone,
     );
   } finally {
     transport.close();
   }
-  const summary = { passed: tally.passed, failed: tally.failed, skipped: tally.skipped, durationMs: Math.round((performance.now() - started) * 100) / 100 };
+  const summary = { passed: tally.passed, failed: tally.failed, skipped: tally.skipped, durationMs: Math.round((monotonicMs() - started) * 100) / 100 };
   const report: SuiteReport = { schemaVersion: 1, ok: summary.failed === 0, summary, files: reports };
   if (tableOnStdout) printReport(io, renderTableSummary(summary, theme));
 
