@@ -45,6 +45,8 @@ export interface BatchPlan {
   readonly retry: RetryPolicy;
   readonly checks: CheckPlan;
   readonly withBody: boolean;
+  /** `--cache`/`--offline`: each result line says what the cache did. */
+  readonly withCache?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** `--dry-run`: each request is handed here instead of being sent. */
   readonly dryRun: ((spec: RequestSpec, rows: readonly Row[]) => Promise<void>) | null;
@@ -52,7 +54,7 @@ export interface BatchPlan {
 
 export interface BatchDeps {
   /** The transport and hooks of the engine; the signal, clock, limiter and gate are set per row. */
-  readonly engine: Pick<EngineDeps, 'transport' | 'random' | 'onRetry'>;
+  readonly engine: Pick<EngineDeps, 'transport' | 'random' | 'onRetry' | 'httpCache'>;
   /** For timings and the journal (never cut short). */
   readonly clock: Clock;
   readonly limiter: Limiter | null;
@@ -160,7 +162,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
       strictRow ??= { index, line, problem };
       stop('strict');
     }
-    finish([{ index, hash, line: invalidLine({ index, value }, problem, deps.redactor()) }]);
+    finish([{ index, hash, line: invalidLine({ index, value }, problem, deps.redactor(), 'EROW', plan.withCache === true) }]);
   };
 
   const runTask = async (task: Task): Promise<void> => {
@@ -239,7 +241,9 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
     const began = performance.now();
     try {
       const exchange = await executeRequest(spec, plan.retry, engine);
-      counts.requests += exchange.attempts.filter((a) => a.request !== null || a.outcome.kind === 'response').length;
+      // A response served by the HTTP cache (HIT, or STALE with nothing sent) is not a request sent.
+      const served = exchange.cache?.status === 'HIT' || exchange.cache?.status === 'STALE';
+      counts.requests += exchange.attempts.filter((a) => a.request !== null || (a.outcome.kind === 'response' && !served)).length;
       const last = exchange.attempts[exchange.attempts.length - 1];
       if (last?.outcome.kind === 'failure' && last.outcome.error instanceof InterruptedError) {
         counts.interrupted += task.rows.length;
@@ -257,7 +261,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
       if (record.attemptsTotal > 1) counts.retried += task.rows.length;
       const durationMs = performance.now() - began;
       const group = plan.templates.batch === null ? null : { number: task.number, rows: task.rows.length };
-      finish(task.rows.map((r, i) => ({ index: r.index, hash: task.hashes[i] as string, line: resultLine(r, record, { redactor: deps.redactor(), withBody: plan.withBody, key, group, durationMs }) })));
+      finish(task.rows.map((r, i) => ({ index: r.index, hash: task.hashes[i] as string, line: resultLine(r, record, { redactor: deps.redactor(), withBody: plan.withBody, withCache: plan.withCache === true, key, group, durationMs }) })));
     } finally {
       inFlight.delete(entry);
     }
