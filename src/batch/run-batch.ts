@@ -137,9 +137,12 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
   const finish = (entries: ReadonlyArray<{ index: number; hash: string; line: ResultLine }>): void => {
     const done = (async () => {
       // The journal first: a row counts as done only once its entry is on the disk.
-      await deps.journal?.append(entries.map((e) => ({ i: e.index, h: e.hash, ok: e.line.ok, r: e.line })));
-      for (const e of entries) {
-        await deps.emit(JSON.stringify(e.line));
+      // Each line serialized once: the same text goes into its journal entry and into the results.
+      const texts = entries.map((e) => JSON.stringify(e.line));
+      await deps.journal?.append(entries.map((e, n) => ({ i: e.index, h: e.hash, ok: e.line.ok, rJson: texts[n] as string })));
+      for (let n = 0; n < entries.length; n++) {
+        const e = entries[n] as (typeof entries)[number];
+        await deps.emit(texts[n] as string);
         counts.rows++;
         if (e.line.ok) counts.ok++;
         else counts.failed++;
