@@ -245,17 +245,18 @@ export function withUrl(spec: RequestSpec, url: string): RequestSpec {
 
 /** Why a URL cannot be sent (the rule of every request), or null when it can: absolute, http or https, a host. */
 export function urlProblem(url: string): string | null {
-  const shown = JSON.stringify(hidePassword(url));
+  // The URL as shown in a message, made only when there is one (every row of a batch passes here).
+  const shown = (): string => JSON.stringify(hidePassword(url));
   // The WHATWG parser would silently drop tabs and newlines inside a URL: refuse control characters instead.
-  if (/[\u0000-\u001f\u007f]/.test(url)) return `URL ${shown} contains control characters (remove them, or URL-encode them)`;
+  if (/[\u0000-\u001f\u007f]/.test(url)) return `URL ${shown()} contains control characters (remove them, or URL-encode them)`;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url.trim()) ? `invalid URL ${shown}` : `expected an http:// or https:// URL, got ${shown}`;
+    return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url.trim()) ? `invalid URL ${shown()}` : `expected an http:// or https:// URL, got ${shown()}`;
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `expected an http:// or https:// URL, got ${shown}`;
-  if (parsed.hostname === '') return `URL ${shown} has no host`;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `expected an http:// or https:// URL, got ${shown()}`;
+  if (parsed.hostname === '') return `URL ${shown()} has no host`;
   return null;
 }
 
