@@ -105,6 +105,9 @@ export interface BatchOutcome {
 
 const FINISHING_PER_PLACE = 4;
 
+/** The engine's gate observes nothing of a row: every hop is observed by `onHop` (with its status). */
+const observedInOnHop = (): undefined => undefined;
+
 type Task =
   | { readonly kind: 'invalid'; readonly item: InvalidRow; readonly hash: string }
   | { readonly kind: 'send'; readonly rows: readonly Row[]; readonly hashes: readonly string[]; readonly number: number };
@@ -209,6 +212,16 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
   deps.drain.addEventListener('abort', onDrain);
   deps.abort.addEventListener('abort', onAbort);
 
+  // Every hop of every row: the server's rate-limit state and the concurrency window (one function for the run).
+  const onHop: NonNullable<EngineDeps['onHop']> = (hopStarted, result) => {
+    if (result.kind !== 'response') return;
+    const status = result.head.status;
+    const pause = deps.gate.observe(status, result.head.headers);
+    if (pause !== null) deps.onPause?.(pause);
+    if (pause !== null || status === 429 || status === 503) deps.window.pushBack(hopStarted);
+    else if (status < 400) deps.window.success();
+  };
+
   const send = async (task: Task & { kind: 'send' }, spec: RequestSpec, key: string | null): Promise<void> => {
     // Until its first attempt has its token, a row stops on the first Ctrl-C; once sent, only on the second.
     const entry = { controller: new AbortController(), sent: false };
@@ -222,7 +235,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
       signal: row.signal,
       gate: {
         waits: [],
-        observe: () => undefined, // every hop is observed below (with its status)
+        observe: observedInOnHop,
         beforeRequest: () => deps.gate.wait(sleep, () => row.signal.aborted),
       },
       limiter: {
@@ -232,14 +245,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
           return waited;
         },
       },
-      onHop: (hopStarted, result) => {
-        if (result.kind !== 'response') return;
-        const status = result.head.status;
-        const pause = deps.gate.observe(status, result.head.headers);
-        if (pause !== null) deps.onPause?.(pause);
-        if (pause !== null || status === 429 || status === 503) deps.window.pushBack(hopStarted);
-        else if (status < 400) deps.window.success();
-      },
+      onHop,
     };
     const began = performance.now();
     try {
