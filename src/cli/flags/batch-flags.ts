@@ -76,7 +76,7 @@ export function registerBatchCommand(program: Command, io: Io, setResult: (resul
   addRetryFlags(batch);
   batch.optionsGroup('Concurrency:').option('-c, --concurrency <n>', 'requests in flight at once (lowered while the server says to slow down)', '4');
   addExpectFlags(batch);
-  addCacheFlags(batch);
+  addCacheFlags(batch, 'fails the row (exit 1)');
   batch
     .optionsGroup('Results and resuming:')
     .option('--results <file>', 'write the results (NDJSON, one line per row) to this file instead of stdout')
