@@ -178,9 +178,12 @@ export async function* journalResults(path: string, state: JournalState, skipped
   }
 }
 
+/** An entry to append: its result line as a value (`r`), or already serialized as JSON (`rJson`, written as is). */
+export type JournalAppend = Omit<JournalEntry, 't' | 'r'> & ({ readonly r: unknown; readonly rJson?: undefined } | { readonly rJson: string; readonly r?: undefined });
+
 export interface JournalWriter {
   /** Appends entries and flushes them to the disk; resolves once they are durable. */
-  append(entries: ReadonlyArray<Omit<JournalEntry, 't'>>): Promise<void>;
+  append(entries: ReadonlyArray<JournalAppend>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -234,7 +237,8 @@ export async function openJournal(path: string, shown: string, opts: { header: J
     append(entries) {
       if (entries.length === 0) return Promise.resolve();
       const t = clock.now();
-      const text = entries.map((e) => `${JSON.stringify({ i: e.i, h: e.h, ok: e.ok, t, r: e.r })}\n`).join('');
+      // The same bytes as JSON.stringify({ i, h, ok, t, r }); a result line serialized once serves the journal and the results.
+      const text = entries.map((e) => (e.rJson === undefined ? `${JSON.stringify({ i: e.i, h: e.h, ok: e.ok, t, r: e.r })}\n` : `{"i":${JSON.stringify(e.i)},"h":${JSON.stringify(e.h)},"ok":${JSON.stringify(e.ok)},"t":${JSON.stringify(t)},"r":${e.rJson}}\n`)).join('');
       return new Promise<void>((done, fail) => {
         queue.push({ text, done, fail });
         flushing ??= flushLoop();

@@ -45,6 +45,8 @@ export interface BatchPlan {
   readonly retry: RetryPolicy;
   readonly checks: CheckPlan;
   readonly withBody: boolean;
+  /** `--cache`/`--offline`: each result line says what the cache did. */
+  readonly withCache?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** `--dry-run`: each request is handed here instead of being sent. */
   readonly dryRun: ((spec: RequestSpec, rows: readonly Row[]) => Promise<void>) | null;
@@ -52,7 +54,7 @@ export interface BatchPlan {
 
 export interface BatchDeps {
   /** The transport and hooks of the engine; the signal, clock, limiter and gate are set per row. */
-  readonly engine: Pick<EngineDeps, 'transport' | 'random' | 'onRetry'>;
+  readonly engine: Pick<EngineDeps, 'transport' | 'random' | 'onRetry' | 'httpCache'>;
   /** For timings and the journal (never cut short). */
   readonly clock: Clock;
   readonly limiter: Limiter | null;
@@ -103,6 +105,9 @@ export interface BatchOutcome {
 
 const FINISHING_PER_PLACE = 4;
 
+/** The engine's gate observes nothing of a row: every hop is observed by `onHop` (with its status). */
+const observedInOnHop = (): undefined => undefined;
+
 type Task =
   | { readonly kind: 'invalid'; readonly item: InvalidRow; readonly hash: string }
   | { readonly kind: 'send'; readonly rows: readonly Row[]; readonly hashes: readonly string[]; readonly number: number };
@@ -135,9 +140,12 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
   const finish = (entries: ReadonlyArray<{ index: number; hash: string; line: ResultLine }>): void => {
     const done = (async () => {
       // The journal first: a row counts as done only once its entry is on the disk.
-      await deps.journal?.append(entries.map((e) => ({ i: e.index, h: e.hash, ok: e.line.ok, r: e.line })));
-      for (const e of entries) {
-        await deps.emit(JSON.stringify(e.line));
+      // Each line serialized once: the same text goes into its journal entry and into the results.
+      const texts = entries.map((e) => JSON.stringify(e.line));
+      await deps.journal?.append(entries.map((e, n) => ({ i: e.index, h: e.hash, ok: e.line.ok, rJson: texts[n] as string })));
+      for (let n = 0; n < entries.length; n++) {
+        const e = entries[n] as (typeof entries)[number];
+        await deps.emit(texts[n] as string);
         counts.rows++;
         if (e.line.ok) counts.ok++;
         else counts.failed++;
@@ -160,7 +168,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
       strictRow ??= { index, line, problem };
       stop('strict');
     }
-    finish([{ index, hash, line: invalidLine({ index, value }, problem, deps.redactor()) }]);
+    finish([{ index, hash, line: invalidLine({ index, value }, problem, deps.redactor(), 'EROW', plan.withCache === true) }]);
   };
 
   const runTask = async (task: Task): Promise<void> => {
@@ -204,6 +212,16 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
   deps.drain.addEventListener('abort', onDrain);
   deps.abort.addEventListener('abort', onAbort);
 
+  // Every hop of every row: the server's rate-limit state and the concurrency window (one function for the run).
+  const onHop: NonNullable<EngineDeps['onHop']> = (hopStarted, result) => {
+    if (result.kind !== 'response') return;
+    const status = result.head.status;
+    const pause = deps.gate.observe(status, result.head.headers);
+    if (pause !== null) deps.onPause?.(pause);
+    if (pause !== null || status === 429 || status === 503) deps.window.pushBack(hopStarted);
+    else if (status < 400) deps.window.success();
+  };
+
   const send = async (task: Task & { kind: 'send' }, spec: RequestSpec, key: string | null): Promise<void> => {
     // Until its first attempt has its token, a row stops on the first Ctrl-C; once sent, only on the second.
     const entry = { controller: new AbortController(), sent: false };
@@ -217,7 +235,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
       signal: row.signal,
       gate: {
         waits: [],
-        observe: () => undefined, // every hop is observed below (with its status)
+        observe: observedInOnHop,
         beforeRequest: () => deps.gate.wait(sleep, () => row.signal.aborted),
       },
       limiter: {
@@ -227,19 +245,14 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
           return waited;
         },
       },
-      onHop: (hopStarted, result) => {
-        if (result.kind !== 'response') return;
-        const status = result.head.status;
-        const pause = deps.gate.observe(status, result.head.headers);
-        if (pause !== null) deps.onPause?.(pause);
-        if (pause !== null || status === 429 || status === 503) deps.window.pushBack(hopStarted);
-        else if (status < 400) deps.window.success();
-      },
+      onHop,
     };
     const began = monotonicMs();
     try {
       const exchange = await executeRequest(spec, plan.retry, engine);
-      counts.requests += exchange.attempts.filter((a) => a.request !== null || a.outcome.kind === 'response').length;
+      // A response served by the HTTP cache (HIT, or STALE with nothing sent) is not a request sent.
+      const served = exchange.cache?.status === 'HIT' || exchange.cache?.status === 'STALE';
+      counts.requests += exchange.attempts.filter((a) => a.request !== null || (a.outcome.kind === 'response' && !served)).length;
       const last = exchange.attempts[exchange.attempts.length - 1];
       if (last?.outcome.kind === 'failure' && last.outcome.error instanceof InterruptedError) {
         counts.interrupted += task.rows.length;
@@ -257,7 +270,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<BatchO
       if (record.attemptsTotal > 1) counts.retried += task.rows.length;
       const durationMs = monotonicMs() - began;
       const group = plan.templates.batch === null ? null : { number: task.number, rows: task.rows.length };
-      finish(task.rows.map((r, i) => ({ index: r.index, hash: task.hashes[i] as string, line: resultLine(r, record, { redactor: deps.redactor(), withBody: plan.withBody, key, group, durationMs }) })));
+      finish(task.rows.map((r, i) => ({ index: r.index, hash: task.hashes[i] as string, line: resultLine(r, record, { redactor: deps.redactor(), withBody: plan.withBody, withCache: plan.withCache === true, key, group, durationMs }) })));
     } finally {
       inFlight.delete(entry);
     }

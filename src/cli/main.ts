@@ -111,12 +111,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
 /**
  * `--no-cache` of a request is its own flag, not commander's negation of `--cache` (which would turn
- * `--cache --no-cache` into no cache at all): it reaches commander as a hidden `--cache-revalidate`.
+ * `--cache --no-cache` into no cache at all): it reaches commander as a hidden `--cache-revalidate` (in a single
+ * request and in `apitest batch`, which both have the cache flags).
  */
 function noCacheFlag(argv: readonly string[]): readonly string[] {
   const end = argv.indexOf('--');
   const words = end === -1 ? argv : argv.slice(0, end);
-  if (!words.includes(NO_CACHE_FLAG) || COMMANDS.some((c) => words.includes(c))) return argv;
+  // A single request and `apitest batch` have the flag; the other commands have no --cache to clash with.
+  if (!words.includes(NO_CACHE_FLAG) || COMMANDS.some((c) => c !== 'batch' && words.includes(c))) return argv;
   return argv.map((a, i) => (a === NO_CACHE_FLAG && (end === -1 || i < end) ? NO_CACHE_INTERNAL : a));
 }
 

@@ -82,15 +82,26 @@ export function decodeFailure(codings: readonly string[], error: Error, received
   );
 }
 
-/** Counts the decoded bytes and stops once more than `maxBytes` came (null: no limit). */
-export function sizeLimit(maxBytes: number | null, onBytes: (total: number) => void, onExceeded: () => Error): Transform {
+/**
+ * Counts the decoded bytes and stops once more than `maxBytes` came (null: no limit): `count` for a body read
+ * straight off its stream (the error to fail with, or null), `transform` for one in a pipeline.
+ */
+export function sizeLimit(maxBytes: number | null, onBytes: (total: number) => void, onExceeded: () => Error): { count(bytes: number): Error | null; transform(): Transform } {
   let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      seen += chunk.length;
-      onBytes(seen);
-      if (maxBytes !== null && seen > maxBytes) return done(onExceeded());
-      done(null, chunk);
-    },
-  });
+  const count = (bytes: number): Error | null => {
+    seen += bytes;
+    onBytes(seen);
+    return maxBytes !== null && seen > maxBytes ? onExceeded() : null;
+  };
+  return {
+    count,
+    transform: () =>
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          const error = count(chunk.length);
+          if (error !== null) return done(error);
+          done(null, chunk);
+        },
+      }),
+  };
 }

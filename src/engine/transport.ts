@@ -245,14 +245,25 @@ async function sendOnce(
       (total) => (decoded = total),
       () => new BodyTooLargeError(`the body is larger than ${formatBytes(maxBytes ?? 0)} once decoded (${size} bytes received so far)`, { hint: options.maxBodyHint }),
     );
-    const collector = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        if (keep) chunks.push(chunk);
-        done();
-      },
-    });
-    const sink = target.kind === 'stream' ? (keep ? tee(target.stream, collector) : target.stream) : collector;
-    await pipeline([stream, ...decoders, limit, sink] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);
+    if (target.kind === 'memory' && decoders.length === 0) {
+      // The common case (a body kept in memory, nothing to decode): read it straight off the stream. A pipeline
+      // costs an AbortController and, when it ends, an AbortError (a DOMException with its stack) per request —
+      // a measurable share of `apitest batch`'s CPU time per row.
+      await readWhole(stream, (chunk) => {
+        const error = limit.count(chunk.length);
+        if (error !== null) throw error;
+        chunks.push(chunk);
+      });
+    } else {
+      const collector = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          if (keep) chunks.push(chunk);
+          done();
+        },
+      });
+      const sink = target.kind === 'stream' ? (keep ? tee(target.stream, collector) : target.stream) : collector;
+      await pipeline([stream, ...decoders, limit.transform(), sink] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);
+    }
     marks.end = monotonicMs();
     return { kind: 'response', head, body: keep ? Buffer.concat(chunks) : null, size, undecoded: plan.undecoded, sent: sent(), timings: timingsOf(marks) };
   } catch (error) {
@@ -489,4 +500,43 @@ function headersSetOn(req: ClientRequest, request: WireRequest): Array<readonly 
 function portSuffix(url: string): string {
   const port = new URL(url).port;
   return port === '' ? '' : `:${port}`;
+}
+
+/**
+ * Reads a stream to its end, handing each chunk to `take` (which may throw to stop: the stream is destroyed and
+ * the promise rejects with that error). Fails as a pipeline would: with the stream's error, or a premature close.
+ */
+function readWhole(stream: GotRequest, take: (chunk: Buffer) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (error: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      // The error listener stays: a stream destroyed with an error emits it afterwards.
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('close', onClose);
+      if (error === null) resolve();
+      else reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      try {
+        take(chunk);
+      } catch (error) {
+        settle(error as Error);
+        stream.destroy(error as Error);
+      }
+    };
+    const onEnd = (): void => settle(null);
+    const onError = (error: Error): void => settle(error);
+    const onClose = (): void => settle(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    stream.on('error', onError);
+    // What happened before this was called (between the response and now): as a pipeline's end-of-stream sees it.
+    if (stream.errored !== null) return settle(stream.errored);
+    if (stream.readableEnded) return settle(null);
+    if (stream.destroyed) return onClose();
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('close', onClose);
+  });
 }

@@ -159,7 +159,7 @@ export function createRequestSpec(input: RequestInput, labels: InputLabels): Req
     fail(labels.maxRedirects, `expected a whole number from 0 to ${MAX_REDIRECTS}, got ${input.maxRedirects}`);
   }
   return Object.freeze({
-    url: new URL(input.url).toString(),
+    url: (parseUrl(input.url) as URL).toString(),
     method,
     headers,
     body: input.body,
@@ -245,17 +245,16 @@ export function withUrl(spec: RequestSpec, url: string): RequestSpec {
 
 /** Why a URL cannot be sent (the rule of every request), or null when it can: absolute, http or https, a host. */
 export function urlProblem(url: string): string | null {
-  const shown = JSON.stringify(hidePassword(url));
+  // The URL as shown in a message, made only when there is one (every row of a batch passes here).
+  const shown = (): string => JSON.stringify(hidePassword(url));
   // The WHATWG parser would silently drop tabs and newlines inside a URL: refuse control characters instead.
-  if (/[\u0000-\u001f\u007f]/.test(url)) return `URL ${shown} contains control characters (remove them, or URL-encode them)`;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url.trim()) ? `invalid URL ${shown}` : `expected an http:// or https:// URL, got ${shown}`;
+  if (/[\u0000-\u001f\u007f]/.test(url)) return `URL ${shown()} contains control characters (remove them, or URL-encode them)`;
+  const parsed = parseUrl(url);
+  if (parsed === null) {
+    return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url.trim()) ? `invalid URL ${shown()}` : `expected an http:// or https:// URL, got ${shown()}`;
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `expected an http:// or https:// URL, got ${shown}`;
-  if (parsed.hostname === '') return `URL ${shown} has no host`;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `expected an http:// or https:// URL, got ${shown()}`;
+  if (parsed.hostname === '') return `URL ${shown()} has no host`;
   return null;
 }
 
@@ -320,12 +319,26 @@ export function refuseTwoSources(input: Pick<RequestInput, 'url' | 'headers' | '
 
 /** Whether a URL carries a user name or password (which the client sends as Basic auth). */
 function hasUserinfo(url: string): boolean {
+  const parsed = parseUrl(url);
+  return parsed !== null && (parsed.username !== '' || parsed.password !== '');
+}
+
+/**
+ * The WHATWG parse of a URL, null when it does not parse. The last one is kept: a request's URL is checked,
+ * looked at for a user:password and normalized, and a batch sends many rows to one URL — one parse, not three
+ * per request. Read only here (never handed out, so never changed).
+ */
+let lastParse: { readonly url: string; readonly parsed: URL | null } | null = null;
+function parseUrl(url: string): URL | null {
+  if (lastParse !== null && lastParse.url === url) return lastParse.parsed;
+  let parsed: URL | null;
   try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
+    parsed = new URL(url);
   } catch {
-    return false;
+    parsed = null;
   }
+  lastParse = { url, parsed };
+  return parsed;
 }
 
 function checkDuration(ms: number, label: string, fail: (label: string, problem: string, hint?: string) => never): void {

@@ -51,6 +51,8 @@ const NUMBER = /^\d+(?:\.\d+)?$/;
  * (ResponseData.retryAfterSeconds); when not given, it is converted here.
  */
 export function parseRateLimit(headers: HeaderMap, nowMs: number, retryAfterSeconds: number | null = parseRetryAfter(firstHeaderValue(headers, 'retry-after'), nowMs)): RateLimitInfo | null {
+  // Most responses carry none of these headers: said in one pass over the names (what the readers below would find).
+  if (retryAfterSeconds === null && !namesRateLimitHeader(headers)) return null;
   const rawRetryAfter = firstHeaderValue(headers, 'retry-after');
 
   const readings = [
@@ -76,6 +78,20 @@ export function parseRateLimit(headers: HeaderMap, nowMs: number, retryAfterSeco
     retryAfterSeconds,
     source: chosen.source,
   };
+}
+
+/**
+ * Whether any header name is one the readers look at (any case): Retry-After, RateLimit*, X-RateLimit-*,
+ * X-Rate-Limit-*. Only names that begin with an r or an x are lower-cased.
+ */
+function namesRateLimitHeader(headers: HeaderMap): boolean {
+  for (const key of Object.keys(headers)) {
+    const first = key.charCodeAt(0) | 0x20;
+    if (first !== 0x72 && first !== 0x78) continue;
+    const lower = key.toLowerCase();
+    if (lower === 'retry-after' || lower.startsWith('ratelimit') || lower.startsWith('x-ratelimit-') || lower.startsWith('x-rate-limit-')) return true;
+  }
+  return false;
 }
 
 /** Latest time a Date holds (ECMA-262: ±8.64e15 ms from the epoch). */

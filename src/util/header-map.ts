@@ -5,11 +5,18 @@
  */
 export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
 
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 /** Every field line for `name` (case-insensitive lookup), in order; empty when absent. */
 export function allHeaderValues(headers: HeaderMap, name: string): string[] {
   const wanted = name.toLowerCase();
+  // A key of another length cannot lower-case to an ASCII name (only non-ASCII letters change length when
+  // lower-cased): skipped without making its lower-case copy. Rate-limit and retry rules look up a dozen absent
+  // headers per response.
+  const ascii = !NON_ASCII.test(wanted);
   const out: string[] = [];
   for (const key of Object.keys(headers)) {
+    if (ascii && key.length !== wanted.length) continue;
     if (key.toLowerCase() !== wanted) continue;
     const value = headers[key];
     if (typeof value === 'string') out.push(value);

@@ -41,7 +41,8 @@ import { integerFlag, parseFlags } from '../parse/flag-schemas.js';
 import { buildRequestSpec } from '../parse/request-input.js';
 import { parseRetrySettings } from '../parse/retry-settings.js';
 import { normaliseUrl } from '../parse/url-argument.js';
-import { redactorFor } from './request.js';
+import { parseCacheSettings } from '../parse/cache-settings.js';
+import { openCacheRun, redactorFor } from './request.js';
 
 const FlagsSchema = z.object({
   concurrency: integerFlag('-c/--concurrency', 1, 256),
@@ -69,6 +70,8 @@ export async function runBatchCommand(urlArg: string | undefined, raw: RawBatchO
   const retry = parseRetrySettings(raw);
   const templates = await compileTemplates(urlArg ?? raw.url, raw, flags.batchSize ?? null, io);
   checkEnvReferences(templates.all, env);
+  // --cache, --cache-ttl, --offline, --no-cache: checked as for a single request (--offline: GET only).
+  const cacheSettings = parseCacheSettings(raw, templates.request.method ?? 'POST');
   const selection = raw.rows === undefined ? null : parseRowSelection(raw.rows);
   const onlyFailed = raw.onlyFailed === undefined ? null : await readFailedRows(resolve(io.cwd, raw.onlyFailed), raw.onlyFailed);
   const checks = await planChecks(raw, io.cwd);
@@ -77,6 +80,8 @@ export async function runBatchCommand(urlArg: string | undefined, raw: RawBatchO
     return io.openStdin();
   });
   const dryRun = raw.dryRun === true;
+  // One store for the run, shared by every row (opened only with --cache/--offline; not with --dry-run).
+  const httpCache = cacheSettings === null || dryRun ? null : await openCacheRun(cacheSettings, io);
 
   // `--results -` is stdout, as curl's `-o -`.
   if (raw.results === '-') delete raw.results;
@@ -154,11 +159,12 @@ export async function runBatchCommand(urlArg: string | undefined, raw: RawBatchO
         retry: retry.policy,
         checks,
         withBody: raw.resultsBody === true,
+        withCache: cacheSettings !== null,
         env,
         dryRun: dryRun ? dryRunPrinter(io, raw, redactor) : null,
       },
       {
-        engine: { transport: transport ?? NO_TRANSPORT, random: Math.random },
+        engine: { transport: transport ?? NO_TRANSPORT, random: Math.random, ...(httpCache === null ? {} : { httpCache }) },
         clock: systemClock,
         limiter: retry.rate === null ? null : createTokenBucket(retry.rate, retry.burst, runClockCut),
         gate,
@@ -266,6 +272,10 @@ async function compileTemplates(base: string | undefined, raw: RawBatchOptions, 
     return [pair.slice(0, eq), compileTemplate(pair.slice(eq + 1), '-q/--query')];
   });
   const headers = spec.headers.map(([name, value]): readonly [string, CompiledTemplate] => [name, compileTemplate(value, `-H/--header ${name}`)]);
+  // `--no-cache` without --cache/--offline: every row says Cache-Control: no-cache (unless -H gives one), as a single request does.
+  if (raw.cacheRevalidate === true && raw.cache === undefined && raw.offline !== true && !headers.some(([name]) => name.toLowerCase() === 'cache-control')) {
+    headers.push(['Cache-Control', compileTemplate('no-cache', '--no-cache')]);
+  }
   let bodySource: string | null = null;
   let body: BodyTemplate;
   if (raw.bodyTemplate !== undefined) {

@@ -192,7 +192,7 @@ function withNoCacheHeader(spec: RequestSpec): RequestSpec {
 }
 
 /** Opens the HTTP cache's store (loaded only with --cache/--offline); a directory that is not safe to use is a usage error. */
-async function openCacheRun(settings: CacheSettings, io: Io): Promise<NonNullable<EngineDeps['httpCache']>> {
+export async function openCacheRun(settings: CacheSettings, io: Io): Promise<NonNullable<EngineDeps['httpCache']>> {
   const { httpCacheDir, openHttpCache, HttpCacheError } = await import('../../files/http-cache-store.js');
   const dir = httpCacheDir(io.env, settings.dir, io.cwd);
   try {

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { Io } from '../../io.js';
 import type { CommandResult } from '../command-result.js';
+import { addCacheFlags, type RawCacheOptions } from './cache-flags.js';
 import { addExpectFlags, type RawExpectOptions } from './expect-flags.js';
 import { addRequestFlags, type RawRequestOptions } from './request-flags.js';
 import { addRetryFlags, type RawRetryOptions } from './retry-flags.js';
@@ -16,17 +17,18 @@ Examples:
   $ apitest batch localhost:3000/batch --input items.json --batch-size 100 --batch-wrap items
   $ apitest batch localhost:3000 --input users.csv --url-template '/users/{{ id }}' --body-template @user.json --dry-run --print-curl
   $ apitest batch localhost:3000/users --input users.csv --rows 10-20,35 -H 'X-Tenant: {{ tenant }}'
+  $ apitest batch localhost:3000 --input ids.csv --url-template '/users/{{ id }}' -X GET --cache
 
 Templates: {{ field }} or {{ row.field }} (a field of the row; row values are percent-encoded in the URL),
 {{ row }} (the whole row), {{ env.NAME }} (the environment). Body: the row as JSON, unless --body-template.
-Results: one NDJSON line per row { row, index, ok, status, attempts, durationMs, error, key }, in the order rows
+Results: one NDJSON line per row { row, index, ok, status, attempts, durationMs, error, cache?, key }, in the order rows
 finish, on stdout or --results; a summary on stderr. Journal: --journal FILE (default: --results FILE + .journal).
 Exit codes: 0 every row succeeded, 1 a row failed, 2 bad input or command line (--strict: an invalid row),
 130 interrupted (Ctrl-C: rows in flight finish; a second Ctrl-C stops them; --resume continues).
 Docs: docs/batch.md`;
 
 /** The raw option values of `apitest batch` (validated in commands/batch.ts). */
-export interface RawBatchOptions extends RawRequestOptions, RawRetryOptions, Partial<RawExpectOptions> {
+export interface RawBatchOptions extends RawRequestOptions, RawRetryOptions, Partial<RawExpectOptions>, RawCacheOptions {
   input?: string;
   inputFormat?: string;
   urlTemplate?: string;
@@ -74,6 +76,7 @@ export function registerBatchCommand(program: Command, io: Io, setResult: (resul
   addRetryFlags(batch);
   batch.optionsGroup('Concurrency:').option('-c, --concurrency <n>', 'requests in flight at once (lowered while the server says to slow down)', '4');
   addExpectFlags(batch);
+  addCacheFlags(batch, 'fails the row (exit 1)');
   batch
     .optionsGroup('Results and resuming:')
     .option('--results <file>', 'write the results (NDJSON, one line per row) to this file instead of stdout')
@@ -88,6 +91,12 @@ export function registerBatchCommand(program: Command, io: Io, setResult: (resul
     .option('--debug', 'print stack traces of internal errors')
     .addHelpText('after', EXAMPLES)
     .action(async (url: string | undefined, opts: Record<string, unknown>) => {
+      // `--cache URL`: the optional directory took the URL, as in a single request (a directory is given as
+      // --cache=DIR, or after the URL).
+      if (typeof opts.cache === 'string' && url === undefined && opts.url === undefined) {
+        url = opts.cache;
+        opts.cache = true;
+      }
       const { runBatchCommand } = await import('../commands/batch.js');
       setResult(await runBatchCommand(url, opts as unknown as RawBatchOptions, io));
     });

@@ -8,12 +8,13 @@ export interface RawCacheOptions {
   cacheRevalidate?: boolean;
 }
 
-export function addCacheFlags(cmd: Command): Command {
+/** `offlineMiss`: what a miss under --offline does, as the help says it (a batch fails the row: exit 1). */
+export function addCacheFlags(cmd: Command, offlineMiss = 'is an error (exit 3)'): Command {
   return cmd
     .optionsGroup('HTTP cache:')
     .option('--cache [dir]', 'keep responses in a private HTTP cache (RFC 9111) and answer from it while they are fresh (default dir $XDG_CACHE_HOME/apitest/http, else ~/.cache/apitest/http)')
     .option('--cache-ttl <duration>', 'with --cache: stored responses are fresh for this long, whatever they say (seconds, or 30s, 5m, 1h)')
-    .option('--offline', 'answer only from the cache: nothing is sent; no usable stored response is an error (exit 3)')
+    .option('--offline', `answer only from the cache: nothing is sent; no usable stored response ${offlineMiss}`)
     .addOption(new Option('--no-cache', 'send Cache-Control: no-cache; with --cache, revalidate a stored response instead of using it'))
     .addOption(new Option('--cache-revalidate').hideHelp());
 }
