@@ -42,22 +42,11 @@ await build({
   logLevel: 'warning',
 });
 
-// re2js (regular expressions, src/util/load-re2.ts) as its own file, loaded only by the runs that match a pattern.
-await build({
-  entryPoints: [fileURLToPath(new URL('../node_modules/re2js/build/index.cjs', import.meta.url))],
-  outfile: `${outDir}/re2.cjs`,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-
-// http2-wrapper (--http2, src/engine/http2.ts) and tough-cookie (cookie jars, src/engine/cookie-store.ts) as their own
-// files beside the bundle, read only by the runs that use them: a plain HTTP/1.1 request loads neither.
+// Libraries as their own files beside the bundle (src/util/side-bundle.ts), read only by the runs that use them:
+// re2js (regular expressions, src/util/load-re2.ts: most runs match none), http2-wrapper (--http2,
+// src/engine/http2.ts) and tough-cookie (cookie jars, src/engine/cookie-store.ts): a plain HTTP/1.1 request loads none.
 for (const [entry, out] of [
+  ['../node_modules/re2js/build/index.cjs', 're2.cjs'],
   ['../node_modules/http2-wrapper/source/index.js', 'http2.cjs'],
   ['../node_modules/tough-cookie/dist/index.cjs', 'cookies.cjs'],
   // undici (apitest load's transport, src/engine/load-transport.ts) and hdr-histogram-js (its latency histograms,

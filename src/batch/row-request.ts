@@ -13,7 +13,7 @@
  *   URL, query and headers of a group are filled from its first row.
  * - Idempotency-Key: see idempotency-key.ts; a `-H 'Idempotency-Key: …'` of the user's wins.
  */
-import { createRequestSpec, type BodySpec, type RequestSpec } from '../model/request-spec.js';
+import { createRequestSpec, FLAG_LABELS, type BodySpec, type InputLabels, type RequestSpec } from '../model/request-spec.js';
 import type { Row } from './row.js';
 import { fillJson, fillString, type CompiledTemplate, type FillContext, type JsonTemplate } from './row-template.js';
 import { keyOfHash } from './idempotency-key.js';
@@ -48,20 +48,7 @@ export interface BuiltRowRequest {
 
 const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
-export const ROW_LABELS = {
-  url: '--url-template',
-  method: '-X/--method',
-  headers: '-H/--header',
-  bearer: '--bearer',
-  basic: '-u/--user',
-  apiKey: '--api-key',
-  apiKeyHeader: '--api-key-header',
-  timeout: '--timeout',
-  connectTimeout: '--connect-timeout',
-  maxRedirects: '--max-redirects',
-  maxBody: '--max-body',
-  note: '(once filled from the row)',
-} as const;
+const ROW_LABELS: InputLabels = Object.freeze({ ...FLAG_LABELS, url: '--url-template', note: '(once filled from the row)' });
 
 export function buildRowRequest(t: RequestTemplates, rows: readonly Row[], hash: string, env: FillContext['env']): BuiltRowRequest {
   const first = rows[0];

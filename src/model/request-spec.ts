@@ -124,6 +124,21 @@ export interface InputLabels {
   readonly note?: string;
 }
 
+/** The flags that set each part of a single request: the labels of the CLI (commands override a few). */
+export const FLAG_LABELS: InputLabels = Object.freeze({
+  url: 'URL',
+  method: '-X/--method',
+  headers: '-H/--header',
+  bearer: '--bearer',
+  basic: '-u/--user',
+  apiKey: '--api-key',
+  apiKeyHeader: '--api-key-header',
+  timeout: '--timeout',
+  connectTimeout: '--connect-timeout',
+  maxRedirects: '--max-redirects',
+  maxBody: '--max-body',
+});
+
 /**
  * Checks every field and fills the defaults: the method (GET, or POST with a body), a Content-Type for a byte
  * body that has none (see contentTypeOf). Throws a

@@ -2,23 +2,11 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { UsageError } from '../../src/errors.js';
 import { parseHeaderFlags, parseHeadersJson } from '../../src/cli/parse/header-flags.js';
-import { createRequestSpec, NO_AUTH, type HeaderInput, type InputLabels, type RequestInput } from '../../src/model/request-spec.js';
+import { createRequestSpec, FLAG_LABELS, NO_AUTH, type HeaderInput, type InputLabels, type RequestInput } from '../../src/model/request-spec.js';
 import { Secret } from '../../src/redact/secret.js';
 import { blank, checkProperty, deepNesting, hostileText, mutated, outcome, PROPERTY_TIMEOUT_MS, PROTOTYPE_KEYS, timed, withLongRun } from './fuzz.js';
 
-const LABELS: InputLabels = {
-  url: 'URL',
-  method: '-X/--method',
-  headers: '-H/--header',
-  bearer: '--bearer',
-  basic: '-u/--user',
-  apiKey: '--api-key',
-  apiKeyHeader: '--api-key-header',
-  timeout: '--timeout',
-  connectTimeout: '--connect-timeout',
-  maxRedirects: '--max-redirects',
-  maxBody: '--max-body',
-};
+const LABELS: InputLabels = FLAG_LABELS;
 
 function requestWith(headers: readonly HeaderInput[], over: Partial<RequestInput> = {}): RequestInput {
   return {

@@ -1,22 +1,10 @@
 /** The one request constructor: every rule about what can be sent, with messages that name where a value came from. */
 import { describe, expect, test } from '@jest/globals';
 import { UsageError } from '../../src/errors.js';
-import { createRequestSpec, MAX_TIMEOUT_MS, NO_AUTH, withUrl, type AuthSpec, type InputLabels, type RequestInput } from '../../src/model/request-spec.js';
+import { createRequestSpec, FLAG_LABELS, MAX_TIMEOUT_MS, NO_AUTH, withUrl, type AuthSpec, type InputLabels, type RequestInput } from '../../src/model/request-spec.js';
 import { Secret } from '../../src/redact/secret.js';
 
-const LABELS: InputLabels = {
-  url: 'URL',
-  method: '-X/--method',
-  headers: '-H/--header',
-  bearer: '--bearer',
-  basic: '-u/--user',
-  apiKey: '--api-key',
-  apiKeyHeader: '--api-key-header',
-  timeout: '--timeout',
-  connectTimeout: '--connect-timeout',
-  maxRedirects: '--max-redirects',
-  maxBody: '--max-body',
-};
+const LABELS: InputLabels = FLAG_LABELS;
 
 function input(over: Partial<RequestInput> = {}): RequestInput {
   return {

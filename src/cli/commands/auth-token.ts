@@ -16,7 +16,8 @@ import type { RawOAuth2Options } from '../flags/oauth2-flags.js';
 import { oauth2Tokens } from '../oauth2-tokens.js';
 import { buildRequestSpec } from '../parse/request-input.js';
 import { runClock } from '../run-clock.js';
-import { redactorFor } from './request.js';
+import { tokenConnectionOf } from '../../engine/oauth2/execute-with-token.js';
+import { learningRedactor } from './request.js';
 
 export interface RawAuthTokenOptions extends RawOAuth2Options {
   timeout?: string;
@@ -45,8 +46,7 @@ export async function runAuthTokenCommand(raw: RawAuthTokenOptions, io: Io): Pro
   const show = raw.showSecrets === true;
   const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env: io.env }));
   if (spec.insecure) printDiagnostic(io, errTheme.c.yellow('apitest: warning: -k/--insecure: TLS certificates are not verified\n'));
-  const learned: string[] = [];
-  let redactor = redactorFor(spec, show);
+  const secrets = learningRedactor(spec, show);
   const { createGotTransport } = await import('../../engine/transport.js');
   const transport = createGotTransport();
   const clock = runClock(io);
@@ -57,14 +57,11 @@ export async function runAuthTokenCommand(raw: RawAuthTokenOptions, io: Io): Pro
       cache: raw.tokenCache !== false,
       verbose: raw.verbose === true,
       errTheme,
-      redactor: () => redactor,
-      learn: (values) => {
-        learned.push(...values);
-        redactor = redactorFor(spec, show, learned);
-      },
+      redactor: secrets.current,
+      learn: secrets.learn,
     });
-    const obtained = await tokens.get(authorization.oauth2, { timeoutMs: spec.timeoutMs, connectTimeoutMs: spec.connectTimeoutMs, insecure: spec.insecure, ca: spec.ca, proxy: spec.proxy, clientCert: spec.clientCert });
-    if (!obtained.ok) return resultOfError(obtained.error, redactor);
+    const obtained = await tokens.get(authorization.oauth2, tokenConnectionOf(spec));
+    if (!obtained.ok) return resultOfError(obtained.error, secrets.current());
     let cacheFile: string | null = null;
     if (store !== null) cacheFile = (await import('../../files/token-cache.js')).tokenFilePath(store.location, obtained.key);
     const doc = authTokenDocument(obtained.token, { nowMs: clock.now(), usableUntil: usableUntil(obtained.token), fromCache: obtained.source === 'cache', cacheFile, show });

@@ -19,7 +19,7 @@ import type { RawRequestOptions } from '../flags/request-flags.js';
 import type { RawOAuth2Options } from '../flags/oauth2-flags.js';
 import { buildRequestSpec } from '../parse/request-input.js';
 import { runClock } from '../run-clock.js';
-import { redactorFor } from './request.js';
+import { learningRedactor } from './request.js';
 
 export interface RawCacheExplainOptions extends RawRequestOptions, RawOAuth2Options {
   json?: boolean;
@@ -29,14 +29,13 @@ export interface RawCacheExplainOptions extends RawRequestOptions, RawOAuth2Opti
 export async function runCacheExplainCommand(raw: RawCacheExplainOptions, io: Io): Promise<CommandResult> {
   if (raw.url === undefined) throw new UsageError('cache explain: the URL is missing', { hint: 'apitest cache explain <url> [request options]' });
   const spec = await buildRequestSpec(raw, io);
-  let redactor = redactorFor(spec, false);
+  const secrets = learningRedactor(spec, false);
   const transport = createGotTransport();
   const clock = runClock(io);
   const deps: EngineDeps = { transport, clock, random: Math.random, limiter: null, gate: null, ...(io.interrupt === undefined ? {} : { signal: io.interrupt.signal }) };
   try {
     if (spec.auth.authorization?.kind === 'oauth2') {
       // An OAuth2 request gets its token as a request does (the token cache included); each token is masked.
-      const learned: string[] = [];
       const { oauth2Tokens } = await import('../oauth2-tokens.js');
       const { tokens } = await oauth2Tokens(io, {
         transport,
@@ -44,21 +43,18 @@ export async function runCacheExplainCommand(raw: RawCacheExplainOptions, io: Io
         cache: raw.tokenCache !== false,
         verbose: false,
         errTheme: createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env: io.env })),
-        redactor: () => redactor,
-        learn: (values) => {
-          learned.push(...values);
-          redactor = redactorFor(spec, false, learned);
-        },
+        redactor: secrets.current,
+        learn: secrets.learn,
       });
       deps.tokens = tokens;
     }
     const exchange = await executeRequest(spec, { limit: 0, retryOn: [], baseDelayMs: 0, maxDelayMs: 0, factor: 2, allMethods: false }, deps);
     const last = finalAttempt(exchange);
-    if (last.outcome.kind === 'failure') return resultOfError(last.outcome.error, redactor);
+    if (last.outcome.kind === 'failure') return resultOfError(last.outcome.error, secrets.current());
     const response = last.outcome.response;
     const explanation = explainResponse(cacheRequestOf(spec), response, last.redirects.length > 0, () => Date.now());
     const doc: CacheExplainDocument = {
-      request: { method: spec.method, url: redactor.url(last.request?.url ?? spec.url) },
+      request: { method: spec.method, url: secrets.current().url(last.request?.url ?? spec.url) },
       response: { status: response.status, statusText: response.statusText },
       ...explanation,
     };

@@ -25,7 +25,8 @@ import { exitWith, type CommandResult } from '../command-result.js';
 import type { RawLoadOptions } from '../flags/load-flags.js';
 import { durationFlag, integerFlag, parseFlags } from '../parse/flag-schemas.js';
 import { buildRequestSpec } from '../parse/request-input.js';
-import { redactorFor } from './request.js';
+import { tokenConnectionOf } from '../../engine/oauth2/execute-with-token.js';
+import { learningRedactor, type LearningRedactor } from './request.js';
 
 const FlagsSchema = z.object({
   connections: integerFlag('-c/--connections', 1, 10_000),
@@ -62,8 +63,8 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
   const env = io.env;
   const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env }));
   const outTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env }));
-  let redactor = redactorFor(spec0, raw.showSecrets === true);
-  const shownUrl = redactor.url(spec0.url);
+  const secrets = learningRedactor(spec0, raw.showSecrets === true);
+  const shownUrl = secrets.current().url(spec0.url);
   const durationMs = flags.requests !== undefined ? null : (flags.duration ?? DEFAULT_DURATION_MS);
   const shape = `${flags.connections} connection${flags.connections === 1 ? '' : 's'}, ${durationMs === null ? `${flags.requests} request${flags.requests === 1 ? '' : 's'}` : formatDuration(durationMs)}${rate === null ? '' : `, ${raw.rate}`}`;
   try {
@@ -77,9 +78,7 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
     // ---- 3. OAuth2: one token for the whole run
     let spec = spec0;
     if (spec0.auth.authorization?.kind === 'oauth2') {
-      const token = await oauth2Token(spec0, spec0.auth.authorization.oauth2, raw, io, errTheme, (values) => {
-        redactor = redactorFor(spec0, raw.showSecrets === true, values);
-      });
+      const token = await oauth2Token(spec0, spec0.auth.authorization.oauth2, raw, io, errTheme, secrets);
       spec = withAuthorization(spec0, { kind: 'bearer', token: new Secret(token) });
     }
 
@@ -243,26 +242,22 @@ async function oauth2Token(
   raw: RawLoadOptions,
   io: Io,
   errTheme: ReturnType<typeof createTheme>,
-  learn: (values: string[]) => void,
+  secrets: LearningRedactor,
 ): Promise<string> {
   const { createGotTransport } = await import('../../engine/transport.js');
   const { oauth2Tokens } = await import('../oauth2-tokens.js');
   const transport = createGotTransport();
   try {
-    const learned: string[] = [];
     const { tokens } = await oauth2Tokens(io, {
       transport,
       clock: systemClock,
       cache: raw.tokenCache !== false,
       verbose: false,
       errTheme,
-      redactor: () => redactorFor(spec, raw.showSecrets === true, learned),
-      learn: (values) => {
-        learned.push(...values.filter((v) => v !== ''));
-        learn(learned);
-      },
+      redactor: secrets.current,
+      learn: secrets.learn,
     });
-    const obtained = await tokens.get(oauth2, { timeoutMs: spec.timeoutMs, connectTimeoutMs: spec.connectTimeoutMs, insecure: spec.insecure, ca: spec.ca, proxy: spec.proxy, clientCert: spec.clientCert });
+    const obtained = await tokens.get(oauth2, tokenConnectionOf(spec));
     if (!obtained.ok) throw obtained.error;
     return obtained.token.accessToken;
   } finally {

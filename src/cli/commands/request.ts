@@ -119,7 +119,7 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
   if (spec.auth.authorization?.kind === 'oauth2') {
     // The token provider (and its cache) are loaded only for an OAuth2 request. Each token is a secret from
     // the moment it arrives: the run's redactor is rebuilt to know it.
-    const learned: string[] = [];
+    const secrets = learningRedactor(spec, view.showSecrets, [...(prepared.secrets ?? []), ...plan.cookies.secrets]);
     const { oauth2Tokens } = await import('../oauth2-tokens.js');
     const { tokens } = await oauth2Tokens(io, {
       transport,
@@ -129,10 +129,8 @@ export async function runRequestCommand(raw: RawSingleOptions, io: Io, prepared:
       errTheme,
       redactor: () => plan.redactor,
       learn: (values) => {
-        const fresh = values.filter((v) => v !== '' && !learned.includes(v));
-        if (fresh.length === 0) return;
-        learned.push(...fresh);
-        plan.redactor = redactorFor(spec, view.showSecrets, [...(prepared.secrets ?? []), ...plan.cookies.secrets, ...learned]);
+        secrets.learn(values);
+        plan.redactor = secrets.current();
       },
     });
     deps.tokens = tokens;
@@ -356,6 +354,29 @@ export function redactorFor(spec: RequestSpec, show: boolean, extraSecrets: read
     headers: authHeaderNames(spec.auth),
     queryParams: spec.auth.apiKey?.query ? [spec.auth.apiKey.query] : [],
   });
+}
+
+/**
+ * A command's redactor that learns secrets as they arrive (OAuth2 tokens): `current()` masks the spec's
+ * credentials, `known` and every value learned so far; it is rebuilt only when a new value comes.
+ */
+export interface LearningRedactor {
+  readonly current: () => Redactor;
+  readonly learn: (values: readonly string[]) => void;
+}
+
+export function learningRedactor(spec: RequestSpec, show: boolean, known: readonly string[] = []): LearningRedactor {
+  const secrets = [...known];
+  let current = redactorFor(spec, show, secrets);
+  return {
+    current: () => current,
+    learn: (values) => {
+      const fresh = values.filter((v) => v !== '' && !secrets.includes(v));
+      if (fresh.length === 0) return;
+      secrets.push(...fresh);
+      current = redactorFor(spec, show, secrets);
+    },
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Io } from '../../io.js';
 import { Secret } from '../../redact/secret.js';
 import {
   createRequestSpec,
+  FLAG_LABELS,
   MAX_REDIRECTS,
   refuseTwoSources,
   type InputLabels,
@@ -113,19 +114,7 @@ export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options
 }
 
 function labelsOf(raw: RawRequestOptions): InputLabels {
-  return {
-    url: 'URL',
-    method: '-X/--method',
-    headers: '-H/--header',
-    bearer: '--bearer',
-    basic: raw.user !== undefined ? '-u/--user' : '--basic',
-    apiKey: '--api-key',
-    apiKeyHeader: '--api-key-header',
-    timeout: '--timeout',
-    connectTimeout: '--connect-timeout',
-    maxRedirects: '--max-redirects',
-    maxBody: '--max-body',
-  };
+  return raw.user !== undefined ? FLAG_LABELS : { ...FLAG_LABELS, basic: '--basic' };
 }
 
 function parseMaxBody(value: string): number {

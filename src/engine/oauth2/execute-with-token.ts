@@ -19,7 +19,7 @@ type Execute = (spec: RequestSpec, policy: RetryPolicy, deps: EngineDeps) => Pro
 export async function executeWithToken(spec: RequestSpec, oauth2: OAuth2Spec, policy: RetryPolicy, deps: EngineDeps, execute: Execute): Promise<ExecutedExchange> {
   const tokens = deps.tokens;
   if (tokens === undefined) throw new Error('an OAuth2 request needs the engine\'s token provider');
-  const connection: TokenConnection = { timeoutMs: spec.timeoutMs, connectTimeoutMs: spec.connectTimeoutMs, insecure: spec.insecure, ca: spec.ca, proxy: spec.proxy, clientCert: spec.clientCert };
+  const connection = tokenConnectionOf(spec);
   const obtained = await tokens.get(oauth2, connection);
   if (!obtained.ok) return unsent(spec, [], obtained.error);
   const first = await execute(bearer(spec, obtained.token.accessToken), policy, deps);
@@ -31,6 +31,11 @@ export async function executeWithToken(spec: RequestSpec, oauth2: OAuth2Spec, po
   if (!renewed.ok) return unsent(spec, first.attempts, renewed.error);
   const second = await execute(bearer(spec, renewed.token.accessToken), policy, deps);
   return { spec, attempts: [...first.attempts, ...second.attempts], retryAfterTooLong: second.retryAfterTooLong, retryRefusedAfterBytes: second.retryRefusedAfterBytes };
+}
+
+/** How the token endpoint is reached for a request: its timeouts, TLS settings, proxy and client certificate. */
+export function tokenConnectionOf(spec: RequestSpec): TokenConnection {
+  return { timeoutMs: spec.timeoutMs, connectTimeoutMs: spec.connectTimeoutMs, insecure: spec.insecure, ca: spec.ca, proxy: spec.proxy, clientCert: spec.clientCert };
 }
 
 function bearer(spec: RequestSpec, accessToken: string): RequestSpec {
