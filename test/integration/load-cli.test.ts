@@ -210,3 +210,23 @@ describe('undici and hdr-histogram-js are loaded only by apitest load', () => {
     expect(loaded((await runCli(['load', `${server.url}/users`, '-n', '3'], { env })).stderr)).toBe('hdr.cjs,undici.cjs');
   });
 });
+
+describe('apitest load: --warmup and --pipelining through the binary', () => {
+  test('--warmup 0.3 -n 50: warm-up requests reach the server but are not counted; the measured 50 are', async () => {
+    const before = server.count();
+    const r = await runCli(['load', `${server.url}/users`, '--warmup', '0.3', '-n', '50', '-c', '2', '--json']);
+    expect(r.code).toBe(0);
+    const doc = parseLoadDocument(r.stdout);
+    expect(doc.requests).toEqual({ total: 50, ok: 50, failed: 0, notSentOnTime: 0 });
+    expect(server.count() - before).toBeGreaterThan(50);
+  });
+
+  test('--pipelining 4 -n 200 -c 2: every request answered and counted once', async () => {
+    const before = server.count();
+    const r = await runCli(['load', `${server.url}/users`, '--pipelining', '4', '-n', '200', '-c', '2', '--json']);
+    expect(r.code).toBe(0);
+    const doc = parseLoadDocument(r.stdout);
+    expect(doc.requests).toEqual({ total: 200, ok: 200, failed: 0, notSentOnTime: 0 });
+    expect(server.count() - before).toBe(200);
+  });
+});
