@@ -23,6 +23,8 @@ export interface LoadReport {
   readonly retryAfter: { readonly count: number; readonly last: string | null };
   readonly stoppedBy: LoadRun['stoppedBy'];
   readonly warmupMs: number;
+  /** Of `requests.notSentOnTime`, those due in the first second that were late with a connection free (recorder.ts). */
+  readonly generatorLateFirstSecond: number;
 }
 
 export interface LoadMeta {
@@ -66,7 +68,7 @@ export function settleLoad(run: LoadRun, meta: LoadMeta, expectations: readonly 
   const checks = expectations.map((e) => evaluateLoadExpectation(e, figures));
   document.expectations = checks.map((c) => ({ expression: c.expression, ok: c.ok, expected: c.expected, actual: c.actual, message: c.message ?? null }));
   const { buckets, fastestMs } = bucketsOf(r.latency);
-  return { document, checks, buckets, fastestMs, retryAfter: { count: r.retryAfter.count, last: r.retryAfter.last }, stoppedBy: run.stoppedBy, warmupMs: meta.warmupMs };
+  return { document, checks, buckets, fastestMs, retryAfter: { count: r.retryAfter.count, last: r.retryAfter.last }, stoppedBy: run.stoppedBy, warmupMs: meta.warmupMs, generatorLateFirstSecond: r.generatorLateFirstSecond };
 }
 
 /** The SLO subjects' values, from the document. */

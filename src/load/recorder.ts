@@ -21,6 +21,11 @@ export interface LoadRecorder {
   ok: number;
   bytes: number;
   notSentOnTime: number;
+  /**
+   * Of `notSentOnTime`, those meant to leave in the first second of the measured window that were late with a
+   * connection free: the generator itself was slow (its code is still being compiled then).
+   */
+  generatorLateFirstSecond: number;
   throttled: number;
   retryAfter: { count: number; last: string | null };
   readonly statuses: Map<number, number>;
@@ -46,6 +51,7 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
     ok: 0,
     bytes: 0,
     notSentOnTime: 0,
+    generatorLateFirstSecond: 0,
     throttled: 0,
     retryAfter: { count: 0, last: null },
     statuses,

@@ -18,3 +18,7 @@ export function loadV8(): typeof import('node:v8') {
 export function loadVm(): typeof import('node:vm') {
   return load('node:vm') as typeof import('node:vm');
 }
+
+export function loadWorkerThreads(): typeof import('node:worker_threads') {
+  return load('node:worker_threads') as typeof import('node:worker_threads');
+}

@@ -1,8 +1,7 @@
 /**
  * A discrete-event clock for the load runner (src/load/run-load.ts): `now` moves only when the next timer fires,
- * so a run of "10 seconds" takes milliseconds and every figure is exact. `soon` (the next turn of the event loop)
- * is 0.01 ms later, so a runner that waits by turns of the loop still advances. Bounded: `runAll` stops after
- * `maxEvents` and says so.
+ * so a run of "10 seconds" takes milliseconds and every figure is exact. `wakeAt` fires exactly at its time.
+ * Bounded: `runAll` stops after `maxEvents` and says so.
  */
 import type { LoadOutcome } from '../../src/engine/load-transport.js';
 import type { LoadTimers } from '../../src/load/run-load.js';
@@ -19,7 +18,8 @@ export interface FakeTimers extends LoadTimers {
   runAll(maxEvents?: number): number;
 }
 
-export function fakeTimers(start = 1000): FakeTimers {
+/** `wakeLate(at)`: how long after `at` a `wakeAt` fires (a generator held up), 0 by default. */
+export function fakeTimers(start = 1000, wakeLate: (at: number) => number = () => 0): FakeTimers {
   let now = start;
   let seq = 0;
   const queue: Event[] = [];
@@ -33,7 +33,7 @@ export function fakeTimers(start = 1000): FakeTimers {
   return {
     now: () => now,
     after: (ms, fn) => add(now + Math.max(0, ms), fn),
-    soon: (fn) => add(now + 0.01, fn),
+    wakeAt: (at, fn) => add(Math.max(now, at) + wakeLate(at), fn),
     runAll(maxEvents = 1_000_000) {
       let ran = 0;
       while (queue.length > 0) {

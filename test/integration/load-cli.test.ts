@@ -221,6 +221,18 @@ describe('apitest load: --warmup and --pipelining through the binary', () => {
     expect(server.count() - before).toBeGreaterThan(50);
   });
 
+  test('--warmup 0 -n 20 --rate 200/s: no warm-up; 20 requests on the schedule (the precise alarm wakes each), then the process ends', async () => {
+    const before = server.count();
+    const r = await runCli(['load', `${server.url}/users`, '--warmup', '0', '-n', '20', '--rate', '200/s', '-c', '2', '--json']);
+    expect(r.code).toBe(0);
+    const doc = parseLoadDocument(r.stdout);
+    expect(doc.requests.total).toBe(20);
+    expect(server.count() - before).toBe(20);
+    // Request 19 is due 95 ms after request 0: the run cannot be shorter (sent early, it would be).
+    expect(doc.durationMs).toBeGreaterThanOrEqual(95);
+    expect(doc.latencyUncorrected).not.toBeNull();
+  });
+
   test('--pipelining 4 -n 200 -c 2: every request answered and counted once', async () => {
     const before = server.count();
     const r = await runCli(['load', `${server.url}/users`, '--pipelining', '4', '-n', '200', '-c', '2', '--json']);

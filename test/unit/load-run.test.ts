@@ -126,4 +126,25 @@ describe('open model (--rate)', () => {
     // One at a time, 400 ms each: 3 sent (0, 400, 800), the other 97 due never left on time.
     expect(result.recorder.notSentOnTime).toBe(99);
   });
+
+  test('late with a connection free in the first second: counted as the generator\'s own lateness', async () => {
+    // The generator wakes 20 ms late during the first 500 ms (as while its code is still being compiled).
+    const timers = fakeTimers(1000, (at) => (at < 1500 ? 20 : 0));
+    const server = fakeServer(timers, () => 1);
+    const started = startLoad({ ...PLAN, connections: 10, durationMs: 2000, rate: { count: 100, perMs: 1000 } }, { send: server.send, timers });
+    timers.runAll();
+    const { recorder } = await started.done;
+    expect(recorder.total).toBe(200);
+    // Of each batch sent on a late wake-up, those more than 5 ms late: about 2 in 3 of the first 50.
+    expect(recorder.notSentOnTime).toBeGreaterThanOrEqual(25);
+    expect(recorder.generatorLateFirstSecond).toBe(recorder.notSentOnTime);
+  });
+
+  test('late because every connection was busy (a slow server): not the generator\'s lateness', async () => {
+    // One connection; the server takes 50 ms per request during the first 500 ms, 1 ms after.
+    const { result } = await run({ connections: 1, durationMs: 2000, rate: { count: 100, perMs: 1000 } }, (_i, at) => (at < 1500 ? 50 : 1));
+    expect(result.recorder.notSentOnTime).toBeGreaterThanOrEqual(40);
+    expect(result.recorder.generatorLateFirstSecond).toBe(0);
+  });
 });
+

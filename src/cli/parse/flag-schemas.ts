@@ -3,13 +3,16 @@ import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from '../../util/duration.js';
 
-/** zod pieces for command-line flags: each failure message names the flag and how to fix it. */
-export function durationFlag(flag: string) {
+/**
+ * zod pieces for command-line flags: each failure message names the flag and how to fix it. A duration is above
+ * zero unless `allowZero` (where 0 means "none", as `--warmup 0`).
+ */
+export function durationFlag(flag: string, { allowZero = false }: { allowZero?: boolean } = {}) {
   return z.pipe(
     z.string(),
     z.transform((value: string, ctx) => {
       const ms = parseDuration(value);
-      if (ms === undefined || ms <= 0) {
+      if (ms === undefined || ms < 0 || (ms === 0 && !allowZero)) {
         ctx.issues.push({ code: 'custom', input: value, message: `${flag}: invalid duration ${JSON.stringify(value)} (use 250ms, 5s, 1m, or a number of seconds)` });
         return 0;
       }
