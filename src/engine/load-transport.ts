@@ -184,10 +184,14 @@ export function errorKindOf(error: unknown): LoadErrorKind {
   return 'other';
 }
 
-/** A response of `apitest load --suite`: the outcome, and (when asked for, for captures) its headers and body. */
+/**
+ * A response of `apitest load --suite`: the outcome, and (when asked for: captures, expectations) its headers and
+ * body. `body` is null when not kept, or when it grew past the request's body limit (`bodyTooLarge`).
+ */
 export interface SuiteLoadOutcome extends LoadOutcome {
   readonly headers: Record<string, string | string[]>;
   readonly body: Buffer | null;
+  readonly bodyTooLarge: boolean;
 }
 
 export interface SuiteLoadTransport {
@@ -218,7 +222,7 @@ export function createSuiteLoadTransport(options: LoadTransportOptions & { insec
       if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
       agent.dispatch(
         { origin: url.origin, path: `${url.pathname}${url.search}`, method: spec.method as 'GET', headers, body, headersTimeout: spec.timeoutMs, bodyTimeout: spec.timeoutMs },
-        new SuiteLoadHandler(keepBody, done) as unknown as Parameters<InstanceType<Undici['Agent']>['dispatch']>[1],
+        new SuiteLoadHandler(keepBody ? spec.maxBody.bytes : null, done) as unknown as Parameters<InstanceType<Undici['Agent']>['dispatch']>[1],
       );
     },
     async destroy() {
@@ -228,11 +232,17 @@ export function createSuiteLoadTransport(options: LoadTransportOptions & { insec
 }
 
 class SuiteLoadHandler extends LoadHandler {
-  headers: Record<string, string | string[]> = {};
+  headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   chunks: Buffer[] | null;
-  constructor(keepBody: boolean, done: (outcome: SuiteLoadOutcome) => void) {
-    super((o) => done({ ...o, headers: this.headers, body: this.chunks === null ? null : Buffer.concat(this.chunks) }));
-    this.chunks = keepBody ? [] : null;
+  kept = 0;
+  tooLarge = false;
+  /** `maxBytes`: keep the body up to this many bytes (null: do not keep it). */
+  constructor(
+    readonly maxBytes: number | null,
+    done: (outcome: SuiteLoadOutcome) => void,
+  ) {
+    super((o) => done({ ...o, headers: this.headers, body: this.chunks === null ? null : Buffer.concat(this.chunks), bodyTooLarge: this.tooLarge }));
+    this.chunks = maxBytes === null ? null : [];
   }
   override onHeaders(statusCode: number, raw: Array<Buffer | string> | null): boolean {
     if (this.chunks !== null && raw !== null) {
@@ -246,7 +256,14 @@ class SuiteLoadHandler extends LoadHandler {
     return super.onHeaders(statusCode, raw);
   }
   override onData(chunk: Buffer): boolean {
-    this.chunks?.push(chunk);
+    if (this.chunks !== null) {
+      this.kept += chunk.length;
+      if (this.kept > (this.maxBytes as number)) {
+        // Past the limit: counted (bytes), no longer kept.
+        this.chunks = null;
+        this.tooLarge = true;
+      } else this.chunks.push(chunk);
+    }
     return super.onData(chunk);
   }
 }

@@ -10,8 +10,18 @@ import { createHistogram, recordMs, type Histogram } from './hdr.js';
 /**
  * `unfinished`: no response by the end of the run (the drain after the last request ran out): sent, never
  * answered. `variable` (--suite): a step's request could not be built (a capture it needs failed): not sent.
+ * `expectation` (--suite): a response that failed its step's `expect:` (it is also counted by status).
  */
-export type LoadErrorName = LoadErrorKind | 'unfinished' | 'variable';
+export type LoadErrorName = LoadErrorKind | 'unfinished' | 'variable' | 'expectation';
+
+/**
+ * A suite step's verdict on its response (--suite): `ok` as a suite run would say (its expectations, and without
+ * a `status:` expectation a status below 400); `failedExpectation`: one of its written expectations failed.
+ */
+export interface StepVerdict {
+  readonly ok: boolean;
+  readonly failedExpectation: boolean;
+}
 
 export interface LoadRecorder {
   readonly latency: Histogram;
@@ -32,9 +42,10 @@ export interface LoadRecorder {
   readonly errors: Map<LoadErrorName, number>;
   /**
    * One finished request. `latencyMs`: from the intended send time with --rate, else from the send; `sentLatencyMs`:
-   * from the actual send (used with --rate only).
+   * from the actual send (used with --rate only). `verdict` (--suite, a step with `expect:`): decides `ok` instead
+   * of the status alone.
    */
-  record(outcome: LoadOutcome, latencyMs: number, sentLatencyMs: number): void;
+  record(outcome: LoadOutcome, latencyMs: number, sentLatencyMs: number, verdict?: StepVerdict): void;
   /** A request sent but never answered. */
   recordError(kind: LoadErrorName): void;
 }
@@ -56,7 +67,7 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
     retryAfter: { count: 0, last: null },
     statuses,
     errors,
-    record(outcome, latencyMs, sentLatencyMs) {
+    record(outcome, latencyMs, sentLatencyMs, verdict) {
       recorder.bytes += outcome.bytes;
       const status = outcome.status;
       if (status === null || outcome.errorKind !== null) {
@@ -65,7 +76,8 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
       }
       recorder.total++;
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      if (status < 400) recorder.ok++;
+      if (verdict === undefined ? status < 400 : verdict.ok) recorder.ok++;
+      if (verdict?.failedExpectation === true) errors.set('expectation', (errors.get('expectation') ?? 0) + 1);
       if (status === 429) {
         recorder.throttled++;
         if (outcome.retryAfter !== null) {

@@ -8,8 +8,9 @@
  * Order of a run: warm-up (nothing recorded) → the measured window, which ends at `durationMs` or after
  * `requests` requests → each user finishes the request it has in flight (bounded by the step's timeout) → done.
  * Ctrl-C ends it at once. A step whose request cannot be built (a capture it needs failed) is recorded as a
- * `variable` error (it was not sent) and the user goes on with the next step. Expectations of the steps are not
- * checked under load (SLOs are: --expect); a paginated step sends its first page only.
+ * `variable` error (it was not sent) and the user goes on with the next step. Each response is checked against
+ * its step's `expect:` as in a suite run: one that fails it is not ok (and counted as an `expectation` error); a
+ * step that expects a status of 400 or more is ok when it gets it. A paginated step sends its first page only.
  */
 import type { SuiteLoadOutcome } from '../engine/load-transport.js';
 import { evaluateCaptures } from '../expect/capture.js';
@@ -17,7 +18,9 @@ import type { RequestSpec } from '../model/request-spec.js';
 import { buildRequest } from '../suite/build-request.js';
 import { SuiteScope } from '../suite/captures.js';
 import type { CompiledStep, CompiledSuite } from '../suite/compile-suite.js';
-import { createLoadRecorder } from './recorder.js';
+import type { ResponseFacts } from '../expect/subject-context.js';
+import { evaluateExpectations } from '../suite/step-expectations.js';
+import { createLoadRecorder, type StepVerdict } from './recorder.js';
 import type { LoadRun, LoadTimers } from './run-load.js';
 
 export interface SuiteLoadPlan {
@@ -46,6 +49,36 @@ export function passOf(steps: readonly CompiledStep[]): CompiledStep[] {
     for (let i = 0; i < step.loadWeight; i++) out.push(step);
   }
   return out;
+}
+
+/** What the expectations and captures of a step read from its response under load. */
+function factsOf(outcome: SuiteLoadOutcome, durationMs: number): ResponseFacts {
+  const bodyText = outcome.body === null ? '' : outcome.body.toString('utf8');
+  let json: unknown;
+  try {
+    json = outcome.body === null ? undefined : JSON.parse(bodyText);
+  } catch {
+    json = undefined;
+  }
+  return {
+    status: outcome.status as number,
+    headers: outcome.headers,
+    bodyText,
+    json,
+    ...(outcome.bodyTooLarge ? { jsonUnavailable: `the body is larger than the body limit (${outcome.bytes} bytes or more; --max-body)` } : {}),
+    durationMs,
+    sizeBytes: outcome.bytes,
+  };
+}
+
+/**
+ * The step's verdict, as a suite run gives it: its expectations in order (suite/step-expectations.ts), and without
+ * a `status:` expectation a status of 400 or more fails it.
+ */
+function verdictOf(step: CompiledStep, facts: ResponseFacts, scope: SuiteScope, status: number): StepVerdict {
+  const { results, variableError } = evaluateExpectations(step, facts, scope);
+  const failedExpectation = variableError !== null || results.some((r) => !r.ok);
+  return { ok: !failedExpectation && (step.expect.hasStatus || status < 400), failedExpectation };
 }
 
 export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live: ReturnType<typeof createLoadRecorder>; measureStart: number; done: Promise<LoadRun> } {
@@ -104,27 +137,22 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
           counted++;
           if (plan.requests !== null && counted >= plan.requests) stop();
         }
+        const checks = step.expect.sources.length > 0 || step.expect.schema !== null;
         const sentAt = timers.now();
-        const outcome = await sendOne(spec, captureNames.length > 0);
+        const outcome = await sendOne(spec, captureNames.length > 0 || checks);
         const at = timers.now();
         if ((stoppedBy as LoadRun['stoppedBy']) === 'interrupt') return;
+        const facts = outcome.status === null || outcome.errorKind !== null || (captureNames.length === 0 && !checks) ? null : factsOf(outcome, at - sentAt);
         if (isCounted) {
           lastDone = at;
-          recorder.record(outcome, at - sentAt, at - sentAt);
+          recorder.record(outcome, at - sentAt, at - sentAt, facts === null || !checks ? undefined : verdictOf(step, facts, scope, outcome.status as number));
         }
         if (captureNames.length === 0) continue;
-        if (outcome.status === null) {
+        if (facts === null) {
           scope.recordMissing(step.name, captureNames, `the request failed (${outcome.errorKind ?? 'error'})`);
           continue;
         }
-        const bodyText = outcome.body === null ? '' : outcome.body.toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(bodyText);
-        } catch {
-          json = undefined;
-        }
-        scope.record(step.name, evaluateCaptures(step.captures, { status: outcome.status, headers: outcome.headers, bodyText, json, durationMs: at - sentAt, sizeBytes: outcome.bytes }));
+        scope.record(step.name, evaluateCaptures(step.captures, facts));
       }
     }
   };

@@ -11,19 +11,18 @@
  */
 import { executeRequest, type EngineDeps } from '../engine/execute.js';
 import type { CaptureOutcome } from '../expect/capture.js';
-import { evaluateExpectation, type CheckResult } from '../expect/evaluate.js';
-import type { ResponseFacts } from '../expect/subject-context.js';
 import type { RequestSpec } from '../model/request-spec.js';
 import type { StepError, StepReport } from '../model/suite-report.js';
 import { runPaginated } from '../paginate/run-paginated.js';
 import type { ExchangeRecord } from '../result/record.js';
-import { settleExchange, settleWalk, type CheckPlan, type ExpectOutcome, type SettleContext } from '../result/settle.js';
+import { settleExchange, settleWalk, type CheckPlan, type SettleContext } from '../result/settle.js';
 import { stepReport, unsentStepReport } from '../result/step-report.js';
 import { buildRequest, type BuiltRequest } from './build-request.js';
 import type { SuiteScope } from './captures.js';
 import { messageOf } from './compile-expect.js';
 import type { CompiledStep } from './compile-suite.js';
-import { interpolateDeep, VariableError } from './interpolate.js';
+import { VariableError } from './interpolate.js';
+import { evaluateExpectations } from './step-expectations.js';
 import type { SecretRegistry } from './secrets.js';
 
 export interface StepDeps {
@@ -103,28 +102,6 @@ async function send(step: CompiledStep, built: BuiltRequest, scope: SuiteScope, 
     },
   });
   return settleWalk({ run, items, waits: [] }, context());
-}
-
-/** Runs every expectation, in the order written; a variable without a value fails its check and is reported. */
-export function evaluateExpectations(step: CompiledStep, facts: ResponseFacts, scope: SuiteScope): ExpectOutcome {
-  const results: CheckResult[] = [];
-  let variableError: string | null = null;
-  for (const source of step.expect.sources) {
-    if (source.kind === 'static') {
-      for (const exp of source.expectations) results.push(evaluateExpectation(exp, facts));
-      continue;
-    }
-    const expression = typeof source.raw === 'string' ? source.raw : JSON.stringify(source.raw);
-    try {
-      for (const exp of source.build(interpolateDeep(source.raw, scope))) results.push(evaluateExpectation(exp, facts));
-    } catch (error) {
-      const message = messageOf(error);
-      if (error instanceof VariableError) variableError ??= message;
-      results.push({ expression, ok: false, expected: expression, actual: '(missing)', message });
-    }
-  }
-  if (step.expect.schema) results.push(step.expect.schema(facts.json));
-  return { results, variableError };
 }
 
 /** The report of a step that did not run. */

@@ -6,7 +6,7 @@
  * (at most 1 s, or a request count).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -185,6 +185,36 @@ describe('apitest load --suite', () => {
       const paths = demo.requests().map((q) => q.path);
       expect(paths).toHaveLength(40);
       expect(paths.filter((p) => p.startsWith('/health'))).toEqual([]);
+    } finally {
+      await demo.close();
+    }
+  });
+
+  test("each response is checked against its step's expect: a failed one is not ok (an expectation error); an expected 404 is ok", async () => {
+    const { startTestDemo } = await import('../helpers/demo.js');
+    const demo = await startTestDemo();
+    const dir = mkdtempSync(join(tmpdir(), 'apitest-load-expect-'));
+    const file = join(dir, 'checks.yaml');
+    writeFileSync(
+      file,
+      `name: checks\nbaseUrl: "${demo.url}"\nsteps:\n` +
+        `  - name: read\n    url: /users/1\n    expect: { status: 200, jsonpath: { "$.id": 1 } }\n` +
+        `  - name: missing\n    url: /users/999999\n    expect: { status: 404 }\n` +
+        `  - name: wrong name\n    url: /users/1\n    expect: { jsonpath: { "$.name": "nobody at all" } }\n`,
+    );
+    try {
+      const r = await runCli(['load', '--suite', file, '-c', '1', '-n', '30', '--json', '--expect', 'errors == 0']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('apitest: SLO failed: errors: expected == 0, got 10');
+      const doc = parseLoadDocument(r.stdout);
+      expect(doc.requests).toMatchObject({ total: 30, ok: 20, failed: 10 });
+      expect(doc.statuses).toEqual({ '200': 20, '404': 10 });
+      expect(doc.errors).toEqual({ expectation: 10 });
+      // Without expectations the same 404s fail (a status of 400 or more), as in a suite run.
+      writeFileSync(file, `name: plain\nbaseUrl: "${demo.url}"\nsteps:\n  - name: missing\n    url: /users/999999\n`);
+      const plain = parseLoadDocument((await runCli(['load', '--suite', file, '-c', '1', '-n', '5', '--json'])).stdout);
+      expect(plain.requests).toMatchObject({ total: 5, ok: 0, failed: 5 });
+      expect(plain.errors).toEqual({});
     } finally {
       await demo.close();
     }

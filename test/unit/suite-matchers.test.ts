@@ -4,7 +4,7 @@ import type { CheckResult } from '../../src/expect/evaluate.js';
 import { SuiteScope } from '../../src/suite/captures.js';
 import { parseSuiteText } from '../../src/suite/load-suite.js';
 import { formatProblem } from '../../src/suite/locate-issue.js';
-import { evaluateExpectations } from '../../src/suite/run-step.js';
+import { evaluateExpectations } from '../../src/suite/step-expectations.js';
 
 const body = { id: 7, name: 'Ann', email: 'ann@example.com', roles: ['admin', 'user'], tags: [], price: 9.5, active: true, parent: null, items: [{ n: 1 }, { n: 2 }, { n: 3 }] };
 const facts: ResponseFacts = {
