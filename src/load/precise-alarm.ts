@@ -100,7 +100,8 @@ export function createPreciseAlarm(now: () => number): PreciseAlarm {
   return {
     set(at, fn) {
       if (!started && !closed) start();
-      const myGen = ++gen;
+      // Kept within an Int32 (the shared slot), never 0 (the worker's "nothing fired yet").
+      const myGen = (gen = (gen % 0x7fffffff) + 1);
       armed = fn;
       const wait = at - now();
       deadline[0] = hrMs() + wait;
