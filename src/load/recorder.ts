@@ -36,6 +36,8 @@ export interface LoadRecorder {
    * connection free: the generator itself was slow (its code is still being compiled then).
    */
   generatorLateFirstSecond: number;
+  /** Of `notSentOnTime`, those never sent: due in the window, still waiting for a connection when it ended. */
+  neverSent: number;
   throttled: number;
   retryAfter: { count: number; last: string | null };
   readonly statuses: Map<number, number>;
@@ -63,6 +65,7 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
     bytes: 0,
     notSentOnTime: 0,
     generatorLateFirstSecond: 0,
+    neverSent: 0,
     throttled: 0,
     retryAfter: { count: 0, last: null },
     statuses,

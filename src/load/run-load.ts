@@ -125,7 +125,11 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     if (schedule !== null && stoppedBy === 'duration') {
       // Due in the window but never sent (no free slot until the end): they could not be sent on time.
       const due = schedule.dueBefore(stopAt);
-      for (let i = nextIndex; i < due; i++) if (schedule.intendedAt(i) >= measureStart) late(schedule.intendedAt(i), true);
+      for (let i = nextIndex; i < due; i++) {
+        if (schedule.intendedAt(i) < measureStart) continue;
+        late(schedule.intendedAt(i), true);
+        recorder.neverSent++;
+      }
     }
     if (inflight === 0) return finish();
     cancelDrain = timers.after(plan.drainMs, () => {

@@ -22,7 +22,7 @@ export function renderLoadTable(report: LoadReport, theme: Theme, placeholder = 
   lines.push('');
   lines.push(`  ${label('Duration')}${fig(formatMs(d.durationMs))}`);
   const failed = d.requests.failed > 0 ? c.red(`${num(d.requests.failed)} failed`) : '0 failed';
-  lines.push(`  ${label('Requests')}${fig(num(d.requests.total))} total, ${fig(num(d.requests.ok))} ok, ${placeholder ? '~' : failed}${d.rate !== null ? `, ${fig(num(d.requests.notSentOnTime))} not sent on time` : ''}`);
+  lines.push(`  ${label('Requests')}${fig(num(d.requests.total))} total, ${fig(num(d.requests.ok))} ok, ${placeholder ? '~' : failed}${d.rate !== null ? `, ${fig(num(d.requests.notSentOnTime))} not sent on time${report.neverSent > 0 ? ` (${fig(num(report.neverSent))} of them never sent)` : ''}` : ''}`);
   lines.push(`  ${label('Throughput')}${fig(num(d.rps))} req/s, ${fig(bytes(d.bytesPerSecond))}/s`);
   lines.push('');
   lines.push(`  ${c.bold(d.rate === null ? 'Latency' : 'Latency (from the intended send time: coordinated omission corrected)')}`);

@@ -125,6 +125,7 @@ describe('open model (--rate)', () => {
     const { result } = await run({ connections: 1, durationMs: 1000, rate: { count: 100, perMs: 1000 }, drainMs: 10 }, () => 400);
     // One at a time, 400 ms each: 3 sent (0, 400, 800), the other 97 due never left on time.
     expect(result.recorder.notSentOnTime).toBe(99);
+    expect(result.recorder.neverSent).toBe(97);
   });
 
   test('late with a connection free in the first second: counted as the generator\'s own lateness', async () => {
