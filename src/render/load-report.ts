@@ -55,8 +55,12 @@ export function renderLoadTable(report: LoadReport, theme: Theme, placeholder = 
   const errors = Object.entries(d.errors);
   if (errors.length > 0) {
     lines.push('');
-    lines.push(`  ${c.bold('Errors (no response)')}`);
-    for (const [kind, n] of errors) lines.push(`    ${c.red(kind.padEnd(10))} ${fig(num(n))}`);
+    lines.push(`  ${c.bold(d.errors.expectation === undefined ? 'Errors (no response)' : 'Errors')}`);
+    for (const [kind, n] of errors) {
+      // Responses that failed their step's expect: (--suite) are also counted under their status above.
+      const note = kind === 'expectation' ? c.dim("  responses that did not meet their step's expect: (counted under their status too)") : '';
+      lines.push(`    ${c.red(kind.padEnd(11))} ${fig(num(n))}${note}`);
+    }
   }
   if (report.checks.length > 0) {
     lines.push('');
