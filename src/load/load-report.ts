@@ -23,8 +23,8 @@ export interface LoadReport {
   readonly retryAfter: { readonly count: number; readonly last: string | null };
   readonly stoppedBy: LoadRun['stoppedBy'];
   readonly warmupMs: number;
-  /** Of `requests.notSentOnTime`, those due in the first second that were late with a connection free (recorder.ts). */
-  readonly generatorLateFirstSecond: number;
+  /** Of `requests.notSentOnTime`, those due in the first second of the measured window. */
+  readonly lateFirstSecond: number;
   /** Of `requests.notSentOnTime`, those never sent (still waiting for a connection when the window ended). */
   readonly neverSent: number;
 }
@@ -70,7 +70,7 @@ export function settleLoad(run: LoadRun, meta: LoadMeta, expectations: readonly 
   const checks = expectations.map((e) => evaluateLoadExpectation(e, figures));
   document.expectations = checks.map((c) => ({ expression: c.expression, ok: c.ok, expected: c.expected, actual: c.actual, message: c.message ?? null }));
   const { buckets, fastestMs } = bucketsOf(r.latency);
-  return { document, checks, buckets, fastestMs, retryAfter: { count: r.retryAfter.count, last: r.retryAfter.last }, stoppedBy: run.stoppedBy, warmupMs: meta.warmupMs, generatorLateFirstSecond: r.generatorLateFirstSecond, neverSent: r.neverSent };
+  return { document, checks, buckets, fastestMs, retryAfter: { count: r.retryAfter.count, last: r.retryAfter.last }, stoppedBy: run.stoppedBy, warmupMs: meta.warmupMs, lateFirstSecond: r.lateFirstSecond, neverSent: r.neverSent };
 }
 
 /** The SLO subjects' values, from the document. */

@@ -31,11 +31,8 @@ export interface LoadRecorder {
   ok: number;
   bytes: number;
   notSentOnTime: number;
-  /**
-   * Of `notSentOnTime`, those meant to leave in the first second of the measured window that were late with a
-   * connection free: the generator itself was slow (its code is still being compiled then).
-   */
-  generatorLateFirstSecond: number;
+  /** Of `notSentOnTime`, those meant to leave in the first second of the measured window (a slow start). */
+  lateFirstSecond: number;
   /** Of `notSentOnTime`, those never sent: due in the window, still waiting for a connection when it ended. */
   neverSent: number;
   throttled: number;
@@ -64,7 +61,7 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
     ok: 0,
     bytes: 0,
     notSentOnTime: 0,
-    generatorLateFirstSecond: 0,
+    lateFirstSecond: 0,
     neverSent: 0,
     throttled: 0,
     retryAfter: { count: 0, last: null },

@@ -95,8 +95,6 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
   let stoppedBy: LoadRun['stoppedBy'] = plan.requests === null ? 'duration' : 'requests';
   let stopAt = Number.POSITIVE_INFINITY;
   let lastDone = measureStart;
-  /** Since when every slot has been busy; null while one is free. */
-  let fullSince: number | null = null;
   let cancelTick: (() => void) | null = null;
   let cancelEnd: (() => void) | null = null;
   let cancelDrain: (() => void) | null = null;
@@ -127,7 +125,7 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
       const due = schedule.dueBefore(stopAt);
       for (let i = nextIndex; i < due; i++) {
         if (schedule.intendedAt(i) < measureStart) continue;
-        late(schedule.intendedAt(i), true);
+        late(schedule.intendedAt(i));
         recorder.neverSent++;
       }
     }
@@ -139,13 +137,10 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     });
   };
 
-  /**
-   * A counted request meant to leave at `intended` did not leave on time: it waited for a connection (every one
-   * was busy from before its time: the server was slow), or one was free and the generator itself was late.
-   */
-  const late = (intended: number, waitedForConnection: boolean): void => {
+  /** A counted request meant to leave at `intended` did not leave on time. */
+  const late = (intended: number): void => {
     recorder.notSentOnTime++;
-    if (!waitedForConnection && intended < measureStart + 1000) recorder.generatorLateFirstSecond++;
+    if (intended < measureStart + 1000) recorder.lateFirstSecond++;
   };
 
   const onAbort = (): void => {
@@ -154,21 +149,16 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     finish();
   };
 
-  /**
-   * Sends one request meant to leave at `intended` (the send time itself in the closed model). `busySince`: when
-   * the slot it takes was freed by an answer, since when every slot had been busy before that answer.
-   */
-  const fire = (intended: number, counted: boolean, busySince: number | null): void => {
+  /** Sends one request meant to leave at `intended` (the send time itself in the closed model). */
+  const fire = (intended: number, counted: boolean): void => {
     inflight++;
     if (counted) {
       countedInflight++;
       countedSent++;
     }
     const sentAt = timers.now();
-    if (inflight >= slots && fullSince === null) fullSince = sentAt;
-    if (counted && schedule !== null && isLate(intended, sentAt)) late(intended, busySince !== null && busySince <= intended);
+    if (counted && schedule !== null && isLate(intended, sentAt)) late(intended);
     deps.send((outcome) => {
-      const busy = inflight >= slots ? fullSince : null;
       inflight--;
       if (closed) return;
       const at = timers.now();
@@ -177,28 +167,25 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
         lastDone = at;
         recorder.record(outcome, at - intended, at - sentAt);
       }
-      // A slot freed and taken at once by a request that was waiting for one was never free.
-      if (sending) pump(busy);
-      if (inflight < slots) fullSince = null;
-      if (!sending && inflight === 0) finish();
+      if (sending) pump();
+      else if (inflight === 0) finish();
     });
     if (plan.requests !== null && countedSent >= plan.requests) stopSending();
   };
 
   /** Sends what may be sent now: every free slot (closed model), or the due requests (open model). */
-  const pump = (busySince: number | null = null): void => {
+  const pump = (): void => {
     if (schedule === null) {
       while (sending && inflight < slots) {
         const now = timers.now();
-        fire(now, now >= measureStart, null);
+        fire(now, now >= measureStart);
       }
       return;
     }
     const due = schedule.dueBy(timers.now());
     while (sending && inflight < slots && nextIndex < due) {
       const intended = schedule.intendedAt(nextIndex++);
-      fire(intended, intended >= measureStart, busySince);
-      busySince = null;
+      fire(intended, intended >= measureStart);
     }
     if (!sending || cancelTick !== null || inflight >= slots) return;
     // The next request is not due yet: wake up when it is (a precise alarm with real timers), or when an answer
