@@ -66,17 +66,20 @@ export function settleLoad(run: LoadRun, meta: LoadMeta, expectations: readonly 
     histogram: encodeHistogram(r.latency),
     expectations: [],
   };
-  const figures = figuresOf(document);
+  const figures = figuresOf(document, r.throttledFailed);
   const checks = expectations.map((e) => evaluateLoadExpectation(e, figures));
   document.expectations = checks.map((c) => ({ expression: c.expression, ok: c.ok, expected: c.expected, actual: c.actual, message: c.message ?? null }));
   const { buckets, fastestMs } = bucketsOf(r.latency);
   return { document, checks, buckets, fastestMs, retryAfter: { count: r.retryAfter.count, last: r.retryAfter.last }, stoppedBy: run.stoppedBy, warmupMs: meta.warmupMs, lateFirstSecond: r.lateFirstSecond, neverSent: r.neverSent };
 }
 
-/** The SLO subjects' values, from the document. */
-export function figuresOf(doc: LoadDocument): LoadFigures {
+/**
+ * The SLO subjects' values, from the document. `errors`: failed requests but the 429s that failed only by their
+ * status (`throttledFailed`, recorder.ts; every 429 without --suite).
+ */
+export function figuresOf(doc: LoadDocument, throttledFailed: number = doc.throttled): LoadFigures {
   const status5xx = Object.entries(doc.statuses).reduce((n, [s, c]) => (s.startsWith('5') ? n + c : n), 0);
-  const errors = doc.requests.failed - doc.throttled;
+  const errors = doc.requests.failed - throttledFailed;
   return {
     p50: doc.latency.p50,
     p90: doc.latency.p90,

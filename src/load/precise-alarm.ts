@@ -26,6 +26,9 @@ export interface PreciseAlarm {
   close(): void;
 }
 
+/** The longest delay setTimeout takes (a longer one fires at once, with a warning): longer waits are re-armed. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Monotonic ms on the clock both threads share (uv_hrtime). */
 const hrMs = (): number => {
   const [s, ns] = process.hrtime();
@@ -79,7 +82,6 @@ export function createPreciseAlarm(now: () => number): PreciseAlarm {
     try {
       const { Worker } = loadWorkerThreads();
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: shared, stdout: false, stderr: false, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } });
-      w.unref();
       w.on('message', (g: number) => {
         if (g === -1) running = !closed;
         else fire(g, 'worker');
@@ -91,6 +93,8 @@ export function createPreciseAlarm(now: () => number): PreciseAlarm {
       w.on('exit', () => {
         running = false;
       });
+      // After the listeners: on Node 20 a 'message' listener added later refs the worker's port again.
+      w.unref();
       worker = w;
     } catch {
       worker = null;
@@ -112,10 +116,10 @@ export function createPreciseAlarm(now: () => number): PreciseAlarm {
       // backstop checks, and waits again for what is left.
       const onBackstop = (): void => {
         const left = at - now();
-        if (left > 0) backstop = setTimeout(onBackstop, Math.ceil(left));
+        if (left > 0) backstop = setTimeout(onBackstop, Math.min(Math.ceil(left), MAX_TIMER_MS));
         else fire(myGen, 'timer');
       };
-      backstop = setTimeout(onBackstop, Math.max(0, Math.ceil(wait)));
+      backstop = setTimeout(onBackstop, Math.min(Math.max(0, Math.ceil(wait)), MAX_TIMER_MS));
       return () => {
         if (gen !== myGen || armed === null) return;
         armed = null;

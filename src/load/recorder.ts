@@ -31,11 +31,17 @@ export interface LoadRecorder {
   ok: number;
   bytes: number;
   notSentOnTime: number;
-  /** Of `notSentOnTime`, those meant to leave in the first second of the measured window (a slow start). */
+  /** Of `notSentOnTime`, those sent late that were meant to leave in the first second of the window (a slow start). */
   lateFirstSecond: number;
   /** Of `notSentOnTime`, those never sent: due in the window, still waiting for a connection when it ended. */
   neverSent: number;
   throttled: number;
+  /**
+   * 429s that are not ok only because of their status (no expectation of theirs failed): rate limiting, which the
+   * `errors` SLO leaves out. All of them without --suite; under --suite a 429 a step expected is ok (not
+   * counted here) and one that failed a written expectation is an error.
+   */
+  throttledFailed: number;
   retryAfter: { count: number; last: string | null };
   readonly statuses: Map<number, number>;
   readonly errors: Map<LoadErrorName, number>;
@@ -64,6 +70,7 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
     lateFirstSecond: 0,
     neverSent: 0,
     throttled: 0,
+    throttledFailed: 0,
     retryAfter: { count: 0, last: null },
     statuses,
     errors,
@@ -76,7 +83,9 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
       }
       recorder.total++;
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      if (verdict === undefined ? status < 400 : verdict.ok) recorder.ok++;
+      const ok = verdict === undefined ? status < 400 : verdict.ok;
+      if (ok) recorder.ok++;
+      if (status === 429 && !ok && verdict?.failedExpectation !== true) recorder.throttledFailed++;
       if (verdict?.failedExpectation === true) errors.set('expectation', (errors.get('expectation') ?? 0) + 1);
       if (status === 429) {
         recorder.throttled++;

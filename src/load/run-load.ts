@@ -85,6 +85,7 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
   const slots = plan.connections * plan.pipelining;
   const start = timers.now();
   const measureStart = start + plan.warmupMs;
+  const windowEnd = plan.durationMs === null ? Number.POSITIVE_INFINITY : measureStart + plan.durationMs;
   const schedule = plan.rate === null ? null : createRateSchedule(plan.rate, start);
   let inflight = 0;
   let countedInflight = 0;
@@ -122,10 +123,10 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     cancelTick = null;
     if (schedule !== null && stoppedBy === 'duration') {
       // Due in the window but never sent (no free slot until the end): they could not be sent on time.
-      const due = schedule.dueBefore(stopAt);
+      const due = schedule.dueBefore(Math.min(stopAt, windowEnd));
       for (let i = nextIndex; i < due; i++) {
         if (schedule.intendedAt(i) < measureStart) continue;
-        late(schedule.intendedAt(i));
+        recorder.notSentOnTime++;
         recorder.neverSent++;
       }
     }
@@ -137,7 +138,7 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     });
   };
 
-  /** A counted request meant to leave at `intended` did not leave on time. */
+  /** A counted request meant to leave at `intended` left late (more than LATE_MS after it). */
   const late = (intended: number): void => {
     recorder.notSentOnTime++;
     if (intended < measureStart + 1000) recorder.lateFirstSecond++;
@@ -183,11 +184,12 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
       return;
     }
     const due = schedule.dueBy(timers.now());
-    while (sending && inflight < slots && nextIndex < due) {
+    // Not one meant for after the window, when its end timer fires a little late.
+    while (sending && inflight < slots && nextIndex < due && schedule.intendedAt(nextIndex) < windowEnd) {
       const intended = schedule.intendedAt(nextIndex++);
       fire(intended, intended >= measureStart);
     }
-    if (!sending || cancelTick !== null || inflight >= slots) return;
+    if (!sending || cancelTick !== null || inflight >= slots || schedule.intendedAt(nextIndex) >= windowEnd) return;
     // The next request is not due yet: wake up when it is (a precise alarm with real timers), or when an answer
     // frees a slot, whichever comes first.
     cancelTick = timers.wakeAt(schedule.intendedAt(nextIndex), () => {

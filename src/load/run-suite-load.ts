@@ -72,13 +72,30 @@ function factsOf(outcome: SuiteLoadOutcome, durationMs: number): ResponseFacts {
 }
 
 /**
- * The step's verdict, as a suite run gives it: its expectations in order (suite/step-expectations.ts), and without
- * a `status:` expectation a status of 400 or more fails it.
+ * The step's verdict, as a suite run gives it: its expectations in order (suite/step-expectations.ts), its
+ * captures, a body within the body limit when it was read, and without a `status:` expectation a status below 400.
  */
-function verdictOf(step: CompiledStep, facts: ResponseFacts, scope: SuiteScope, status: number): StepVerdict {
+function verdictOf(step: CompiledStep, facts: ResponseFacts, scope: SuiteScope, outcome: SuiteLoadOutcome, capturesOk: boolean): StepVerdict {
   const { results, variableError } = evaluateExpectations(step, facts, scope);
-  const failedExpectation = variableError !== null || results.some((r) => !r.ok);
-  return { ok: !failedExpectation && (step.expect.hasStatus || status < 400), failedExpectation };
+  const failedExpectation = !capturesOk || outcome.bodyTooLarge || variableError !== null || results.some((r) => !r.ok);
+  return { ok: !failedExpectation && (step.expect.hasStatus || (outcome.status as number) < 400), failedExpectation };
+}
+
+const bodyNeeded = new WeakMap<CompiledStep, boolean>();
+/**
+ * Whether a step's expectations read the body (a JSONPath, `body`, a count, the schema, or one built from a
+ * template, which is known only once built): a step that checks only the status, headers, duration or size does not
+ * keep it.
+ */
+function needsBody(step: CompiledStep): boolean {
+  let needs = bodyNeeded.get(step);
+  if (needs === undefined) {
+    needs =
+      step.expect.schema !== null ||
+      step.expect.sources.some((s) => s.kind !== 'static' || s.expectations.some((e) => e.subject.kind === 'jsonpath' || e.subject.kind === 'count' || e.subject.kind === 'body'));
+    bodyNeeded.set(step, needs);
+  }
+  return needs;
 }
 
 export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live: ReturnType<typeof createLoadRecorder>; measureStart: number; done: Promise<LoadRun> } {
@@ -137,22 +154,25 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
           counted++;
           if (plan.requests !== null && counted >= plan.requests) stop();
         }
-        const checks = step.expect.sources.length > 0 || step.expect.schema !== null;
+        const checks = step.expect.sources.length > 0 || step.expect.schema !== null || captureNames.length > 0;
         const sentAt = timers.now();
-        const outcome = await sendOne(spec, captureNames.length > 0 || checks);
+        const outcome = await sendOne(spec, captureNames.length > 0 || needsBody(step));
         const at = timers.now();
         if ((stoppedBy as LoadRun['stoppedBy']) === 'interrupt') return;
-        const facts = outcome.status === null || outcome.errorKind !== null || (captureNames.length === 0 && !checks) ? null : factsOf(outcome, at - sentAt);
+        const facts = outcome.status === null || outcome.errorKind !== null || !checks ? null : factsOf(outcome, at - sentAt);
+        let capturesOk = true;
+        if (captureNames.length > 0) {
+          if (facts === null) scope.recordMissing(step.name, captureNames, `the request failed (${outcome.errorKind ?? 'error'})`);
+          else {
+            const captured = evaluateCaptures(step.captures, facts);
+            capturesOk = captured.every((c) => c.ok);
+            scope.record(step.name, captured);
+          }
+        }
         if (isCounted) {
           lastDone = at;
-          recorder.record(outcome, at - sentAt, at - sentAt, facts === null || !checks ? undefined : verdictOf(step, facts, scope, outcome.status as number));
+          recorder.record(outcome, at - sentAt, at - sentAt, facts === null ? undefined : verdictOf(step, facts, scope, outcome, capturesOk));
         }
-        if (captureNames.length === 0) continue;
-        if (facts === null) {
-          scope.recordMissing(step.name, captureNames, `the request failed (${outcome.errorKind ?? 'error'})`);
-          continue;
-        }
-        scope.record(step.name, evaluateCaptures(step.captures, facts));
       }
     }
   };

@@ -210,6 +210,22 @@ describe('apitest load --suite', () => {
       expect(doc.requests).toMatchObject({ total: 30, ok: 20, failed: 10 });
       expect(doc.statuses).toEqual({ '200': 20, '404': 10 });
       expect(doc.errors).toEqual({ expectation: 10 });
+      // An expected 429 is ok and no error; a 429 that fails a written expectation is an error; a failed
+      // capture fails its step, as in apitest run.
+      writeFileSync(
+        file,
+        `name: limits\nbaseUrl: "${demo.url}"\nsteps:\n` +
+          `  - name: expected 429\n    url: /status/429\n    expect: { status: 429 }\n` +
+          `  - name: unexpected 429\n    url: /status/429\n    expect: { status: 200 }\n` +
+          `  - name: capture fails\n    url: /users/1\n    capture: { nope: $.no.such.field }\n`,
+      );
+      const limits = await runCli(['load', '--suite', file, '-c', '1', '-n', '9', '--json', '--expect', 'errors == 6']);
+      expect(limits.stderr).toBe('');
+      expect(limits.code).toBe(0);
+      const l = parseLoadDocument(limits.stdout);
+      expect(l.requests).toMatchObject({ total: 9, ok: 3, failed: 6 });
+      expect(l.throttled).toBe(6);
+      expect(l.errors).toEqual({ expectation: 6 });
       // Without expectations the same 404s fail (a status of 400 or more), as in a suite run.
       writeFileSync(file, `name: plain\nbaseUrl: "${demo.url}"\nsteps:\n  - name: missing\n    url: /users/999999\n`);
       const plain = parseLoadDocument((await runCli(['load', '--suite', file, '-c', '1', '-n', '5', '--json'])).stdout);
