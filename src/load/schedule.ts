@@ -27,7 +27,8 @@ export function createRateSchedule(rate: { count: number; perMs: number }, start
     intervalMs,
     intendedAt: (index) => start + index * intervalMs,
     dueBy: (now) => (now < start ? 0 : Math.floor((now - start) / intervalMs) + 1),
-    dueBefore: (t) => (t <= start ? 0 : Math.ceil((t - start) / intervalMs)),
+    // Less a millionth of an interval: `start + duration` read back as 1000.0000000001 intervals is 1000.
+    dueBefore: (t) => (t <= start ? 0 : Math.ceil((t - start) / intervalMs - 1e-6)),
     waitFor: (index, now) => start + index * intervalMs - now,
   };
 }
