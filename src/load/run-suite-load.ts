@@ -37,6 +37,11 @@ export interface SuiteLoadDeps {
   send(spec: RequestSpec, keepBody: boolean, done: (outcome: SuiteLoadOutcome) => void): void;
   /** Called before the first request to each origin; throws to stop the run (the target safety check). */
   checkOrigin(url: string): Promise<void>;
+  /**
+   * An OAuth2 step's request with its access token put in as a bearer token (one token per OAuth2 setting for
+   * the whole run, renewed when it expires); throws when none can be got, which stops the run.
+   */
+  authorize?(spec: RequestSpec): Promise<RequestSpec>;
   timers: LoadTimers;
   signal?: AbortSignal;
 }
@@ -140,6 +145,11 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
             recorder.recordError('variable');
           }
           continue;
+        }
+        if (spec.auth.authorization?.kind === 'oauth2') {
+          if (deps.authorize === undefined) throw new Error('an OAuth2 step under load without a token provider');
+          spec = await deps.authorize(spec);
+          if (!sending) return;
         }
         const origin = new URL(spec.url).origin;
         let check = checked.get(origin);

@@ -236,6 +236,37 @@ describe('apitest load --suite', () => {
     }
   });
 
+  test('OAuth2 steps: one token for every virtual user (got once, shared), sent as a bearer token; no secret in the output', async () => {
+    const { startTestDemo } = await import('../helpers/demo.js');
+    const demo = await startTestDemo();
+    const dir = mkdtempSync(join(tmpdir(), 'apitest-load-oauth2-'));
+    const file = join(dir, 'oauth2.yaml');
+    writeFileSync(
+      file,
+      `name: oauth2\nbaseUrl: "${demo.url}"\nsteps:\n` +
+        `  - name: me\n    url: /oauth/me\n    auth: { oauth2: { tokenUrl: "${demo.url}/oauth/token", clientId: demo-client, clientSecret: "{{ env.OAUTH2_CLIENT_SECRET }}", scope: read } }\n` +
+        `    expect: { status: 200, jsonpath: { "$.client_id": demo-client } }\n`,
+    );
+    try {
+      const r = await runCli(['load', '--suite', file, '-c', '3', '-n', '30', '--no-token-cache', '--json', '--expect', 'errors == 0'], { env: { OAUTH2_CLIENT_SECRET: 'demo-secret' } });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const doc = parseLoadDocument(r.stdout);
+      expect(doc.requests).toMatchObject({ total: 30, ok: 30, failed: 0 });
+      expect(doc.statuses).toEqual({ '200': 30 });
+      const stats = (await (await fetch(`${demo.url}/oauth/stats`)).json()) as { issued: number };
+      expect(stats.issued).toBe(1);
+      expect(r.stdout + r.stderr).not.toContain('demo-secret');
+      // A wrong secret: the token request fails, the run stops with the token endpoint's error, no secret shown.
+      const bad = await runCli(['load', '--suite', file, '-c', '2', '-n', '10', '--no-token-cache'], { env: { OAUTH2_CLIENT_SECRET: 'not-the-secret' } });
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/invalid_client|token/i);
+      expect(bad.stdout + bad.stderr).not.toContain('not-the-secret');
+    } finally {
+      await demo.close();
+    }
+  });
+
   test('a bad suite file: exit 2, its problems, nothing sent', async () => {
     const r = await runCli(['load', '--suite', 'fixtures/suites/does-not-exist.yaml', '-n', '1']);
     expect(r.code).toBe(2);

@@ -14,6 +14,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { withAuthorization, type RequestSpec } from '../../model/request-spec.js';
 import { Secret } from '../../redact/secret.js';
+import { createSecretRegistry } from '../../suite/secrets.js';
 import { parseRate } from '../../ratelimit/parse-rate.js';
 import { printDiagnostic, printReport } from '../../render/output.js';
 import { createTheme, colorLevel } from '../../render/theme.js';
@@ -183,7 +184,6 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   const { passOf, startSuiteLoad } = await import('../../load/run-suite-load.js');
   const pass = passOf(suite.steps);
   if (pass.length === 0) throw new UsageError(`--suite ${raw.suite}: no step to run under load (every step is skipped or has load.weight 0)`);
-  if (pass.some((s) => s.request.auth !== null && typeof s.request.auth === 'object' && 'oauth2' in s.request.auth)) throw new UsageError('--suite: OAuth2 steps are not available under load yet', { hint: 'give the token as a bearer header from an environment variable' });
   const reporters = await prepareReporters(raw.reporter, io);
   const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env }));
   const outTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env }));
@@ -197,6 +197,7 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   const transport = createSuiteLoadTransport({ connections: flags.connections, pipelining: 1, insecure: raw.insecure === true, ca });
   const durationMs = flags.requests !== undefined ? null : (flags.duration ?? DEFAULT_DURATION_MS);
   const warmupMs = flags.warmup ?? 0;
+  const oauth2 = pass.some((s) => s.request.auth !== null && typeof s.request.auth === 'object' && 'oauth2' in s.request.auth) ? await suiteTokens(raw, io, errTheme, suite.secrets) : null;
   const started = startSuiteLoad(
     { suite, users: flags.connections, durationMs, requests: flags.requests ?? null, warmupMs, cliVars: new Map(), env },
     {
@@ -207,6 +208,7 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
         await confirm(io, `${origin} (suite ${raw.suite}, ${flags.connections} virtual users)`);
       },
       timers,
+      ...(oauth2 === null ? {} : { authorize: oauth2.authorize }),
       ...(io.interrupt === undefined ? {} : { signal: io.interrupt.signal }),
     },
   );
@@ -224,6 +226,7 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   } finally {
     stopProgress();
     timers.close();
+    oauth2?.close();
     io.interrupt?.signal.removeEventListener('abort', onAbort);
     await transport.destroy();
   }
@@ -247,6 +250,37 @@ async function confirm(io: Io, what: string): Promise<void> {
   if ((io.env.CI ?? '') !== '' || io.stderr.isTTY !== true) throw refuse;
   const answer = await io.readPassword(`apitest: load ${what}? The host is not loopback or a private address. Type yes to go on: `);
   if (typeof answer !== 'string' || !/^y(es)?$/i.test(answer.trim())) throw refuse;
+}
+
+/**
+ * The OAuth2 steps of a suite under load: one token provider for the run (through the token cache unless
+ * --no-token-cache), so every virtual user shares one token per OAuth2 setting, got when first needed and again
+ * when it expires. The tokens it learns join the suite's secrets (masked in any message).
+ */
+async function suiteTokens(raw: RawLoadOptions, io: Io, errTheme: ReturnType<typeof createTheme>, suiteSecrets: Parameters<typeof createSecretRegistry>[1]): Promise<{ authorize(spec: RequestSpec): Promise<RequestSpec>; close(): void }> {
+  const { createGotTransport } = await import('../../engine/transport.js');
+  const { oauth2Tokens } = await import('../oauth2-tokens.js');
+  const secrets = createSecretRegistry(raw.showSecrets === true, suiteSecrets);
+  const transport = createGotTransport();
+  const { tokens } = await oauth2Tokens(io, {
+    transport,
+    clock: systemClock,
+    cache: raw.tokenCache !== false,
+    verbose: false,
+    errTheme,
+    redactor: () => secrets.redactor(),
+    learn: (values) => secrets.add(values),
+  });
+  return {
+    async authorize(spec) {
+      const auth = spec.auth.authorization;
+      if (auth?.kind !== 'oauth2') return spec;
+      const obtained = await tokens.get(auth.oauth2, tokenConnectionOf(spec));
+      if (!obtained.ok) throw obtained.error;
+      return withAuthorization(spec, { kind: 'bearer', token: new Secret(obtained.token.accessToken) });
+    },
+    close: () => transport.close(),
+  };
 }
 
 /** The access token of an OAuth2 request, got once (from the cache or the token endpoint) before the run. */
