@@ -11,7 +11,7 @@ const EXAMPLES = `
 Examples:
   $ apitest load localhost:3000/users                               10 connections for 10 s
   $ apitest load localhost:3000/users -c 50 -d 30s --warmup 5s
-  $ apitest load localhost:3000/users --rate 500/s -d 1m           open model: latency from the intended send time
+  $ apitest load localhost:3000/users --rate 500/s -d 1m --warmup 1s   open model: latency from the intended send time
   $ apitest load localhost:3000/users -n 10000 --expect 'p99 < 50ms' --expect 'errors == 0'
   $ apitest load -X POST localhost:3000/echo --data '{"name":"Ann"}' --json | jq .latency
   $ apitest load https://staging.example.com/health --yes --reporter junit:load.xml
@@ -19,8 +19,8 @@ Examples:
 SLOs (--expect): <subject> <operator> <value>; subjects p50 p90 p95 p99 p99.9 max mean (50ms, 0.5s; a bare
 number is ms), rps, errors, error_rate (0.01 or 1%), status_5xx, throttled (429s).
 Safety: a host that is not loopback or a private address needs --yes (or a yes on a terminal).
-Exit codes: 0 done (every SLO met), 1 an SLO failed, 2 usage error (nothing sent), 130 interrupted (the figures
-measured so far are printed).
+Exit codes: 0 done (every SLO met), 1 an SLO failed, 2 usage error (nothing sent), 3 no request got a response,
+130 interrupted (the figures measured so far are printed).
 Docs: docs/load.md`;
 
 /** The raw option values of `apitest load` (validated in commands/load.ts). */
@@ -56,7 +56,7 @@ export function registerLoadCommand(program: Command, io: Io, setResult: (result
     .option('-d, --duration <duration>', 'how long to measure: seconds, or 250ms, 30s, 2m (default 10s; not with -n)')
     .option('-n, --requests <n>', 'send this many requests, then stop (instead of -d)')
     .option('--rate <R/s>', 'open model: send R requests per second on a constant schedule, whatever the answers (e.g. 500/s)')
-    .option('--warmup <duration>', 'send for this long first, and measure nothing of it')
+    .option('--warmup <duration>', 'send for this long first, and measure nothing of it (default 0: none)')
     .option('--pipelining <n>', 'requests sent on a connection before its answers arrive (HTTP/1.1 pipelining)', '1')
     .option('--suite <file>', 'each virtual user (connection) runs this suite\'s steps in order, instead of one URL');
   load
