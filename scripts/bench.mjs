@@ -233,7 +233,7 @@ async function benchBatch(work) {
 
 /**
  * apitest load (issue 13): against a tiny-JSON loopback server in its own process, 10 connections, BENCH_LOAD_S
- * seconds (10), alternated with autocannon (a devDependency of this benchmark only) BENCH_LOAD_ROUNDS times (3):
+ * seconds (10), alternated with autocannon (a devDependency of this benchmark only) BENCH_LOAD_ROUNDS times (5):
  * req/s ratio >= 1.0, p50 and p99 within 10% (medians of the rounds). autocannon's own percentiles are whole
  * milliseconds, so its latencies are read at microsecond resolution from its own per-response times
  * (bench/autocannon-fine.cjs). Then --rate 5000/s: corrected and uncorrected p99 within 1 ms, after a 2 s
@@ -243,7 +243,7 @@ async function benchBatch(work) {
  */
 async function benchLoad() {
   const SECONDS = Number(process.env.BENCH_LOAD_S ?? 10);
-  const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 3);
+  const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 5);
   const { loadavg } = await import('node:os');
   console.log(`\nload average before the load section: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const server = await startBatchServer('load-server.mjs');

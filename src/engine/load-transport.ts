@@ -22,6 +22,11 @@ export interface LoadOutcome {
   /** A 429's `Retry-After`, as sent (null otherwise). */
   readonly retryAfter: string | null;
   readonly errorKind: LoadErrorKind | null;
+  /**
+   * When the request was written to its connection (`performance.now()`, taken as undici starts writing it), as
+   * autocannon and wrk time a request; absent when it never was (or with a test's fake transport).
+   */
+  readonly writtenAt?: number;
 }
 
 /** Why a load request got no response. */
@@ -125,8 +130,12 @@ class LoadHandler {
   bytes = 0;
   retryAfter: string | null = null;
   settled = false;
+  writtenAt: number | undefined = undefined;
   constructor(readonly done: (outcome: LoadOutcome) => void) {}
-  onConnect(): void {}
+  /** undici calls it just before it writes the request on the connection. */
+  onConnect(): void {
+    this.writtenAt = performance.now();
+  }
   onHeaders(statusCode: number, raw: Array<Buffer | string> | null): boolean {
     this.status = statusCode;
     if (statusCode === 429 && raw !== null) this.retryAfter = headerOf(raw, 'retry-after');
@@ -149,7 +158,7 @@ class LoadHandler {
   finish(errorKind: LoadErrorKind | null): void {
     if (this.settled) return;
     this.settled = true;
-    this.done({ status: this.status, bytes: this.bytes, retryAfter: this.retryAfter, errorKind });
+    this.done(this.writtenAt === undefined ? { status: this.status, bytes: this.bytes, retryAfter: this.retryAfter, errorKind } : { status: this.status, bytes: this.bytes, retryAfter: this.retryAfter, errorKind, writtenAt: this.writtenAt });
   }
 }
 

@@ -2,7 +2,8 @@
  * The load generator. Two models:
  *
  * - **Closed** (no `--rate`): `connections × pipelining` slots, each sending its next request as soon as the
- *   previous one is answered (autocannon's and wrk's model). Latency is measured from the send.
+ *   previous one is answered (autocannon's and wrk's model). Latency is measured from the send (when the transport
+ *   wrote the request on its connection, as they time it).
  * - **Open** (`--rate R/s`): request i is meant to leave at `start + i / R` (schedule.ts); a due request leaves
  *   at once when a slot is free, else waits (in order) for one. Latency is measured from the **intended** time
  *   (corrected: a stall is charged to every request that should have left during it) and from the actual send
@@ -166,7 +167,9 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
       if (counted) {
         countedInflight--;
         lastDone = at;
-        recorder.record(outcome, at - intended, at - sentAt);
+        // Sent: when written to the connection (as autocannon and wrk time it), else when handed to the transport.
+        const sent = outcome.writtenAt ?? sentAt;
+        recorder.record(outcome, schedule === null ? at - sent : at - intended, at - sent);
       }
       if (sending) pump();
       else if (inflight === 0) finish();

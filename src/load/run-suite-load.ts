@@ -181,7 +181,8 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
         }
         if (isCounted) {
           lastDone = at;
-          recorder.record(outcome, at - sentAt, at - sentAt, facts === null ? undefined : verdictOf(step, facts, scope, outcome, capturesOk));
+          const sent = outcome.writtenAt ?? sentAt;
+          recorder.record(outcome, at - sent, at - sent, facts === null ? undefined : verdictOf(step, facts, scope, outcome, capturesOk));
         }
       }
     }
