@@ -186,7 +186,11 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
       }
       return;
     }
-    const due = schedule.dueBy(timers.now());
+    const now = timers.now();
+    // Warm-up requests still waiting for a connection when the window opens are dropped (never sent, not
+    // counted): a backlog of the warm-up would otherwise take the window's connections.
+    if (now >= measureStart && nextIndex < schedule.dueBefore(measureStart)) nextIndex = schedule.dueBefore(measureStart);
+    const due = schedule.dueBy(now);
     // Not one meant for after the window, when its end timer fires a little late.
     while (sending && inflight < slots && nextIndex < due && schedule.intendedAt(nextIndex) < windowEnd) {
       const intended = schedule.intendedAt(nextIndex++);

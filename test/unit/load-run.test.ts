@@ -132,6 +132,14 @@ describe('open model (--rate)', () => {
     expect(result.recorder.neverSent).toBe(97);
   });
 
+  test('a warm-up backlog is dropped when the window opens: the window\'s own requests are sent and counted', async () => {
+    // 1 connection, 20 ms per request, 100/s: during a 500 ms warm-up ~25 are sent and ~25 are left waiting.
+    const { result, server } = await run({ connections: 1, durationMs: 1000, warmupMs: 500, rate: { count: 100, perMs: 1000 } }, () => 20);
+    // The window's requests are the window's: about 50 sent in 1 s (one connection, 20 ms each), all counted.
+    expect(result.recorder.total).toBeGreaterThanOrEqual(48);
+    expect(server.sent.filter((t) => t >= 1500 && t < 2500).length).toBeGreaterThanOrEqual(48);
+  });
+
   test('late requests due in the first second are counted apart (a slow start)', async () => {
     // The generator wakes 20 ms late during the first 500 ms (as while its code is still being compiled).
     const timers = fakeTimers(1000, (at) => (at < 1500 ? 20 : 0));
