@@ -203,9 +203,12 @@ export interface SuiteLoadOutcome extends LoadOutcome {
   readonly bodyTooLarge: boolean;
 }
 
+/** What a suite step's checks read of its response: nothing, its head (status and headers), or its body too. */
+export type SuiteKeep = 'nothing' | 'head' | 'body';
+
 export interface SuiteLoadTransport {
-  /** Sends one request of a suite step (any origin); `keepBody`: keep the headers and body (for captures). */
-  send(spec: RequestSpec, keepBody: boolean, done: (outcome: SuiteLoadOutcome) => void): void;
+  /** Sends one request of a suite step (any origin), keeping what its captures and expectations read. */
+  send(spec: RequestSpec, keep: SuiteKeep, done: (outcome: SuiteLoadOutcome) => void): void;
   destroy(): Promise<void>;
 }
 
@@ -223,7 +226,7 @@ export function createSuiteLoadTransport(options: LoadTransportOptions & { insec
   });
   agent.on('connectionError', () => undefined);
   return {
-    send(spec, keepBody, done) {
+    send(spec, keep, done) {
       const applied = applyAuth(spec.auth, spec.url, spec.headers);
       const url = new URL(applied.url);
       const headers = wireHeaders(applied.headers);
@@ -231,7 +234,7 @@ export function createSuiteLoadTransport(options: LoadTransportOptions & { insec
       if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
       agent.dispatch(
         { origin: url.origin, path: `${url.pathname}${url.search}`, method: spec.method as 'GET', headers, body, headersTimeout: spec.timeoutMs, bodyTimeout: spec.timeoutMs },
-        new SuiteLoadHandler(keepBody ? spec.maxBody.bytes : null, done) as unknown as Parameters<InstanceType<Undici['Agent']>['dispatch']>[1],
+        new SuiteLoadHandler(keep !== 'nothing', keep === 'body' ? spec.maxBody.bytes : null, done) as unknown as Parameters<InstanceType<Undici['Agent']>['dispatch']>[1],
       );
     },
     async destroy() {
@@ -245,8 +248,9 @@ class SuiteLoadHandler extends LoadHandler {
   chunks: Buffer[] | null;
   kept = 0;
   tooLarge = false;
-  /** `maxBytes`: keep the body up to this many bytes (null: do not keep it). */
+  /** `keepHead`: collect the headers; `maxBytes`: keep the body up to this many bytes (null: do not keep it). */
   constructor(
+    readonly keepHead: boolean,
     readonly maxBytes: number | null,
     done: (outcome: SuiteLoadOutcome) => void,
   ) {
@@ -254,7 +258,7 @@ class SuiteLoadHandler extends LoadHandler {
     this.chunks = maxBytes === null ? null : [];
   }
   override onHeaders(statusCode: number, raw: Array<Buffer | string> | null): boolean {
-    if (this.chunks !== null && raw !== null) {
+    if (this.keepHead && raw !== null) {
       for (let i = 0; i + 1 < raw.length; i += 2) {
         const name = String(raw[i]).toLowerCase();
         const value = String(raw[i + 1]);

@@ -12,7 +12,7 @@
  * its step's `expect:` as in a suite run: one that fails it is not ok (and counted as an `expectation` error); a
  * step that expects a status of 400 or more is ok when it gets it. A paginated step sends its first page only.
  */
-import type { SuiteLoadOutcome } from '../engine/load-transport.js';
+import type { SuiteKeep, SuiteLoadOutcome } from '../engine/load-transport.js';
 import { evaluateCaptures } from '../expect/capture.js';
 import type { RequestSpec } from '../model/request-spec.js';
 import { buildRequest } from '../suite/build-request.js';
@@ -34,7 +34,7 @@ export interface SuiteLoadPlan {
 }
 
 export interface SuiteLoadDeps {
-  send(spec: RequestSpec, keepBody: boolean, done: (outcome: SuiteLoadOutcome) => void): void;
+  send(spec: RequestSpec, keep: SuiteKeep, done: (outcome: SuiteLoadOutcome) => void): void;
   /** Called before the first request to each origin; throws to stop the run (the target safety check). */
   checkOrigin(url: string): Promise<void>;
   /**
@@ -127,7 +127,7 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
   };
   deps.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const sendOne = (spec: RequestSpec, keepBody: boolean): Promise<SuiteLoadOutcome> => new Promise((resolve) => deps.send(spec, keepBody, resolve));
+  const sendOne = (spec: RequestSpec, keep: SuiteKeep): Promise<SuiteLoadOutcome> => new Promise((resolve) => deps.send(spec, keep, resolve));
 
   const user = async (): Promise<void> => {
     const scope = new SuiteScope(plan.cliVars, plan.suite.vars, plan.env);
@@ -166,7 +166,8 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
         }
         const checks = step.expect.sources.length > 0 || step.expect.schema !== null || captureNames.length > 0;
         const sentAt = timers.now();
-        const outcome = await sendOne(spec, captureNames.length > 0 || needsBody(step));
+        // Headers are read by a header expectation, the body by a JSONPath, `body`, a count, a schema or a capture.
+        const outcome = await sendOne(spec, captureNames.length > 0 || needsBody(step) ? 'body' : checks ? 'head' : 'nothing');
         const at = timers.now();
         if ((stoppedBy as LoadRun['stoppedBy']) === 'interrupt') return;
         const facts = outcome.status === null || outcome.errorKind !== null || !checks ? null : factsOf(outcome, at - sentAt);

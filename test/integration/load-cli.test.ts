@@ -226,6 +226,11 @@ describe('apitest load --suite', () => {
       expect(l.requests).toMatchObject({ total: 9, ok: 3, failed: 6 });
       expect(l.throttled).toBe(6);
       expect(l.errors).toEqual({ expectation: 6 });
+      // A step that checks only a header: the head is kept without the body, and the check passes.
+      writeFileSync(file, `name: head\nbaseUrl: "${demo.url}"\nsteps:\n  - name: typed\n    url: /users/1\n    expect: { headers: { content-type: "application/json; charset=utf-8" } }\n`);
+      const head = parseLoadDocument((await runCli(['load', '--suite', file, '-c', '1', '-n', '5', '--json'])).stdout);
+      expect(head.requests).toMatchObject({ total: 5, ok: 5, failed: 0 });
+      expect(head.errors).toEqual({});
       // Without expectations the same 404s fail (a status of 400 or more), as in a suite run.
       writeFileSync(file, `name: plain\nbaseUrl: "${demo.url}"\nsteps:\n  - name: missing\n    url: /users/999999\n`);
       const plain = parseLoadDocument((await runCli(['load', '--suite', file, '-c', '1', '-n', '5', '--json'])).stdout);

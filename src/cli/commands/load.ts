@@ -201,7 +201,7 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   const started = startSuiteLoad(
     { suite, users: flags.connections, durationMs, requests: flags.requests ?? null, warmupMs, cliVars: new Map(), env },
     {
-      send: (spec, keepBody, done) => transport.send(spec, keepBody, done),
+      send: (spec, keep, done) => transport.send(spec, keep, done),
       checkOrigin: async (target) => {
         if (raw.yes === true || (await isLocalTarget(target))) return;
         const origin = new URL(target).origin;
