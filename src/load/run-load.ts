@@ -88,6 +88,9 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
   const measureStart = start + plan.warmupMs;
   const windowEnd = plan.durationMs === null ? Number.POSITIVE_INFINITY : measureStart + plan.durationMs;
   const schedule = plan.rate === null ? null : createRateSchedule(plan.rate, start);
+  // Open model, by index: the first request of the measured window, and how many are meant for before its end.
+  const firstMeasured = schedule === null ? 0 : schedule.dueBefore(measureStart);
+  const windowCount = schedule === null || plan.durationMs === null ? Number.POSITIVE_INFINITY : schedule.dueBefore(windowEnd);
   let inflight = 0;
   let countedInflight = 0;
   let countedSent = 0;
@@ -124,7 +127,7 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     cancelTick = null;
     if (schedule !== null && stoppedBy === 'duration') {
       // Due in the window but never sent (no free slot until the end): they could not be sent on time.
-      const due = schedule.dueBefore(Math.min(stopAt, windowEnd));
+      const due = Math.min(schedule.dueBefore(stopAt), windowCount);
       for (let i = nextIndex; i < due; i++) {
         if (schedule.intendedAt(i) < measureStart) continue;
         recorder.notSentOnTime++;
@@ -189,14 +192,14 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     const now = timers.now();
     // Warm-up requests still waiting for a connection when the window opens are dropped (never sent, not
     // counted): a backlog of the warm-up would otherwise take the window's connections.
-    if (now >= measureStart && nextIndex < schedule.dueBefore(measureStart)) nextIndex = schedule.dueBefore(measureStart);
-    const due = schedule.dueBy(now);
+    if (now >= measureStart && nextIndex < firstMeasured) nextIndex = firstMeasured;
     // Not one meant for after the window, when its end timer fires a little late.
-    while (sending && inflight < slots && nextIndex < due && schedule.intendedAt(nextIndex) < windowEnd) {
+    const due = Math.min(schedule.dueBy(now), windowCount);
+    while (sending && inflight < slots && nextIndex < due) {
       const intended = schedule.intendedAt(nextIndex++);
       fire(intended, intended >= measureStart);
     }
-    if (!sending || cancelTick !== null || inflight >= slots || schedule.intendedAt(nextIndex) >= windowEnd) return;
+    if (!sending || cancelTick !== null || inflight >= slots || nextIndex >= windowCount) return;
     // The next request is not due yet: wake up when it is (a precise alarm with real timers), or when an answer
     // frees a slot, whichever comes first.
     cancelTick = timers.wakeAt(schedule.intendedAt(nextIndex), () => {

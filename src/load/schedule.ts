@@ -16,8 +16,6 @@ export interface RateSchedule {
   dueBy(now: number): number;
   /** How many requests are meant to leave strictly before `t` (the end of a window that excludes `t`). */
   dueBefore(t: number): number;
-  /** How long from `now` until request `index` is due (<= 0: due already). */
-  waitFor(index: number, now: number): number;
 }
 
 /** `count` requests every `perMs` milliseconds, the first at `start`. */
@@ -29,7 +27,6 @@ export function createRateSchedule(rate: { count: number; perMs: number }, start
     dueBy: (now) => (now < start ? 0 : Math.floor((now - start) / intervalMs) + 1),
     // Less a millionth of an interval: `start + duration` read back as 1000.0000000001 intervals is 1000.
     dueBefore: (t) => (t <= start ? 0 : Math.ceil((t - start) / intervalMs - 1e-6)),
-    waitFor: (index, now) => start + index * intervalMs - now,
   };
 }
 

@@ -79,8 +79,12 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
     // ---- 3. OAuth2: one token for the whole run
     let spec = spec0;
     if (spec0.auth.authorization?.kind === 'oauth2') {
-      const token = await oauth2Token(spec0, spec0.auth.authorization.oauth2, raw, io, errTheme, secrets);
-      spec = withAuthorization(spec0, { kind: 'bearer', token: new Secret(token) });
+      const tokens = await loadTokens(raw, io, errTheme, secrets);
+      try {
+        spec = await tokens.authorize(spec0);
+      } finally {
+        tokens.close();
+      }
     }
 
     // ---- 4. the run
@@ -197,7 +201,9 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   const transport = createSuiteLoadTransport({ connections: flags.connections, pipelining: 1, insecure: raw.insecure === true, ca });
   const durationMs = flags.requests !== undefined ? null : (flags.duration ?? DEFAULT_DURATION_MS);
   const warmupMs = flags.warmup ?? 0;
-  const oauth2 = pass.some((s) => s.request.auth !== null && typeof s.request.auth === 'object' && 'oauth2' in s.request.auth) ? await suiteTokens(raw, io, errTheme, suite.secrets) : null;
+  // OAuth2 steps: the tokens they get join the suite's secrets (masked in any message).
+  const tokenSecrets = createSecretRegistry(raw.showSecrets === true, suite.secrets);
+  const oauth2 = pass.some((s) => s.request.auth !== null && typeof s.request.auth === 'object' && 'oauth2' in s.request.auth) ? await loadTokens(raw, io, errTheme, { current: () => tokenSecrets.redactor(), learn: (values) => tokenSecrets.add(values) }) : null;
   const started = startSuiteLoad(
     { suite, users: flags.connections, durationMs, requests: flags.requests ?? null, warmupMs, cliVars: new Map(), env },
     {
@@ -253,63 +259,36 @@ async function confirm(io: Io, what: string): Promise<void> {
 }
 
 /**
- * The OAuth2 steps of a suite under load: one token provider for the run (through the token cache unless
- * --no-token-cache), so every virtual user shares one token per OAuth2 setting, got when first needed and again
- * when it expires. The tokens it learns join the suite's secrets (masked in any message).
+ * apitest load's OAuth2 tokens: one token provider for the run (through the token cache unless
+ * --no-token-cache), over its own got transport (the load engine is undici). `authorize` gives a request with
+ * its access token put in as a bearer token: for one URL once before the run; for a suite's steps whenever one
+ * needs it, so every virtual user shares one token per OAuth2 setting, renewed when it expires. A token that
+ * cannot be got is thrown (the run stops with the token endpoint's error). Each token is learnt as a secret.
  */
-async function suiteTokens(raw: RawLoadOptions, io: Io, errTheme: ReturnType<typeof createTheme>, suiteSecrets: Parameters<typeof createSecretRegistry>[1]): Promise<{ authorize(spec: RequestSpec): Promise<RequestSpec>; close(): void }> {
-  const { createGotTransport } = await import('../../engine/transport.js');
-  const { oauth2Tokens } = await import('../oauth2-tokens.js');
-  const secrets = createSecretRegistry(raw.showSecrets === true, suiteSecrets);
-  const transport = createGotTransport();
-  const { tokens } = await oauth2Tokens(io, {
-    transport,
-    clock: systemClock,
-    cache: raw.tokenCache !== false,
-    verbose: false,
-    errTheme,
-    redactor: () => secrets.redactor(),
-    learn: (values) => secrets.add(values),
-  });
-  return {
-    async authorize(spec) {
-      const auth = spec.auth.authorization;
-      if (auth?.kind !== 'oauth2') return spec;
-      const obtained = await tokens.get(auth.oauth2, tokenConnectionOf(spec));
-      if (!obtained.ok) throw obtained.error;
-      return withAuthorization(spec, { kind: 'bearer', token: new Secret(obtained.token.accessToken) });
-    },
-    close: () => transport.close(),
-  };
-}
-
-/** The access token of an OAuth2 request, got once (from the cache or the token endpoint) before the run. */
-async function oauth2Token(
-  spec: RequestSpec,
-  oauth2: Extract<NonNullable<RequestSpec['auth']['authorization']>, { kind: 'oauth2' }>['oauth2'],
+async function loadTokens(
   raw: RawLoadOptions,
   io: Io,
   errTheme: ReturnType<typeof createTheme>,
   secrets: LearningRedactor,
-): Promise<string> {
+): Promise<{ authorize(spec: RequestSpec): Promise<RequestSpec>; close(): void }> {
   const { createGotTransport } = await import('../../engine/transport.js');
   const { oauth2Tokens } = await import('../oauth2-tokens.js');
   const transport = createGotTransport();
   try {
-    const { tokens } = await oauth2Tokens(io, {
-      transport,
-      clock: systemClock,
-      cache: raw.tokenCache !== false,
-      verbose: false,
-      errTheme,
-      redactor: secrets.current,
-      learn: secrets.learn,
-    });
-    const obtained = await tokens.get(oauth2, tokenConnectionOf(spec));
-    if (!obtained.ok) throw obtained.error;
-    return obtained.token.accessToken;
-  } finally {
+    const { tokens } = await oauth2Tokens(io, { transport, clock: systemClock, cache: raw.tokenCache !== false, verbose: false, errTheme, redactor: secrets.current, learn: secrets.learn });
+    return {
+      async authorize(spec) {
+        const auth = spec.auth.authorization;
+        if (auth?.kind !== 'oauth2') return spec;
+        const obtained = await tokens.get(auth.oauth2, tokenConnectionOf(spec));
+        if (!obtained.ok) throw obtained.error;
+        return withAuthorization(spec, { kind: 'bearer', token: new Secret(obtained.token.accessToken) });
+      },
+      close: () => transport.close(),
+    };
+  } catch (error) {
     transport.close();
+    throw error;
   }
 }
 
