@@ -36,6 +36,31 @@ describe('schema problems: file:line:column: key path: message', () => {
     expect(await problems(text)).toEqual(['suite.yaml:3:5: steps[0]: missing required key "url"']);
   });
 
+  test('"__proto__" as a key of a map is a problem, not silently dropped (headers, query, expect.headers; JSON too)', async () => {
+    const text = yaml(
+      'steps:',
+      '  - url: http://127.0.0.1:1/a',
+      '    headers: { __proto__: x, accept: y }',
+      '    query: { __proto__: q }',
+      '    expect:',
+      '      headers: { __proto__: z }',
+    );
+    expect(await problems(text)).toEqual([
+      'suite.yaml:3:16: steps[0].headers.__proto__: "__proto__" cannot be a key here (apitest keeps such maps as JavaScript objects, where that name is reserved)',
+      'suite.yaml:4:14: steps[0].query.__proto__: "__proto__" cannot be a key here (apitest keeps such maps as JavaScript objects, where that name is reserved); write that parameter in the url instead, e.g. url: /path?__proto__=value',
+      'suite.yaml:6:18: steps[0].expect.headers.__proto__: "__proto__" cannot be a key here (apitest keeps such maps as JavaScript objects, where that name is reserved)',
+    ]);
+    const json = '{"steps":[{"url":"http://127.0.0.1:1/a","headers":{"__proto__":"x"}}]}';
+    expect(await problems(json, 'suite.json')).toEqual([expect.stringMatching(/^suite\.json:1:\d+: steps\[0\]\.headers\.__proto__: "__proto__" cannot be a key here/)]);
+    // Reported beside the schema's own problems, not after them.
+    expect(await problems(yaml('steps:', '  - url: http://127.0.0.1:1/a', '    headers: { __proto__: x }', '    method: 5'))).toHaveLength(2);
+  });
+
+  test('a json: body keeps its "__proto__" keys (sent as written)', async () => {
+    const result = await parseSuiteText(yaml('steps:', '  - url: http://127.0.0.1:1/a', '    method: POST', '    json: { __proto__: { polluted: true } }'), 'suite.yaml', '/tmp', options());
+    expect(result.ok).toBe(true);
+  });
+
   test('no steps', async () => {
     expect(await problems('name: x\nsteps: []\n')).toEqual(['suite.yaml:2:8: steps: a suite needs at least one step']);
     expect(await problems('name: x\n')).toEqual(['suite.yaml:1:1: missing required key "steps"']);
