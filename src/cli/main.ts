@@ -148,7 +148,7 @@ async function run(argv: readonly string[], io: Io): Promise<CommandResult> {
     .configureHelp(QUIET_DEFAULTS)
     .argument('[url]', 'the URL to request (http:// is assumed without a scheme)')
     .addHelpText('after', EXAMPLES);
-  addRequestFlags(program);
+  addRequestFlags(program, { methodFirst: 'apitest POST URL' });
   addOAuth2Flags(program);
   addRetryFlags(program);
   addPaginateFlags(program);
@@ -262,8 +262,12 @@ const QUIET_DEFAULTS = {
   },
 };
 
-/** `apitest GET URL …` (HTTPie's habit): a first word that is an HTTP method name in capitals is the method. */
+/**
+ * `apitest GET URL …` (HTTPie's habit): a first word that is an HTTP method name in capitals is the method; so is
+ * the word after `load` (`apitest load POST URL …`).
+ */
 function methodFirst(argv: readonly string[]): readonly string[] {
+  if (argv[0] === 'load') return ['load', ...methodFirst(argv.slice(1))];
   const [first, ...rest] = argv;
   if (first === undefined || !METHOD_FIRST.test(first)) return argv;
   const other = rest.findIndex((a) => a === '-X' || a === '--method' || a.startsWith('--method=') || (a.startsWith('-X') && a.length > 2));

@@ -82,6 +82,22 @@ describe('apitest load', () => {
     }
   });
 
+  test('the method first, as for one request: apitest load PATCH URL; given twice, exit 2 and nothing sent', async () => {
+    const s = await startLoadServer();
+    try {
+      const r = await runCli(['load', 'PATCH', `${s.url}/echo`, '-n', '3', '-c', '1', '--data', 'x=1', '--json']);
+      expect(r.code).toBe(0);
+      expect(s.count()).toBe(3);
+      expect(s.first?.method).toBe('PATCH');
+      const twice = await runCli(['load', 'POST', `${s.url}/echo`, '-X', 'PUT', '-n', '3']);
+      expect(twice.code).toBe(2);
+      expect(twice.stderr.trim()).toBe('apitest: error: the method is given twice (POST and -X PUT) (give it once)');
+      expect(s.count()).toBe(3);
+    } finally {
+      await s.close();
+    }
+  });
+
   test('the table report: percentiles, the latency histogram, statuses', async () => {
     const r = await runCli(['load', `${server.url}/users`, '-n', '50', '-c', '2']);
     expect(r.code).toBe(0);

@@ -49,7 +49,7 @@ export function registerLoadCommand(program: Command, io: Io, setResult: (result
     .description(LOAD_DESCRIPTION)
     .argument('[url]', 'the URL to load (http:// is assumed without a scheme)');
   // `-c` is --connections here: -b takes name=value cookies only, and there is no cookie jar (as batch).
-  addRequestFlags(load, { withBody: false, cookieJar: false });
+  addRequestFlags(load, { withBody: false, cookieJar: false, methodFirst: 'apitest load POST URL' });
   load
     .optionsGroup('Load:')
     .option('-c, --connections <n>', 'connections kept open to the server', '10')

@@ -33,12 +33,15 @@ export interface RawRequestOptions extends RawNetworkOptions {
   cacert?: string;
 }
 
-/** The options of one request, shared by the default command and `webhook send`. */
-export function addRequestFlags(cmd: Command, opts: { withBody?: boolean; cookieJar?: boolean } = {}): Command {
+/**
+ * The options of one request, shared by the default command, `load`, `batch`, `cache explain` and `webhook send`.
+ * `methodFirst`: the usage of the method-first form, where the command takes it (main.ts, methodFirst).
+ */
+export function addRequestFlags(cmd: Command, opts: { withBody?: boolean; cookieJar?: boolean; methodFirst?: string } = {}): Command {
   cmd
     .optionsGroup('Request:')
     .option('--url <url>', 'the URL (or give it as the first argument); http:// is assumed without a scheme')
-    .option('-X, --method <method>', 'HTTP method (default GET, or POST when a body is given); or give it first: apitest POST URL')
+    .option('-X, --method <method>', `HTTP method (default GET, or POST when a body is given)${opts.methodFirst === undefined ? '' : `; or give it first: ${opts.methodFirst}`}`)
     .option('-I, --head', 'send a HEAD request')
     .option('-H, --header <header>', '"Name: value" request header (repeatable)', collect)
     .option('--headers <json>', 'request headers as one JSON object of strings')
