@@ -63,6 +63,7 @@ export function settleLoad(run: LoadRun, meta: LoadMeta, expectations: readonly 
     statuses,
     errors: errors as LoadDocument['errors'],
     throttled: r.throttled,
+    steps: run.steps === undefined ? null : run.steps.map((t) => ({ name: t.name, requests: t.total, ok: t.ok, failed: t.total - t.ok, latency: summaryOf(t.latency) })),
     histogram: encodeHistogram(r.latency),
     expectations: [],
   };

@@ -5,7 +5,7 @@
  * down: rate limiting, not failing), with how many carried `Retry-After`.
  */
 import type { LoadErrorKind, LoadOutcome } from '../engine/load-transport.js';
-import { createHistogram, recordMs, type Histogram } from './hdr.js';
+import { createCompactHistogram, createHistogram, recordMs, type Histogram } from './hdr.js';
 
 /**
  * `unfinished`: no response by the end of the run (the drain after the last request ran out): sent, never
@@ -48,9 +48,9 @@ export interface LoadRecorder {
   /**
    * One finished request. `latencyMs`: from the intended send time with --rate, else from the send; `sentLatencyMs`:
    * from the actual send (used with --rate only). `verdict` (--suite, a step with `expect:`): decides `ok` instead
-   * of the status alone.
+   * of the status alone. Returns whether the request was ok; its latency was recorded when it had a response.
    */
-  record(outcome: LoadOutcome, latencyMs: number, sentLatencyMs: number, verdict?: StepVerdict): void;
+  record(outcome: LoadOutcome, latencyMs: number, sentLatencyMs: number, verdict?: StepVerdict): boolean;
   /** A request sent but never answered. */
   recordError(kind: LoadErrorName): void;
 }
@@ -79,7 +79,7 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
       const status = outcome.status;
       if (status === null || outcome.errorKind !== null) {
         recorder.recordError(outcome.errorKind ?? 'other');
-        return;
+        return false;
       }
       recorder.total++;
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -96,6 +96,7 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
       }
       recordMs(latency, latencyMs);
       if (uncorrected !== null) recordMs(uncorrected, sentLatencyMs);
+      return ok;
     },
     recordError(kind) {
       recorder.total++;
@@ -103,4 +104,26 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
     },
   };
   return recorder;
+}
+
+/**
+ * The figures of one step of `load --suite` (a step repeated by `load.weight` has one tally): its requests (those
+ * not sent for a failed capture included), how many were ok, and the latency of its responses.
+ */
+export interface StepTally {
+  readonly name: string;
+  total: number;
+  ok: number;
+  readonly latency: Histogram;
+}
+
+export function createStepTally(name: string): StepTally {
+  return { name, total: 0, ok: 0, latency: createCompactHistogram() };
+}
+
+/** One request of the step, as `LoadRecorder.record` judged it (`answered`: it had a response, timed `latencyMs`). */
+export function tallyStep(tally: StepTally, ok: boolean, answered: boolean, latencyMs: number): void {
+  tally.total++;
+  if (ok) tally.ok++;
+  if (answered) recordMs(tally.latency, latencyMs);
 }

@@ -17,7 +17,7 @@
  * timeout, and every wait here by a timer: the run always ends.
  */
 import type { LoadOutcome } from '../engine/load-transport.js';
-import { createLoadRecorder, type LoadRecorder } from './recorder.js';
+import { createLoadRecorder, type LoadRecorder, type StepTally } from './recorder.js';
 import { createRateSchedule, isLate } from './schedule.js';
 import { createPreciseAlarm, type PreciseAlarm } from './precise-alarm.js';
 
@@ -58,6 +58,8 @@ export interface LoadRun {
   readonly stoppedBy: 'duration' | 'requests' | 'interrupt';
   /** When the measured window began, on the timers' clock (for progress). */
   readonly measureStart: number;
+  /** `load --suite`: each step's figures, in the order of the file. */
+  readonly steps?: readonly StepTally[];
 }
 
 /**

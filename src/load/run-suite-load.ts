@@ -20,7 +20,7 @@ import { SuiteScope } from '../suite/captures.js';
 import type { CompiledStep, CompiledSuite } from '../suite/compile-suite.js';
 import type { ResponseFacts } from '../expect/subject-context.js';
 import { evaluateExpectations } from '../suite/step-expectations.js';
-import { createLoadRecorder, type StepVerdict } from './recorder.js';
+import { createLoadRecorder, createStepTally, tallyStep, type StepTally, type StepVerdict } from './recorder.js';
 import type { LoadRun, LoadTimers } from './run-load.js';
 
 export interface SuiteLoadPlan {
@@ -107,6 +107,8 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
   const { timers } = deps;
   const recorder = createLoadRecorder(false);
   const pass = passOf(plan.suite.steps);
+  const tallies = new Map<CompiledStep, StepTally>();
+  for (const step of pass) if (!tallies.has(step)) tallies.set(step, createStepTally(step.name));
   const start = timers.now();
   const measureStart = start + plan.warmupMs;
   let sending = pass.length > 0;
@@ -143,6 +145,7 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
           if (timers.now() >= measureStart) {
             counted++;
             recorder.recordError('variable');
+            tallyStep(tallies.get(step) as StepTally, false, false, 0);
           }
           continue;
         }
@@ -183,7 +186,8 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
         if (isCounted) {
           lastDone = at;
           const sent = outcome.writtenAt ?? sentAt;
-          recorder.record(outcome, at - sent, at - sent, facts === null ? undefined : verdictOf(step, facts, scope, outcome, capturesOk));
+          const ok = recorder.record(outcome, at - sent, at - sent, facts === null ? undefined : verdictOf(step, facts, scope, outcome, capturesOk));
+          tallyStep(tallies.get(step) as StepTally, ok, outcome.status !== null && outcome.errorKind === null, at - sent);
         }
       }
     }
@@ -206,7 +210,7 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
       stop();
     }
     const end = (stoppedBy as LoadRun['stoppedBy']) === 'interrupt' ? timers.now() : Math.max(lastDone, Math.min(stopAt, timers.now()));
-    return { recorder, elapsedMs: Math.max(0, end - measureStart), stoppedBy, measureStart };
+    return { recorder, elapsedMs: Math.max(0, end - measureStart), stoppedBy, measureStart, steps: [...tallies.values()] };
   })();
   return { live: recorder, measureStart, done };
 }

@@ -32,6 +32,18 @@ export const LoadDocumentSchema = z.object({
   statuses: z.record(z.string().regex(/^\d{3}$/), Count).describe('Responses by status code.'),
   errors: z.partialRecord(z.enum(['connect', 'dns', 'tls', 'timeout', 'reset', 'aborted', 'unfinished', 'variable', 'expectation', 'other']), Count).describe('Requests without a response, by kind: connect (refused, unreachable), dns, tls, timeout (--timeout), reset (the connection closed or reset), aborted, unfinished (no answer by the end of the run), variable (--suite: a step needed a capture that failed; not sent), expectation (--suite: a response that did not meet its step\'s expect: block; it has a status and a latency), other.'),
   throttled: Count.describe('429 responses (the server rate-limits; counted in failed, apart from 5xx).'),
+  steps: z
+    .array(
+      z.object({
+        name: z.string().describe('The step\'s name (masked as the report is).'),
+        requests: Count.describe('Its requests in the measured window, those not sent because a capture they needed failed included (a `variable` error).'),
+        ok: Count.describe('Those that met the step\'s expect: (without one: a status below 400).'),
+        failed: Count.describe('requests - ok.'),
+        latency: LatencySummarySchema.describe('Of its responses, from the send.'),
+      }),
+    )
+    .nullable()
+    .describe('With --suite: the figures of each step, in the order of the file (a step repeated by load.weight appears once; a skipped step or one of weight 0 not at all), so the slow or failing step of a scenario shows. null without --suite.'),
   histogram: z.string().describe('The latency histogram (as `latency`, in microseconds) in HdrHistogram\'s compressed base64 encoding, to compare or merge runs.'),
   expectations: z.array(ExpectationResultSchema).describe('One entry per --expect, in order; empty without.'),
 });

@@ -1,8 +1,8 @@
 /**
  * The table report of `apitest load` (stdout), a pure function of the settled record (load/load-report.ts):
  * what was run, requests and throughput, latency percentiles (and, with --rate, the uncorrected ones beside),
- * the latency distribution as a text histogram (one bar per bucket, as hey and oha print it), statuses, errors
- * and the SLOs. APITEST_PLACEHOLDER_TIMINGS=1 replaces every measured figure by `~` (golden tests).
+ * the latency distribution as a text histogram (one bar per bucket, as hey and oha print it), each step's
+ * figures (--suite), statuses, errors and the SLOs. APITEST_PLACEHOLDER_TIMINGS=1 replaces every measured figure by `~` (golden tests).
  */
 import type { LoadReport } from '../load/load-report.js';
 import type { LatencySummary } from '../model/load-document.js';
@@ -40,6 +40,26 @@ export function renderLoadTable(report: LoadReport, theme: Theme, placeholder = 
     for (const b of report.buckets) {
       const bar = top === 0 || b.count === 0 ? '' : '■'.repeat(Math.max(1, Math.round((b.count / top) * BAR_WIDTH)));
       lines.push(`    ${formatMs(b.toMs).padStart(width)} [${num(b.count).padStart(countWidth)}] |${c.cyan(bar)}`);
+    }
+  }
+  if (d.steps !== null && d.steps.length > 0) {
+    lines.push('');
+    lines.push(`  ${c.bold('Steps')} ${c.dim('(latency of their responses)')}`);
+    const nameWidth = Math.min(40, Math.max(...d.steps.map((s) => s.name.length)));
+    const rows = d.steps.map((s) => ({
+      name: s.name.length > nameWidth ? `${s.name.slice(0, nameWidth - 1)}…` : s.name.padEnd(nameWidth),
+      requests: fig(num(s.requests)),
+      failed: fig(num(s.failed)),
+      anyFailed: s.failed > 0,
+      p50: fig(formatMs(s.latency.p50)),
+      p99: fig(formatMs(s.latency.p99)),
+      max: fig(formatMs(s.latency.max)),
+    }));
+    const w = (k: 'requests' | 'failed' | 'p50' | 'p99' | 'max'): number => Math.max(...rows.map((r) => r[k].length));
+    for (const r of rows) {
+      const failedText = `${r.failed.padStart(w('failed'))} failed`;
+      const failed = r.anyFailed ? c.red(failedText) : failedText;
+      lines.push(`    ${r.name}  ${r.requests.padStart(w('requests'))} req  ${failed}  p50 ${r.p50.padStart(w('p50'))}  p99 ${r.p99.padStart(w('p99'))}  max ${r.max.padStart(w('max'))}`);
     }
   }
   const statuses = Object.entries(d.statuses);

@@ -45,6 +45,7 @@ describe('apitest load', () => {
     expect(doc.connections).toBe(4);
     expect(doc.rate).toBeNull();
     expect(doc.latencyUncorrected).toBeNull();
+    expect(doc.steps).toBeNull();
     expect(doc.rps).toBeGreaterThan(0);
     expect(doc.bytesPerSecond).toBeGreaterThan(0);
     expect(doc.latency.p50).toBeGreaterThan(0);
@@ -211,6 +212,7 @@ describe('apitest load --suite', () => {
       const doc = parseLoadDocument(r.stdout);
       expect(doc.url).toBe('fixtures/load/users.yaml (suite)');
       expect(doc.requests.total).toBe(40);
+      expect(doc.steps?.reduce((n: number, t: { requests: number }) => n + t.requests, 0)).toBe(40);
       // Every read found the user its own virtual user created (a capture of another user, or none, would 404).
       expect(Object.keys(doc.statuses).sort()).toEqual(['200', '201']);
       expect(doc.statuses['201'] + doc.statuses['200']).toBe(40);
@@ -238,6 +240,15 @@ describe('apitest load --suite', () => {
       expect(doc.requests).toMatchObject({ total: 30, ok: 20, failed: 10 });
       expect(doc.statuses).toEqual({ '200': 20, '404': 10 });
       expect(doc.errors).toEqual({ expectation: 10 });
+      // Each step's own figures, in the order of the file: the failing step shows.
+      expect(doc.steps?.map((t: { name: string; requests: number; ok: number; failed: number }) => [t.name, t.requests, t.ok, t.failed])).toEqual([
+        ['read', 10, 10, 0],
+        ['missing', 10, 10, 0],
+        ['wrong name', 10, 0, 10],
+      ]);
+      for (const t of doc.steps ?? []) expect(t.latency.p50).toBeGreaterThan(0);
+      const table = await runCli(['load', '--suite', file, '-c', '1', '-n', '6', '--no-color']);
+      expect(table.stdout).toMatch(/\n {2}Steps \(latency of their responses\)\n {4}read {8}2 req {2}0 failed {2}p50 [\d.]+ ms {2}p99 [\d.]+ ms {2}max [\d.]+ ms\n {4}missing {5}2 req {2}0 failed .*\n {4}wrong name {2}2 req {2}2 failed /);
       // An expected 429 is ok and no error; a 429 that fails a written expectation is an error; a failed
       // capture fails its step, as in apitest run.
       writeFileSync(

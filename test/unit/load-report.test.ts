@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { createLoadRecorder } from '../../src/load/recorder.js';
+import { createLoadRecorder, createStepTally, tallyStep } from '../../src/load/recorder.js';
 import { decodeHistogram } from '../../src/load/hdr.js';
 import { figuresOf, settleLoad } from '../../src/load/load-report.js';
 import type { LoadRun } from '../../src/load/run-load.js';
@@ -77,6 +77,26 @@ describe('histogram → document', () => {
     const corrected = settleLoad(sampleRun(true), { ...META, rate: 500 }, []).document;
     expect(corrected.latencyUncorrected).not.toBeNull();
     expect(corrected.latencyUncorrected!.p50).toBeLessThan(corrected.latency.p50);
+  });
+
+  test('--suite: each step\'s figures (requests, ok, failed, its own percentiles), in order; null without --suite', () => {
+    expect(d.steps).toBeNull();
+    const login = createStepTally('login');
+    const list = createStepTally('list');
+    for (let i = 1; i <= 100; i++) tallyStep(login, true, true, i);
+    for (let i = 1; i <= 50; i++) tallyStep(list, i > 10, true, 1000 + i);
+    tallyStep(list, false, false, 0); // not sent: a capture it needed failed
+    const withSteps = settleLoad({ ...sampleRun(false), steps: [login, list] }, META, []);
+    const steps = withSteps.document.steps ?? [];
+    expect(steps.map((t) => [t.name, t.requests, t.ok, t.failed])).toEqual([
+      ['login', 100, 100, 0],
+      ['list', 51, 40, 11],
+    ]);
+    expect(steps[0]?.latency.p50).toBeCloseTo(50, 0);
+    expect(steps[1]?.latency.max).toBeCloseTo(1050, 0);
+    const table = renderLoadTable(withSteps, createTheme(0));
+    expect(table).toContain('  Steps (latency of their responses)\n    login  100 req   0 failed  p50 50.02 ms  p99 99.01 ms  max 100.0 ms\n    list    51 req  11 failed  p50 1,025 ms  p99 1,050 ms  max 1,050 ms\n');
+    expect(new Ajv2020({ strict: false }).compile(loadOutputSchema())(withSteps.document)).toBe(true);
   });
 
   test('the document validates against docs/load-output.schema.json, which is what gen-schemas writes', () => {

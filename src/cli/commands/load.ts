@@ -236,7 +236,10 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
     io.interrupt?.signal.removeEventListener('abort', onAbort);
     await transport.destroy();
   }
-  const report = settleLoad(run, { url: `${raw.suite} (suite)`, connections: flags.connections, rate: null, warmupMs }, slos);
+  // Step names are the file's text: scrubbed of the suite's secrets (and tokens got) as every report is.
+  const redactor = tokenSecrets.redactor();
+  const masked = run.steps === undefined ? run : { ...run, steps: run.steps.map((t) => ({ ...t, name: redactor.text(t.name) })) };
+  const report = settleLoad(masked, { url: `${raw.suite} (suite)`, connections: flags.connections, rate: null, warmupMs }, slos);
   return finishLoad(report, run.stoppedBy, raw, reporters, io, outTheme, errTheme, raw.suite as string);
 }
 
