@@ -33,7 +33,7 @@ export interface LoadMeta {
   /** Masked. */
   readonly url: string;
   readonly connections: number;
-  /** Requests per second, or null (closed model). */
+  /** Requests per second (--suite: passes per second), or null (closed model). */
   readonly rate: number | null;
   readonly warmupMs: number;
 }

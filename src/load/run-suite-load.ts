@@ -2,8 +2,10 @@
  * `apitest load --suite FILE`: a suite as a load scenario. Each virtual user (one per connection) runs the
  * suite's steps in order, over and over, with its own captures (a user's `{{ userId }}` is the id its own
  * create step captured); a step with `load.weight: n` runs n times in a row in each pass (0: not at all, e.g. a
- * setup step). Closed model: a user sends its next request when the previous one is answered. Latency is from the
- * send; every request of every step is recorded in the same histogram and counters as a one-URL run.
+ * setup step). Closed model (no --rate): a user sends its next request when the previous one is answered, latency
+ * from the send. Open model (--rate): passes start on a schedule, each a new arrival with no captures, at most
+ * `users` at once; latency from the intended time (see below). Every request of every step is recorded in the same
+ * histogram and counters as a one-URL run, and in its step's own tally.
  *
  * Order of a run: warm-up (nothing recorded) → the measured window, which ends at `durationMs` or after
  * `requests` requests → each user finishes the request it has in flight (bounded by the step's timeout) → done.
@@ -22,6 +24,7 @@ import type { ResponseFacts } from '../expect/subject-context.js';
 import { evaluateExpectations } from '../suite/step-expectations.js';
 import { createLoadRecorder, createStepTally, tallyStep, type StepTally, type StepVerdict } from './recorder.js';
 import type { LoadRun, LoadTimers } from './run-load.js';
+import { createRateSchedule, isLate } from './schedule.js';
 
 export interface SuiteLoadPlan {
   readonly suite: CompiledSuite;
@@ -29,6 +32,8 @@ export interface SuiteLoadPlan {
   readonly durationMs: number | null;
   readonly requests: number | null;
   readonly warmupMs: number;
+  /** --rate: passes started per `perMs` (open model); null: closed model, each user starts its next pass at once. */
+  readonly rate: { readonly count: number; readonly perMs: number } | null;
   readonly cliVars: ReadonlyMap<string, string>;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -105,7 +110,8 @@ function needsBody(step: CompiledStep): boolean {
 
 export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live: ReturnType<typeof createLoadRecorder>; measureStart: number; done: Promise<LoadRun> } {
   const { timers } = deps;
-  const recorder = createLoadRecorder(false);
+  const schedule = plan.rate === null ? null : createRateSchedule(plan.rate, timers.now());
+  const recorder = createLoadRecorder(schedule !== null);
   const pass = passOf(plan.suite.steps);
   const tallies = new Map<CompiledStep, StepTally>();
   for (const step of pass) if (!tallies.has(step)) tallies.set(step, createStepTally(step.name));
@@ -117,10 +123,12 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
   let lastDone = measureStart;
   let stopAt = Number.POSITIVE_INFINITY;
   const checked = new Map<string, Promise<void>>();
+  const onStop: Array<() => void> = [];
   const stop = (): void => {
     if (!sending) return;
     sending = false;
     stopAt = timers.now();
+    for (const fn of onStop) fn();
   };
   const cancelEnd = plan.durationMs === null ? null : timers.after(measureStart + plan.durationMs - start, stop);
   const onAbort = (): void => {
@@ -131,86 +139,188 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
 
   const sendOne = (spec: RequestSpec, keep: SuiteKeep): Promise<SuiteLoadOutcome> => new Promise((resolve) => deps.send(spec, keep, resolve));
 
+  /**
+   * One step of a pass: built from the user's captures, sent, checked, recorded. `measured`: whether it counts
+   * (closed model: null, decided by when it is sent; open model: its pass's). `intended` (open model): when it was
+   * meant to leave, which its corrected latency counts from.
+   */
+  const runStep = async (step: CompiledStep, scope: SuiteScope, measured: boolean | null, intended: number | null): Promise<void> => {
+    const captureNames = step.captures.map((c) => c.name);
+    let spec: RequestSpec;
+    try {
+      spec = (await buildRequest(step.request, plan.suite.baseUrl, scope)).spec;
+    } catch (error) {
+      scope.recordMissing(step.name, captureNames, error instanceof Error ? error.message : String(error));
+      if (measured ?? timers.now() >= measureStart) {
+        counted++;
+        recorder.recordError('variable');
+        tallyStep(tallies.get(step) as StepTally, false, false, 0);
+        if (plan.requests !== null && counted >= plan.requests) stop();
+      }
+      return;
+    }
+    if (spec.auth.authorization?.kind === 'oauth2') {
+      if (deps.authorize === undefined) throw new Error('an OAuth2 step under load without a token provider');
+      spec = await deps.authorize(spec);
+      if (!sending) return;
+    }
+    const origin = new URL(spec.url).origin;
+    let check = checked.get(origin);
+    if (check === undefined) {
+      check = deps.checkOrigin(spec.url);
+      checked.set(origin, check);
+    }
+    await check;
+    if (!sending) return;
+    const isCounted = measured ?? timers.now() >= measureStart;
+    if (isCounted) {
+      counted++;
+      if (plan.requests !== null && counted >= plan.requests) stop();
+    }
+    const checks = step.expect.sources.length > 0 || step.expect.schema !== null || captureNames.length > 0;
+    const sentAt = timers.now();
+    // Headers are read by a header expectation, the body by a JSONPath, `body`, a count, a schema or a capture.
+    const outcome = await sendOne(spec, captureNames.length > 0 || needsBody(step) ? 'body' : checks ? 'head' : 'nothing');
+    const at = timers.now();
+    if ((stoppedBy as LoadRun['stoppedBy']) === 'interrupt') return;
+    const facts = outcome.status === null || outcome.errorKind !== null || !checks ? null : factsOf(outcome, at - sentAt);
+    let capturesOk = true;
+    if (captureNames.length > 0) {
+      if (facts === null) scope.recordMissing(step.name, captureNames, `the request failed (${outcome.errorKind ?? 'error'})`);
+      else {
+        const captured = evaluateCaptures(step.captures, facts);
+        capturesOk = captured.every((c) => c.ok);
+        scope.record(step.name, captured);
+      }
+    }
+    if (isCounted) {
+      lastDone = at;
+      const sent = outcome.writtenAt ?? sentAt;
+      const latency = intended === null ? at - sent : at - intended;
+      const ok = recorder.record(outcome, latency, at - sent, facts === null ? undefined : verdictOf(step, facts, scope, outcome, capturesOk));
+      tallyStep(tallies.get(step) as StepTally, ok, outcome.status !== null && outcome.errorKind === null, latency);
+    }
+  };
+
+  /** Closed model: a virtual user runs the pass over and over, keeping its captures. */
   const user = async (): Promise<void> => {
     const scope = new SuiteScope(plan.cliVars, plan.suite.vars, plan.env);
     while (sending) {
       for (const step of pass) {
         if (!sending) return;
-        const captureNames = step.captures.map((c) => c.name);
-        let spec: RequestSpec;
-        try {
-          spec = (await buildRequest(step.request, plan.suite.baseUrl, scope)).spec;
-        } catch (error) {
-          scope.recordMissing(step.name, captureNames, error instanceof Error ? error.message : String(error));
-          if (timers.now() >= measureStart) {
-            counted++;
-            recorder.recordError('variable');
-            tallyStep(tallies.get(step) as StepTally, false, false, 0);
-          }
-          continue;
-        }
-        if (spec.auth.authorization?.kind === 'oauth2') {
-          if (deps.authorize === undefined) throw new Error('an OAuth2 step under load without a token provider');
-          spec = await deps.authorize(spec);
-          if (!sending) return;
-        }
-        const origin = new URL(spec.url).origin;
-        let check = checked.get(origin);
-        if (check === undefined) {
-          check = deps.checkOrigin(spec.url);
-          checked.set(origin, check);
-        }
-        await check;
-        if (!sending) return;
-        const isCounted = timers.now() >= measureStart;
-        if (isCounted) {
-          counted++;
-          if (plan.requests !== null && counted >= plan.requests) stop();
-        }
-        const checks = step.expect.sources.length > 0 || step.expect.schema !== null || captureNames.length > 0;
-        const sentAt = timers.now();
-        // Headers are read by a header expectation, the body by a JSONPath, `body`, a count, a schema or a capture.
-        const outcome = await sendOne(spec, captureNames.length > 0 || needsBody(step) ? 'body' : checks ? 'head' : 'nothing');
-        const at = timers.now();
-        if ((stoppedBy as LoadRun['stoppedBy']) === 'interrupt') return;
-        const facts = outcome.status === null || outcome.errorKind !== null || !checks ? null : factsOf(outcome, at - sentAt);
-        let capturesOk = true;
-        if (captureNames.length > 0) {
-          if (facts === null) scope.recordMissing(step.name, captureNames, `the request failed (${outcome.errorKind ?? 'error'})`);
-          else {
-            const captured = evaluateCaptures(step.captures, facts);
-            capturesOk = captured.every((c) => c.ok);
-            scope.record(step.name, captured);
-          }
-        }
-        if (isCounted) {
-          lastDone = at;
-          const sent = outcome.writtenAt ?? sentAt;
-          const ok = recorder.record(outcome, at - sent, at - sent, facts === null ? undefined : verdictOf(step, facts, scope, outcome, capturesOk));
-          tallyStep(tallies.get(step) as StepTally, ok, outcome.status !== null && outcome.errorKind === null, at - sent);
-        }
+        await runStep(step, scope, null, null);
       }
     }
   };
 
-  const done = (async (): Promise<LoadRun> => {
-    try {
-      await Promise.all(
-        Array.from({ length: plan.users }, () =>
-          user().catch((error: unknown) => {
-            // One user stopped by the safety check (or a bug): the others stop too.
-            stop();
-            throw error;
-          }),
-        ),
-      );
-    } finally {
-      cancelEnd?.();
-      deps.signal?.removeEventListener('abort', onAbort);
-      stop();
-    }
+  const settle = (): LoadRun => {
     const end = (stoppedBy as LoadRun['stoppedBy']) === 'interrupt' ? timers.now() : Math.max(lastDone, Math.min(stopAt, timers.now()));
     return { recorder, elapsedMs: Math.max(0, end - measureStart), stoppedBy, measureStart, steps: [...tallies.values()] };
-  })();
+  };
+  const cleanUp = (): void => {
+    cancelEnd?.();
+    deps.signal?.removeEventListener('abort', onAbort);
+    stop();
+  };
+
+  if (schedule === null) {
+    const done = (async (): Promise<LoadRun> => {
+      try {
+        await Promise.all(
+          Array.from({ length: plan.users }, () =>
+            user().catch((error: unknown) => {
+              // One user stopped by the safety check (or a bug): the others stop too.
+              stop();
+              throw error;
+            }),
+          ),
+        );
+      } finally {
+        cleanUp();
+      }
+      return settle();
+    })();
+    return { live: recorder, measureStart, done };
+  }
+
+  // Open model (--rate): pass i is meant to start at start + i / R, whatever happened to the passes before it, as
+  // a new arrival with no captures yet; at most `users` passes run at once (a due pass waits for one to end). Its
+  // first request's latency counts from the pass's intended time, a later step's from when the step before it
+  // answered (it cannot be meant to leave earlier). A pass counts when it was meant to start in the window.
+  const firstMeasured = schedule.dueBefore(measureStart);
+  const windowCount = plan.durationMs === null ? Number.POSITIVE_INFINITY : schedule.dueBefore(measureStart + plan.durationMs);
+  let nextIndex = 0;
+  let active = 0;
+  let cancelTick: (() => void) | null = null;
+  let failure: { error: unknown } | null = null;
+  let resolveDone!: (run: LoadRun) => void;
+  let rejectDone!: (error: unknown) => void;
+  const done = new Promise<LoadRun>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  let settled = false;
+  const maybeFinish = (): void => {
+    if (settled || sending || active > 0) return;
+    settled = true;
+    cleanUp();
+    if (failure !== null) rejectDone(failure.error);
+    else resolveDone(settle());
+  };
+  onStop.push(() => {
+    cancelTick?.();
+    cancelTick = null;
+    if (stoppedBy === 'duration') {
+      // Due in the window but never started (every virtual user busy until the end): not on time.
+      const never = Math.max(0, Math.min(schedule.dueBy(stopAt), windowCount) - Math.max(nextIndex, firstMeasured));
+      recorder.notSentOnTime += never;
+      recorder.neverSent += never;
+    }
+    // Not synchronously: stop() is called from inside a step, whose pass is still active.
+    queueMicrotask(maybeFinish);
+  });
+  const runPass = async (intended: number, measured: boolean): Promise<void> => {
+    const scope = new SuiteScope(plan.cliVars, plan.suite.vars, plan.env);
+    let stepIntended = intended;
+    for (const step of pass) {
+      if (!sending) return;
+      await runStep(step, scope, measured, stepIntended);
+      stepIntended = timers.now();
+    }
+  };
+  const pump = (): void => {
+    if (!sending) return;
+    const now = timers.now();
+    // Passes of the warm-up still waiting when the window opens are dropped, as a one-URL run drops its requests.
+    if (now >= measureStart && nextIndex < firstMeasured) nextIndex = firstMeasured;
+    const due = Math.min(schedule.dueBy(now), windowCount);
+    while (sending && active < plan.users && nextIndex < due) {
+      const intended = schedule.intendedAt(nextIndex++);
+      const measured = intended >= measureStart;
+      if (measured && isLate(intended, timers.now())) {
+        recorder.notSentOnTime++;
+        if (intended < measureStart + 1000) recorder.lateFirstSecond++;
+      }
+      active++;
+      runPass(intended, measured)
+        .catch((error: unknown) => {
+          // Stopped by the safety check, a token that cannot be got (or a bug): the run stops with it.
+          failure ??= { error };
+          stop();
+        })
+        .finally(() => {
+          active--;
+          pump();
+          maybeFinish();
+        });
+    }
+    if (!sending || cancelTick !== null || active >= plan.users || nextIndex >= windowCount) return;
+    cancelTick = timers.wakeAt(schedule.intendedAt(nextIndex), () => {
+      cancelTick = null;
+      pump();
+    });
+  };
+  if (!sending) queueMicrotask(maybeFinish);
+  else pump();
   return { live: recorder, measureStart, done };
 }

@@ -17,13 +17,13 @@ export const LoadDocumentSchema = z.object({
   schemaVersion: z.literal(1),
   url: z.string().describe('The URL loaded (credentials in it masked); with --suite, the suite file.'),
   connections: z.number().int().positive(),
-  rate: z.number().positive().nullable().describe('--rate in requests per second (open model); null: closed model, each connection sends as fast as it is answered.'),
+  rate: z.number().positive().nullable().describe('--rate in requests per second (open model; with --suite, passes of the suite started per second); null: closed model, each connection sends as fast as it is answered.'),
   durationMs: Ms.describe('The measured window (after --warmup): from its start until the last counted request finished.'),
   requests: z.object({
     total: Count.describe('Requests sent in the measured window (a server-side count of the same window equals it).'),
     ok: Count.describe('Answered with a status below 400.'),
     failed: Count.describe('total - ok: no response (see errors), or a status of 400 or more (429 included: see throttled).'),
-    notSentOnTime: Count.describe('With --rate: requests that left more than 5 ms after their intended time (no free connection, or the generator was busy), or were still waiting when the run ended. 0 without --rate.'),
+    notSentOnTime: Count.describe('With --rate: requests that left more than 5 ms after their intended time (no free connection, or the generator was busy), or were still waiting when the run ended. With --suite: passes of the suite that started late or never. 0 without --rate.'),
   }),
   rps: z.number().nonnegative().describe('total / durationMs, per second.'),
   bytesPerSecond: z.number().nonnegative().describe('Response body bytes received per second.'),
@@ -39,7 +39,7 @@ export const LoadDocumentSchema = z.object({
         requests: Count.describe('Its requests in the measured window, those not sent because a capture they needed failed included (a `variable` error).'),
         ok: Count.describe('Those that met the step\'s expect: (without one: a status below 400).'),
         failed: Count.describe('requests - ok.'),
-        latency: LatencySummarySchema.describe('Of its responses, from the send.'),
+        latency: LatencySummarySchema.describe('Of its responses, as `latency` (with --rate: corrected).'),
       }),
     )
     .nullable()

@@ -16,13 +16,21 @@ export function renderLoadTable(report: LoadReport, theme: Theme, placeholder = 
   const d = report.document;
   const fig = (text: string): string => (placeholder ? '~' : text);
   const lines: string[] = [];
-  const model = d.rate === null ? 'closed model: each connection sends when answered' : `open model: ${num(d.rate)} req/s scheduled`;
+  // --suite: the virtual users (closed model) or the passes of the suite (open model) are what is scheduled.
+  const suite = d.steps !== null;
+  const model =
+    d.rate === null
+      ? 'closed model: each connection sends when answered'
+      : suite
+        ? `open model: ${num(d.rate)} passes of the suite/s scheduled, at most ${num(d.connections)} at once`
+        : `open model: ${num(d.rate)} req/s scheduled`;
+  const late = suite ? ['not started on time', 'never started'] : ['not sent on time', 'never sent'];
   lines.push(c.bold(`Load ${d.url}`));
   lines.push(c.dim(`  ${d.connections} connection${d.connections === 1 ? '' : 's'}, ${model}${report.warmupMs > 0 ? `, after ${formatDuration(report.warmupMs)} of warm-up` : ''}${report.stoppedBy === 'interrupt' ? ', interrupted' : ''}`));
   lines.push('');
   lines.push(`  ${label('Duration')}${fig(formatMs(d.durationMs))}`);
   const failed = d.requests.failed > 0 ? c.red(`${num(d.requests.failed)} failed`) : '0 failed';
-  lines.push(`  ${label('Requests')}${fig(num(d.requests.total))} total, ${fig(num(d.requests.ok))} ok, ${placeholder ? '~' : failed}${d.rate !== null ? `, ${fig(num(d.requests.notSentOnTime))} not sent on time${report.neverSent > 0 ? ` (${fig(num(report.neverSent))} of them never sent)` : ''}` : ''}`);
+  lines.push(`  ${label('Requests')}${fig(num(d.requests.total))} total, ${fig(num(d.requests.ok))} ok, ${placeholder ? '~' : failed}${d.rate !== null ? `, ${fig(num(d.requests.notSentOnTime))}${suite ? ' passes' : ''} ${late[0]}${report.neverSent > 0 ? ` (${fig(num(report.neverSent))} of them ${late[1]})` : ''}` : ''}`);
   lines.push(`  ${label('Throughput')}${fig(num(d.rps))} req/s, ${fig(bytes(d.bytesPerSecond))}/s`);
   lines.push('');
   lines.push(`  ${c.bold(d.rate === null ? 'Latency' : 'Latency (from the intended send time: coordinated omission corrected)')}`);
@@ -44,7 +52,7 @@ export function renderLoadTable(report: LoadReport, theme: Theme, placeholder = 
   }
   if (d.steps !== null && d.steps.length > 0) {
     lines.push('');
-    lines.push(`  ${c.bold('Steps')} ${c.dim('(latency of their responses)')}`);
+    lines.push(`  ${c.bold('Steps')} ${c.dim(d.rate === null ? '(latency of their responses)' : '(latency of their responses, corrected as above)')}`);
     const nameWidth = Math.min(40, Math.max(...d.steps.map((s) => s.name.length)));
     const rows = d.steps.map((s) => ({
       name: s.name.length > nameWidth ? `${s.name.slice(0, nameWidth - 1)}…` : s.name.padEnd(nameWidth),

@@ -1,7 +1,8 @@
 /**
  * A discrete-event clock for the load runner (src/load/run-load.ts): `now` moves only when the next timer fires,
  * so a run of "10 seconds" takes milliseconds and every figure is exact. `wakeAt` fires exactly at its time.
- * Bounded: `runAll` stops after `maxEvents` and says so.
+ * Bounded: `runAll` stops after `maxEvents` and says so. `runNext` runs one event, for a runner that awaits
+ * promises between events (load --suite: test/unit/suite-load-run.test.ts drives it).
  */
 import type { LoadOutcome } from '../../src/engine/load-transport.js';
 import type { LoadTimers } from '../../src/load/run-load.js';
@@ -16,6 +17,8 @@ interface Event {
 export interface FakeTimers extends LoadTimers {
   /** Runs events in time order until none is left; returns how many ran. */
   runAll(maxEvents?: number): number;
+  /** Runs the next event (in time order), if there is one; returns whether one ran. */
+  runNext(): boolean;
 }
 
 /** `wakeLate(at)`: how long after `at` a `wakeAt` fires (a generator held up), 0 by default. */
@@ -38,6 +41,12 @@ export function fakeTimers(start = 1000, wakeLate: (at: number) => number = () =
       let ran = 0;
       while (queue.length > 0) {
         if (ran >= maxEvents) throw new Error(`fake timers: more than ${maxEvents} events`);
+        if (this.runNext()) ran++;
+      }
+      return ran;
+    },
+    runNext() {
+      while (queue.length > 0) {
         let best = 0;
         for (let i = 1; i < queue.length; i++) {
           const a = queue[i] as Event;
@@ -47,10 +56,10 @@ export function fakeTimers(start = 1000, wakeLate: (at: number) => number = () =
         const [e] = queue.splice(best, 1) as [Event];
         if (e.cancelled) continue;
         now = Math.max(now, e.at);
-        ran++;
         e.fn();
+        return true;
       }
-      return ran;
+      return false;
     },
   };
 }

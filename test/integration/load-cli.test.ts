@@ -224,6 +224,37 @@ describe('apitest load --suite', () => {
     });
   });
 
+  test('--rate: passes of the suite started on a schedule (open model), each a new arrival with its own captures; corrected and uncorrected latency', async () => {
+    await withDemo(async (demo) => {
+      // 40 passes/s for 1 s: 40 passes of create (weight 1) + read it back (weight 3) = 160 requests.
+      const r = await runCli(['load', '--suite', 'fixtures/load/users.yaml', '-c', '4', '-d', '1', '--rate', '40/s', '--json'], { env: { BASE_URL: demo.url } });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const doc = parseLoadDocument(r.stdout);
+      expect(doc.rate).toBe(40);
+      // The run stops at 1 s: the last pass (due at 975 ms) may be cut before its last reads on a slow machine.
+      expect(doc.requests.total).toBeGreaterThanOrEqual(150);
+      expect(doc.requests.total).toBeLessThanOrEqual(160);
+      expect(doc.requests.ok).toBe(doc.requests.total);
+      expect(demo.requests()).toHaveLength(doc.requests.total);
+      // Every pass read back the user it created itself (a capture of another pass, or none, would 404).
+      expect(Object.keys(doc.statuses).sort()).toEqual(['200', '201']);
+      expect(doc.statuses['201']).toBeGreaterThanOrEqual(38);
+      expect(doc.statuses['200']).toBeLessThanOrEqual(3 * doc.statuses['201']);
+      expect(doc.latencyUncorrected).not.toBeNull();
+      expect(doc.latency.p50).toBeGreaterThanOrEqual(doc.latencyUncorrected.p50);
+      expect(doc.steps?.map((t: { name: string; requests: number }) => [t.name, t.requests])).toEqual([
+        ['create user', doc.statuses['201']],
+        ['read it back', doc.statuses['200']],
+      ]);
+      const table = await runCli(['load', '--suite', 'fixtures/load/users.yaml', '-c', '2', '-n', '8', '--rate', '100/s', '--no-color'], { env: { BASE_URL: demo.url } });
+      expect(table.code).toBe(0);
+      expect(table.stdout).toContain('  2 connections, open model: 100 passes of the suite/s scheduled, at most 2 at once\n');
+      expect(table.stdout).toMatch(/Requests {4}8 total, 8 ok, 0 failed, \d+ passes not started on time/);
+      expect(table.stdout).toContain('Steps (latency of their responses, corrected as above)');
+    });
+  });
+
   test("each response is checked against its step's expect: a failed one is not ok (an expectation error); an expected 404 is ok", async () => {
     await withDemo(async (demo, suiteFile) => {
       const file = suiteFile(

@@ -151,7 +151,8 @@ async function finishLoad(
   const early = report.lateFirstSecond;
   const lateLater = report.document.requests.notSentOnTime - report.neverSent - early;
   if (report.warmupMs === 0 && report.document.durationMs >= 3000 && early >= 10 && lateLater * 4 <= early && report.neverSent * 4 <= early) {
-    printDiagnostic(io, errTheme.c.dim(`apitest: note: ${early} of the ${report.document.requests.notSentOnTime} requests not sent on time were due in the first second: a run starts slower (apitest compiles its code as it runs, and so may the server; connections are being opened); --warmup 1s keeps that out of the figures\n`));
+    const what = report.document.steps === null ? 'requests not sent on time' : 'passes not started on time';
+    printDiagnostic(io, errTheme.c.dim(`apitest: note: ${early} of the ${report.document.requests.notSentOnTime} ${what} were due in the first second: a run starts slower (apitest compiles its code as it runs, and so may the server; connections are being opened); --warmup 1s keeps that out of the figures\n`));
   }
   if (stoppedBy === 'interrupt') {
     return { exitCode: ExitCode.Interrupted, error: { kind: 'interrupted', message: `interrupted: the figures above are what was measured in ${formatDuration(report.document.durationMs)}`, hint: null, stack: null } };
@@ -169,12 +170,12 @@ async function finishLoad(
 
 /**
  * `--suite FILE`: the suite as a load scenario (load/run-suite-load.ts). Checked first: the suite file (exit 2 with
- * its problems), no URL and no --rate or --pipelining beside it; each origin the steps reach is checked (loopback
+ * its problems), no URL and no --pipelining beside it (--rate: passes of the suite started per second, the open
+ * model); each origin the steps reach is checked (loopback
  * or private, else --yes) before its first request.
  */
-async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags: { connections: number; duration?: number | undefined; requests?: number | undefined; warmup?: number | undefined }, rate: unknown, slos: LoadExpectation[], io: Io): Promise<CommandResult> {
+async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags: { connections: number; duration?: number | undefined; requests?: number | undefined; warmup?: number | undefined }, rate: { count: number; perMs: number } | null, slos: LoadExpectation[], io: Io): Promise<CommandResult> {
   if (url !== undefined) throw new UsageError('--suite and a URL: the suite\'s steps say where to send', { hint: 'give one of them' });
-  if (rate !== null) throw new UsageError('--rate is not available with --suite yet (each virtual user sends its next step when answered)');
   if (raw.pipelining !== '1') throw new UsageError('--pipelining is not available with --suite (each virtual user waits for each answer)');
   const { loadSuite } = await import('../../suite/load-suite.js');
   const { formatProblem } = await import('../../suite/locate-issue.js');
@@ -205,7 +206,7 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   const tokenSecrets = createSecretRegistry(raw.showSecrets === true, suite.secrets);
   const oauth2 = pass.some((s) => s.request.auth !== null && typeof s.request.auth === 'object' && 'oauth2' in s.request.auth) ? await loadTokens(raw, io, errTheme, { current: () => tokenSecrets.redactor(), learn: (values) => tokenSecrets.add(values) }) : null;
   const started = startSuiteLoad(
-    { suite, users: flags.connections, durationMs, requests: flags.requests ?? null, warmupMs, cliVars: new Map(), env },
+    { suite, users: flags.connections, durationMs, requests: flags.requests ?? null, warmupMs, rate, cliVars: new Map(), env },
     {
       send: (spec, keep, done) => transport.send(spec, keep, done),
       checkOrigin: async (target) => {
@@ -239,7 +240,7 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   // Step names are the file's text: scrubbed of the suite's secrets (and tokens got) as every report is.
   const redactor = tokenSecrets.redactor();
   const masked = run.steps === undefined ? run : { ...run, steps: run.steps.map((t) => ({ ...t, name: redactor.text(t.name) })) };
-  const report = settleLoad(masked, { url: `${raw.suite} (suite)`, connections: flags.connections, rate: null, warmupMs }, slos);
+  const report = settleLoad(masked, { url: `${raw.suite} (suite)`, connections: flags.connections, rate: rate === null ? null : (rate.count * 1000) / rate.perMs, warmupMs }, slos);
   return finishLoad(report, run.stoppedBy, raw, reporters, io, outTheme, errTheme, raw.suite as string);
 }
 

@@ -55,7 +55,7 @@ export function registerLoadCommand(program: Command, io: Io, setResult: (result
     .option('-c, --connections <n>', 'connections kept open to the server', '10')
     .option('-d, --duration <duration>', 'how long to measure: seconds, or 250ms, 30s, 2m (default 10s; not with -n)')
     .option('-n, --requests <n>', 'send this many requests, then stop (instead of -d)')
-    .option('--rate <R/s>', 'open model: send R requests per second on a constant schedule, whatever the answers (e.g. 500/s)')
+    .option('--rate <R/s>', 'open model: send R requests per second on a constant schedule, whatever the answers (e.g. 500/s); with --suite, start R passes of the suite per second')
     .option('--warmup <duration>', 'send for this long first, and measure nothing of it (default 0: none)')
     .option('--pipelining <n>', 'requests sent on a connection before its answers arrive (HTTP/1.1 pipelining)', '1')
     .option('--suite <file>', 'each virtual user (connection) runs this suite\'s steps in order, instead of one URL');
