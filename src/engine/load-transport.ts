@@ -27,6 +27,11 @@ export interface LoadOutcome {
    * autocannon and wrk time a request; absent when it never was (or with a test's fake transport).
    */
   readonly writtenAt?: number;
+  /**
+   * undici refused to send the request at all (an argument it does not take: a `Transfer-Encoding` or `Expect`
+   * header, the CONNECT method…): its reason. Nothing was sent. Deterministic: every request like it is refused.
+   */
+  readonly refused?: string;
 }
 
 /** Why a load request got no response. */
@@ -56,11 +61,7 @@ const loadUndici: () => Undici = sideBundle('undici.cjs', 'undici');
  */
 export function createLoadTransport(spec: RequestSpec, options: LoadTransportOptions): LoadTransport {
   const { Client } = loadUndici();
-  const applied = applyAuth(spec.auth, spec.url, spec.headers);
-  const url = new URL(applied.url);
-  const headers = wireHeaders(applied.headers);
-  const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : null;
-  if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
+  const { url, dispatchOptions } = wireRequest(spec);
   const cert = spec.clientCert;
   // One undici Client per connection rather than a Pool: the pool's choice of a connection for each request
   // measured ~10-30% of throughput on loopback; the least busy connection is chosen here instead.
@@ -86,16 +87,7 @@ export function createLoadTransport(spec: RequestSpec, options: LoadTransportOpt
   });
   const busy = new Int32Array(clients.length);
   let next = 0;
-  const dispatchOptions = {
-    path: `${url.pathname}${url.search}`,
-    method: spec.method as 'GET',
-    headers,
-    body,
-    // Safe to send again on a new connection (undici's own rule): only the idempotent methods.
-    idempotent: ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'].includes(spec.method),
-    headersTimeout: spec.timeoutMs,
-    bodyTimeout: spec.timeoutMs,
-  };
+  const timeouts = createTimeoutSweep(spec.timeoutMs);
   return {
     send(done) {
       // The least busy connection, looking from the one after the last chosen (ties go round).
@@ -111,10 +103,11 @@ export function createLoadTransport(spec: RequestSpec, options: LoadTransportOpt
         new LoadHandler((outcome) => {
           busy[lane] = (busy[lane] as number) - 1;
           done(outcome);
-        }) as unknown as Parameters<InstanceType<Undici['Client']>['dispatch']>[1],
+        }, timeouts) as unknown as Parameters<InstanceType<Undici['Client']>['dispatch']>[1],
       );
     },
     async destroy() {
+      timeouts.stop();
       await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
     },
   };
@@ -131,18 +124,30 @@ class LoadHandler {
   retryAfter: string | null = null;
   settled = false;
   writtenAt: number | undefined = undefined;
-  constructor(readonly done: (outcome: LoadOutcome) => void) {}
+  refused: string | null = null;
+  /** For the timeout sweep: the request's abort, and whether anything arrived since the sweep last looked. */
+  abort: ((error: Error) => void) | null = null;
+  active = true;
+  idleSince = 0;
+  constructor(
+    readonly done: (outcome: LoadOutcome) => void,
+    readonly timeouts: TimeoutSweep | null,
+  ) {}
   /** undici calls it just before it writes the request on the connection. */
-  onConnect(): void {
+  onConnect(abort: (error: Error) => void): void {
     this.writtenAt = performance.now();
+    this.abort = abort;
+    this.timeouts?.watch(this);
   }
   onHeaders(statusCode: number, raw: Array<Buffer | string> | null): boolean {
     this.status = statusCode;
+    this.active = true;
     if (statusCode === 429 && raw !== null) this.retryAfter = headerOf(raw, 'retry-after');
     return true;
   }
   onData(chunk: Buffer): boolean {
     this.bytes += chunk.length;
+    this.active = true;
     return true;
   }
   onComplete(): void {
@@ -150,16 +155,149 @@ class LoadHandler {
   }
   onError(error: Error): void {
     this.status = null;
-    // Told on the next tick: undici calls onError while it fails a connection's queue, and a request sent from
+    const code = (error as { code?: unknown }).code;
+    if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') this.refused = error.message;
+    // Told later, not now: undici calls onError while it fails a connection's queue, and a request sent from
     // inside that call (the runner sends the next one at once) breaks its bookkeeping (an assertion in undici).
-    const kind = errorKindOf(error);
-    process.nextTick(() => this.finish(kind));
+    // setImmediate, not process.nextTick: a request refused at once would otherwise be sent again and again from
+    // the next-tick queue, which never lets timers or signals run (the run's end, Ctrl-C).
+    const kind = error instanceof LoadTimeoutError ? 'timeout' : errorKindOf(error);
+    setImmediate(() => this.finish(kind));
   }
   finish(errorKind: LoadErrorKind | null): void {
     if (this.settled) return;
     this.settled = true;
-    this.done(this.writtenAt === undefined ? { status: this.status, bytes: this.bytes, retryAfter: this.retryAfter, errorKind } : { status: this.status, bytes: this.bytes, retryAfter: this.retryAfter, errorKind, writtenAt: this.writtenAt });
+    this.timeouts?.forget(this);
+    const outcome: LoadOutcome = this.writtenAt === undefined ? { status: this.status, bytes: this.bytes, retryAfter: this.retryAfter, errorKind } : { status: this.status, bytes: this.bytes, retryAfter: this.retryAfter, errorKind, writtenAt: this.writtenAt };
+    this.done(this.refused === null ? outcome : { ...outcome, refused: this.refused });
   }
+}
+
+/** The error a request is aborted with when `--timeout` passed without its head or its next body data. */
+class LoadTimeoutError extends Error {
+  readonly code = 'APITEST_LOAD_TIMEOUT';
+}
+
+/**
+ * `--timeout` for load requests, kept by apitest: undici's own headers and body timeouts run on a coarse clock
+ * (its "fast timers" tick every ~0.5 s, so a 100 ms timeout fired after 0.5–1 s, and a 300 ms answer was taken as
+ * in time). One sweep looks at the requests in flight every `timeoutMs / 20` (5 ms to 250 ms): a request with
+ * nothing new (written, head, body data) for `timeoutMs` is aborted as a timeout. A timer per request would cost
+ * every request; the sweep costs a Set entry.
+ */
+interface TimeoutSweep {
+  watch(handler: LoadHandler): void;
+  forget(handler: LoadHandler): void;
+  stop(): void;
+}
+
+/** The sweep's period for a timeout: a twentieth of it, at least 5 ms and at most 250 ms. */
+export function sweepPeriodMs(timeoutMs: number): number {
+  return Math.min(250, Math.max(5, Math.floor(timeoutMs / 20)));
+}
+
+function createTimeoutSweep(timeoutMs: number): TimeoutSweep {
+  const watched = new Set<LoadHandler>();
+  const period = sweepPeriodMs(timeoutMs);
+  let timer: NodeJS.Timeout | null = null;
+  const sweep = (): void => {
+    const now = performance.now();
+    for (const h of watched) {
+      if (h.active) {
+        h.active = false;
+        h.idleSince = now;
+      } else if (now - h.idleSince >= timeoutMs) {
+        watched.delete(h);
+        h.abort?.(new LoadTimeoutError(`no response within ${timeoutMs} ms`));
+      }
+    }
+  };
+  return {
+    watch(h) {
+      h.active = false;
+      h.idleSince = h.writtenAt ?? performance.now();
+      watched.add(h);
+      if (timer === null) {
+        timer = setInterval(sweep, period);
+        timer.unref();
+      }
+    },
+    forget(h) {
+      watched.delete(h);
+    },
+    stop() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+      watched.clear();
+    },
+  };
+}
+
+/** The request as undici's `dispatch` takes it, built once (method, path with query, headers with credentials, body). */
+function wireRequest(spec: RequestSpec) {
+  const applied = applyAuth(spec.auth, spec.url, spec.headers);
+  const url = new URL(applied.url);
+  const headers = wireHeaders(applied.headers);
+  const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : null;
+  if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
+  const dispatchOptions = {
+    path: `${url.pathname}${url.search}`,
+    method: spec.method as 'GET',
+    headers,
+    body,
+    // Safe to send again on a new connection (undici's own rule): only the idempotent methods.
+    idempotent: ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'].includes(spec.method),
+    headersTimeout: spec.timeoutMs,
+    bodyTimeout: spec.timeoutMs,
+  };
+  return { url, dispatchOptions };
+}
+
+/**
+ * Whether undici would refuse the request — a header it sets itself or does not support (`Transfer-Encoding`,
+ * `Keep-Alive`, `Upgrade`, `Expect`, two `Host`s…), the CONNECT method — and why; null when it would send it.
+ * Found without sending anything: the request is given to a client whose connect always fails. Asked before a
+ * run (and before any token request), so a request that cannot be sent is a usage error, not a run of failures.
+ */
+export function loadRequestRefusal(spec: RequestSpec): Promise<string | null> {
+  const { url, dispatchOptions } = wireRequest(spec);
+  if (spec.method === 'CONNECT') return Promise.resolve('the CONNECT method opens a tunnel: there is no answer to measure');
+  return refusalOf(loadUndici().Client, url.origin, dispatchOptions);
+}
+
+/**
+ * The refusals of `loadRequestRefusal` that show in a suite step before it is built (its method, its header
+ * names), in undici's words; the rest (a header's value) shows when the step is sent.
+ */
+export function stepRefusal(method: string, headerNames: readonly string[]): string | null {
+  if (method === 'CONNECT') return 'the CONNECT method opens a tunnel: there is no answer to measure';
+  for (const name of headerNames) {
+    const lower = name.toLowerCase();
+    if (lower === 'transfer-encoding' || lower === 'keep-alive' || lower === 'upgrade') return `invalid ${lower} header`;
+    if (lower === 'expect') return 'expect header not supported';
+  }
+  return null;
+}
+
+function refusalOf(Client: Undici['Client'], origin: string, options: object): Promise<string | null> {
+  return new Promise((resolve) => {
+    const probe = new Client(origin, { connect: (_options: unknown, callback: (error: Error | null, socket: null) => void) => callback(new Error('apitest: probe, not connected'), null) } as never);
+    probe.on('connectionError', () => undefined);
+    const end = (reason: string | null): void => {
+      resolve(reason);
+      void probe.destroy().catch(() => undefined);
+    };
+    probe.dispatch(options as never, {
+      onConnect: () => undefined,
+      onHeaders: () => true,
+      onData: () => true,
+      onComplete: () => end(null),
+      onError: (error: Error) => {
+        const code = (error as { code?: unknown }).code;
+        end(code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED' ? error.message : null);
+      },
+    } as never);
+  });
 }
 
 /** The request's headers as undici takes them, with apitest's User-Agent unless one is given. */
@@ -225,6 +363,16 @@ export function createSuiteLoadTransport(options: LoadTransportOptions & { insec
     connect: { rejectUnauthorized: !options.insecure, ...(options.ca === null ? {} : { ca: options.ca }) },
   });
   agent.on('connectionError', () => undefined);
+  // One sweep per distinct --timeout of the steps (a step may set its own).
+  const sweeps = new Map<number, TimeoutSweep>();
+  const sweepFor = (timeoutMs: number): TimeoutSweep => {
+    let sweep = sweeps.get(timeoutMs);
+    if (sweep === undefined) {
+      sweep = createTimeoutSweep(timeoutMs);
+      sweeps.set(timeoutMs, sweep);
+    }
+    return sweep;
+  };
   return {
     send(spec, keep, done) {
       const applied = applyAuth(spec.auth, spec.url, spec.headers);
@@ -234,10 +382,11 @@ export function createSuiteLoadTransport(options: LoadTransportOptions & { insec
       if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
       agent.dispatch(
         { origin: url.origin, path: `${url.pathname}${url.search}`, method: spec.method as 'GET', headers, body, headersTimeout: spec.timeoutMs, bodyTimeout: spec.timeoutMs },
-        new SuiteLoadHandler(keep !== 'nothing', keep === 'body' ? spec.maxBody.bytes : null, done) as unknown as Parameters<InstanceType<Undici['Agent']>['dispatch']>[1],
+        new SuiteLoadHandler(keep !== 'nothing', keep === 'body' ? spec.maxBody.bytes : null, done, sweepFor(spec.timeoutMs)) as unknown as Parameters<InstanceType<Undici['Agent']>['dispatch']>[1],
       );
     },
     async destroy() {
+      for (const sweep of sweeps.values()) sweep.stop();
       await agent.destroy().catch(() => undefined);
     },
   };
@@ -253,8 +402,9 @@ class SuiteLoadHandler extends LoadHandler {
     readonly keepHead: boolean,
     readonly maxBytes: number | null,
     done: (outcome: SuiteLoadOutcome) => void,
+    timeouts: TimeoutSweep,
   ) {
-    super((o) => done({ ...o, headers: this.headers, body: this.chunks === null ? null : Buffer.concat(this.chunks), bodyTooLarge: this.tooLarge }));
+    super((o) => done({ ...o, headers: this.headers, body: this.chunks === null ? null : Buffer.concat(this.chunks), bodyTooLarge: this.tooLarge }), timeouts);
     this.chunks = maxBytes === null ? null : [];
   }
   override onHeaders(statusCode: number, raw: Array<Buffer | string> | null): boolean {

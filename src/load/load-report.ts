@@ -123,6 +123,8 @@ export function bucketsOf(h: Histogram): { buckets: LatencyBucket[]; fastestMs: 
   const first = values[0];
   const last = values[values.length - 1];
   if (first === undefined || last === undefined) return { buckets: [], fastestMs: 0 };
+  // One distinct value: one bar (ten would all read the same bound).
+  if (first.us === last.us) return { buckets: [{ toMs: round3(last.us / 1000), count: first.count }], fastestMs: round3(first.us / 1000) };
   const lo = Math.max(1, first.us);
   const hi = Math.max(lo + 1, last.us);
   const edges = Array.from({ length: BUCKETS }, (_, i) => lo * (hi / lo) ** ((i + 1) / BUCKETS));

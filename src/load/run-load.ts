@@ -129,16 +129,16 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     cancelTick = null;
     if (schedule !== null && stoppedBy === 'duration') {
       // Due in the window but never sent (no free slot until the end): they could not be sent on time.
-      const due = Math.min(schedule.dueBefore(stopAt), windowCount);
-      for (let i = nextIndex; i < due; i++) {
-        if (schedule.intendedAt(i) < measureStart) continue;
-        recorder.notSentOnTime++;
-        recorder.neverSent++;
-      }
+      // Counted, not looped over: at a high rate they can be billions.
+      const never = Math.max(0, Math.min(schedule.dueBefore(stopAt), windowCount) - Math.max(nextIndex, firstMeasured));
+      recorder.notSentOnTime += never;
+      recorder.neverSent += never;
     }
     if (inflight === 0) return finish();
     cancelDrain = timers.after(plan.drainMs, () => {
       for (let i = 0; i < countedInflight; i++) recorder.recordError('unfinished');
+      // The window lasted until they were given up (with -n, the send of the last one was nearly at its start).
+      if (countedInflight > 0) lastDone = timers.now();
       countedInflight = 0;
       finish();
     });

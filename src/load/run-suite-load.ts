@@ -16,9 +16,11 @@
  */
 import type { SuiteKeep, SuiteLoadOutcome } from '../engine/load-transport.js';
 import { evaluateCaptures } from '../expect/capture.js';
+import { UsageError } from '../errors.js';
 import type { RequestSpec } from '../model/request-spec.js';
 import { buildRequest } from '../suite/build-request.js';
 import { SuiteScope } from '../suite/captures.js';
+import { VariableError } from '../suite/interpolate.js';
 import type { CompiledStep, CompiledSuite } from '../suite/compile-suite.js';
 import type { ResponseFacts } from '../expect/subject-context.js';
 import { evaluateExpectations } from '../suite/step-expectations.js';
@@ -150,7 +152,14 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
     try {
       spec = (await buildRequest(step.request, plan.suite.baseUrl, scope)).spec;
     } catch (error) {
-      scope.recordMissing(step.name, captureNames, error instanceof Error ? error.message : String(error));
+      // Only a capture that failed (or is not there yet) depends on the run; anything else — an environment
+      // variable not set, a URL that is not one, a header value refused — fails every request of the step: the
+      // run stops with it, as `apitest run` would report it.
+      if (!(error instanceof VariableError) || error.kind === 'env-unset') {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new UsageError(`step "${step.name}": ${message}`, { hint: error instanceof VariableError ? 'set it, or load it with --env-file' : (error instanceof UsageError ? error.hint : null) ?? 'fix the step in the suite file' });
+      }
+      scope.recordMissing(step.name, captureNames, error.message);
       if (measured ?? timers.now() >= measureStart) {
         counted++;
         recorder.recordError('variable');
@@ -181,6 +190,8 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
     const sentAt = timers.now();
     // Headers are read by a header expectation, the body by a JSONPath, `body`, a count, a schema or a capture.
     const outcome = await sendOne(spec, captureNames.length > 0 || needsBody(step) ? 'body' : checks ? 'head' : 'nothing');
+    // undici refused to send it (a header value it does not take): every request of the step would be; the run stops.
+    if (outcome.refused !== undefined) throw new UsageError(`step "${step.name}": apitest load cannot send its request: ${outcome.refused}`, { hint: 'the steps before it were sent; undici, the HTTP client of apitest load, refuses this request' });
     const at = timers.now();
     if ((stoppedBy as LoadRun['stoppedBy']) === 'interrupt') return;
     const facts = outcome.status === null || outcome.errorKind !== null || !checks ? null : factsOf(outcome, at - sentAt);

@@ -25,8 +25,9 @@ export function createRateSchedule(rate: { count: number; perMs: number }, start
     intervalMs,
     intendedAt: (index) => start + index * intervalMs,
     dueBy: (now) => (now < start ? 0 : Math.floor((now - start) / intervalMs) + 1),
-    // Less a millionth of an interval: `start + duration` read back as 1000.0000000001 intervals is 1000.
-    dueBefore: (t) => (t <= start ? 0 : Math.ceil((t - start) / intervalMs - 1e-6)),
+    // Less a millionth of an interval: `start + duration` read back as 1000.0000000001 intervals is 1000. At
+    // least 1 after `start`: request 0 leaves at `start` (at 1/h, a window of 1 s holds it).
+    dueBefore: (t) => (t <= start ? 0 : Math.max(1, Math.ceil((t - start) / intervalMs - 1e-6))),
   };
 }
 

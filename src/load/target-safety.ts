@@ -25,7 +25,8 @@ export function isLocalAddress(address: string): boolean {
 
 /** The host of `url` is loopback or private: a literal address, `localhost` (and `*.localhost`), or a name all of whose addresses are. */
 export async function isLocalTarget(url: string, resolve: (host: string) => Promise<string[]> = resolveAll): Promise<boolean> {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  // A fully qualified name's final dot (`localhost.`) names the same host.
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
   if (isIP(host) !== 0) return isLocalAddress(host);
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   try {

@@ -22,8 +22,8 @@ export function renderLoadTable(report: LoadReport, theme: Theme, placeholder = 
     d.rate === null
       ? 'closed model: each connection sends when answered'
       : suite
-        ? `open model: ${num(d.rate)} passes of the suite/s scheduled, at most ${num(d.connections)} at once`
-        : `open model: ${num(d.rate)} req/s scheduled`;
+        ? `open model: ${rateText(d.rate)} passes of the suite/s scheduled, at most ${num(d.connections)} at once`
+        : `open model: ${rateText(d.rate)} req/s scheduled`;
   const late = suite ? ['not started on time', 'never started'] : ['not sent on time', 'never sent'];
   lines.push(c.bold(`Load ${d.url}`));
   lines.push(c.dim(`  ${d.connections} connection${d.connections === 1 ? '' : 's'}, ${model}${report.warmupMs > 0 ? `, after ${formatDuration(report.warmupMs)} of warm-up` : ''}${report.stoppedBy === 'interrupt' ? ', interrupted' : ''}`));
@@ -111,6 +111,11 @@ function latencyLine(l: LatencySummary, fig: (t: string) => string): string {
     ['mean', l.mean],
   ];
   return `    ${parts.map(([k, v]) => `${k} ${fig(formatMs(v))}`).join('  ')}`;
+}
+
+/** A rate per second: 500, 33.3, or for a slow one its first significant digits (1/h: 0.000278). */
+function rateText(perSecond: number): string {
+  return perSecond >= 10 ? num(Math.round(perSecond * 10) / 10) : String(Number(perSecond.toPrecision(3)));
 }
 
 function label(text: string): string {

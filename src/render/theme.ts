@@ -17,6 +17,8 @@ export function colorLevel(input: { flag: boolean; isTTY: boolean; env: Readonly
     if (force === '3') return 3;
     return 1;
   }
+  // A terminal that says it understands no escape sequences (clig.dev, chalk's supports-color).
+  if (input.env.TERM === 'dumb') return 0;
   return input.isTTY ? 1 : 0;
 }
 

@@ -144,6 +144,52 @@ describe('apitest load', () => {
     expect(r.stdout).toBe('');
   });
 
+  test('a request undici would refuse (Transfer-Encoding, Expect, CONNECT): exit 2, one line, nothing sent; the run never starts', async () => {
+    const s = await startLoadServer();
+    try {
+      const te = await runCli(['load', `${s.url}/x`, '-d', '1', '-c', '1', '-H', 'Transfer-Encoding: chunked']);
+      expect(te.code).toBe(2);
+      expect(te.stderr.trim().split('\n')).toEqual(['apitest: error: apitest load cannot send this request: invalid transfer-encoding header (nothing was sent; undici, the HTTP client of apitest load, sets Transfer-Encoding, Keep-Alive and Upgrade itself and does not send Expect)']);
+      const expectHeader = await runCli(['load', `${s.url}/x`, '-n', '5', '-H', 'Expect: 100-continue']);
+      expect(expectHeader.code).toBe(2);
+      expect(expectHeader.stderr).toContain('expect header not supported');
+      const connect = await runCli(['load', 'CONNECT', `${s.url}/x`, '-n', '5']);
+      expect(connect.code).toBe(2);
+      expect(connect.stderr.trim()).toBe('apitest: error: apitest load cannot send this request: the CONNECT method opens a tunnel: there is no answer to measure (nothing was sent)');
+      expect(s.count()).toBe(0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('--rate: more than 1,000,000/s is refused; a slow rate still sends its first request at the start', async () => {
+    const huge = await runCli(['load', `${server.url}/users`, '--rate', '1000000000000/s', '-d', '1']);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr.trim()).toBe('apitest: error: --rate: 1000000000000/s is more than 1,000,000 per second (one generator sends tens of thousands of requests per second at most: use a lower rate)');
+    const before = server.count();
+    const slow = await runCli(['load', `${server.url}/users`, '--rate', '1/h', '-d', '0.2', '-c', '1', '--no-color']);
+    expect(slow.code).toBe(0);
+    expect(server.count() - before).toBe(1);
+    expect(slow.stdout).toContain('open model: 0.000278 req/s scheduled');
+  });
+
+  test('--timeout below a second is kept (undici keeps its own on a ~0.5 s clock): a 50 ms answer with --timeout 20ms is a timeout', async () => {
+    const r = await runCli(['load', `${server.url}/slow`, '-n', '4', '-c', '2', '--timeout', '20ms', '--json']);
+    expect(r.code).toBe(3);
+    const doc = parseLoadDocument(r.stdout);
+    expect(doc.errors).toEqual({ timeout: 4 });
+    // The run lasted until the requests were given up, not the instant the last one was sent.
+    expect(doc.durationMs).toBeGreaterThanOrEqual(18);
+    const inTime = parseLoadDocument((await runCli(['load', `${server.url}/slow`, '-n', '4', '-c', '2', '--timeout', '500ms', '--json'])).stdout);
+    expect(inTime.requests).toMatchObject({ total: 4, ok: 4 });
+  });
+
+  test('--var, --secret and --env-file are for --suite only', async () => {
+    const r = await runCli(['load', `${server.url}/users`, '-n', '1', '--var', 'a=1', '--env-file', 'x.env']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("apitest: error: --var, --env-file: only with --suite (a suite's {{ variables }}) (a single URL has no variables: write the value into the URL, a header or --data)");
+  });
+
   test('usage errors: -d and -n together, a bad SLO, --rate, -d given a body', async () => {
     for (const args of [
       ['-d', '1', '-n', '5'],
@@ -332,6 +378,44 @@ describe('apitest load --suite', () => {
       expect(bad.code).toBe(5);
       expect(bad.stderr).toMatch(/invalid_client|token/i);
       expect(bad.stdout + bad.stderr).not.toContain('not-the-secret');
+    });
+  });
+
+  test('request flags that a suite does not take (-H, -X, --bearer, --data, -q, --timeout) are a usage error, not silently dropped; a missing --cacert is one line', async () => {
+    const r = await runCli(['load', '--suite', 'fixtures/load/users.yaml', '-n', '3', '-H', 'X-From-Cli: 1', '--bearer', 'TOK-abcdefgh', '-X', 'POST', '--data', '{"a":1}', '-q', 'z=1', '--timeout', '1s'], { env: { BASE_URL: 'http://127.0.0.1:9' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("apitest: error: --suite: -X/--method, -H/--header, -q/--query, --data, --bearer, --timeout do not apply: each step's request is written in the suite file (write them in the suite file: a step's headers, method, json or body, auth, timeout, or the suite's defaults for every step; -k and --cacert do apply to the whole run)");
+    const ca = await runCli(['load', '--suite', 'fixtures/load/users.yaml', '-n', '3', '--cacert', 'no/such/ca.pem'], { env: { BASE_URL: 'http://127.0.0.1:9' } });
+    expect(ca.code).toBe(2);
+    expect(ca.stderr.trim()).toBe('apitest: error: --cacert: cannot read "no/such/ca.pem": no such file (check the path)');
+  });
+
+  test('--var and --secret give a suite its variables (the secret masked in the report); a step with a refused header stops nothing but itself: exit 2 before anything is sent', async () => {
+    await withDemo(async (demo, suiteFile) => {
+      const file = suiteFile('vars.yaml', `name: vars\nbaseUrl: "${demo.url}"\nsteps:\n  - name: user {{ who }} with {{ token }}\n    url: /users/{{ who }}\n    headers: { X-Token: "{{ token }}" }\n    expect: { status: 200 }\n`);
+      const r = await runCli(['load', '--suite', file, '-c', '1', '-n', '3', '--var', 'who=1', '--secret', 'token=s3cr3t-t0ken-value', '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const doc = parseLoadDocument(r.stdout);
+      expect(doc.requests).toMatchObject({ total: 3, ok: 3 });
+      expect(demo.requests().map((q) => q.path)).toEqual(['/users/1', '/users/1', '/users/1']);
+      expect(r.stdout).not.toContain('s3cr3t-t0ken-value');
+      expect(doc.steps?.[0]?.name).toBe('user {{ who }} with {{ token }}');
+      const refused = suiteFile('te.yaml', `name: te\nbaseUrl: "${demo.url}"\nsteps:\n  - url: /users/1\n  - name: chunky\n    url: /echo\n    headers: { Transfer-Encoding: chunked }\n`);
+      const t = await runCli(['load', '--suite', refused, '-n', '3']);
+      expect(t.code).toBe(2);
+      expect(t.stderr).toContain('step "chunky": apitest load cannot send its request: invalid transfer-encoding header');
+      expect(demo.requests()).toHaveLength(3);
+    });
+  });
+
+  test('a suite that reaches a public host: refused before the run, so nothing at all is sent (its loopback steps included)', async () => {
+    await withDemo(async (demo, suiteFile) => {
+      const file = suiteFile('public.yaml', `name: public\nsteps:\n  - url: "${demo.url}/users/1"\n  - url: http://203.0.113.7/x\n`);
+      const r = await runCli(['load', '--suite', file, '-n', '10']);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`apitest: error: load http://203.0.113.7 (suite ${file}, 10 virtual users): the host is not loopback or a private address (nothing was sent; add --yes if you mean to load it)`);
+      expect(demo.requests()).toHaveLength(0);
     });
   });
 

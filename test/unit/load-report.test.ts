@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createLoadRecorder, createStepTally, tallyStep } from '../../src/load/recorder.js';
-import { decodeHistogram } from '../../src/load/hdr.js';
-import { figuresOf, settleLoad } from '../../src/load/load-report.js';
+import { createHistogram, decodeHistogram, recordMs } from '../../src/load/hdr.js';
+import { bucketsOf, figuresOf, settleLoad } from '../../src/load/load-report.js';
 import type { LoadRun } from '../../src/load/run-load.js';
 import { evaluateLoadExpectation, parseLoadExpectation } from '../../src/expect/load-expectation.js';
 import { LOAD_OUTPUT_SCHEMA_PATH, loadOutputSchema, loadOutputSchemaText } from '../../src/model/load-document-json-schema.js';
@@ -71,6 +71,12 @@ describe('histogram → document', () => {
     expect(table).toContain('429  5  throttled');
     expect(table).toContain('timeout');
     expect(renderLoadTable(report, createTheme(0), true)).not.toMatch(/\d+\.\d+ ms/);
+  });
+
+  test('one distinct latency: one bar, not ten that read the same', () => {
+    const h = createHistogram();
+    for (let i = 0; i < 5; i++) recordMs(h, 2);
+    expect(bucketsOf(h).buckets).toEqual([{ toMs: 2, count: 5 }]);
   });
 
   test('with --rate: corrected and uncorrected latencies', () => {

@@ -32,6 +32,10 @@ describe('rate schedule', () => {
     const t = createRateSchedule({ count: 200, perMs: 1000 }, 1234.567);
     expect(t.dueBefore(1234.567 + 0 + 1000)).toBe(200);
     expect(t.dueBefore(1234.567 + 1000.001)).toBe(201);
+    // A slow rate (1 per hour): request 0, at the start, is due before the end of a 1 s window.
+    const slow = createRateSchedule({ count: 1, perMs: 3_600_000 }, 1000);
+    expect(slow.dueBefore(2000)).toBe(1);
+    expect(slow.dueBefore(1000)).toBe(0);
   });
 
   test.each([

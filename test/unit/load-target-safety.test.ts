@@ -31,6 +31,7 @@ describe('load target safety', () => {
     };
     expect(await isLocalTarget('http://localhost:3000/x', resolve)).toBe(true);
     expect(await isLocalTarget('http://api.localhost/x', resolve)).toBe(true);
+    expect(await isLocalTarget('http://localhost.:3000/x', resolve)).toBe(true);
     expect(await isLocalTarget('http://[::1]:3000/', resolve)).toBe(true);
     expect(await isLocalTarget('http://db.internal/', resolve)).toBe(true);
     expect(await isLocalTarget('http://mixed.example/', resolve)).toBe(false);

@@ -8,6 +8,8 @@ describe('colorLevel', () => {
     [true, false, {}, 0],
     [false, true, {}, 0],
     [true, true, { NO_COLOR: '1' }, 0],
+    [true, true, { TERM: 'dumb' }, 0],
+    [true, true, { TERM: 'dumb', FORCE_COLOR: '1' }, 1],
     [true, true, { NO_COLOR: '' }, 1],
     [true, false, { FORCE_COLOR: '1' }, 1],
     [true, false, { FORCE_COLOR: '' }, 1],

@@ -7,7 +7,6 @@
  * JSON on stdout, reports written → one stderr line per failed SLO → exit 0, 1 (an SLO failed), 3 (no request got
  * a response), 130 (Ctrl-C: what was measured so far is printed first).
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { ExitCode, UsageError } from '../../errors.js';
@@ -26,6 +25,7 @@ import { exitWith, type CommandResult } from '../command-result.js';
 import type { RawLoadOptions } from '../flags/load-flags.js';
 import { durationFlag, integerFlag, parseFlags } from '../parse/flag-schemas.js';
 import { buildRequestSpec } from '../parse/request-input.js';
+import { readFileArg } from '../parse/data-argument.js';
 import { tokenConnectionOf } from '../../engine/oauth2/execute-with-token.js';
 import { learningRedactor, type LearningRedactor } from './request.js';
 
@@ -54,12 +54,18 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
   if (raw.duration !== undefined && flags.duration === undefined) throw new UsageError(`-d/--duration: invalid duration ${JSON.stringify(raw.duration)}`);
   const rate = raw.rate === undefined ? null : parseRate(raw.rate);
   if (rate === undefined) throw new UsageError(`--rate: invalid rate ${JSON.stringify(raw.rate)}`, { hint: 'use requests per period: 500/s, 30000/m' });
+  if (rate !== null && (rate.count * 1000) / rate.perMs > MAX_RATE_PER_S) throw new UsageError(`--rate: ${raw.rate} is more than ${MAX_RATE_PER_S.toLocaleString('en-US')} per second`, { hint: 'one generator sends tens of thousands of requests per second at most: use a lower rate' });
   if (raw.http2 === true) throw new UsageError('--http2 is not available in apitest load (it loads over HTTP/1.1)');
   if (raw.proxy !== undefined) throw new UsageError('-x/--proxy is not available in apitest load: a load test goes straight to the server');
   const slos: LoadExpectation[] = raw.expect.map(parseLoadExpectation);
   if (raw.suite !== undefined) return runSuiteLoad(urlArg ?? raw.url, raw, flags, rate, slos, io);
+  const suiteOnly = [raw.var.length > 0 ? '--var' : null, raw.secret.length > 0 ? '--secret' : null, raw.envFile !== undefined ? '--env-file' : null].filter((f) => f !== null);
+  if (suiteOnly.length > 0) throw new UsageError(`${suiteOnly.join(', ')}: only with --suite (a suite's {{ variables }})`, { hint: 'a single URL has no variables: write the value into the URL, a header or --data' });
   const url = raw.url ?? urlArg;
   const spec0 = await buildRequestSpec(url === undefined ? raw : { ...raw, url }, io);
+  const { loadRequestRefusal } = await import('../../engine/load-transport.js');
+  const refused = await loadRequestRefusal(spec0);
+  if (refused !== null) throw new UsageError(`apitest load cannot send this request: ${refused}`, { hint: spec0.method === 'CONNECT' ? 'nothing was sent' : REFUSED_HINT });
   const reporters = await prepareReporters(raw.reporter, io);
   const env = io.env;
   const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env }));
@@ -88,7 +94,7 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
     }
 
     // ---- 4. the run
-    const { createLoadTransport } = await import('../../engine/load-transport.js');
+    const { createLoadTransport, sweepPeriodMs } = await import('../../engine/load-transport.js');
     const { startLoad, createRealTimers } = await import('../../load/run-load.js');
     const { settleLoad } = await import('../../load/load-report.js');
     const transport = createLoadTransport(spec, { connections: flags.connections, pipelining: flags.pipelining });
@@ -102,7 +108,9 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
         requests: flags.requests ?? null,
         warmupMs,
         rate,
-        drainMs: flags.requests !== undefined ? spec.timeoutMs : Math.min(spec.timeoutMs, DRAIN_MS),
+        // With -n, each request has its --timeout: the drain waits a little longer, so the timeout (kept by a sweep
+        // every timeout/20, load-transport.ts) ends a silent request first, as a `timeout`, not `unfinished`.
+        drainMs: flags.requests !== undefined ? spec.timeoutMs + 2 * sweepPeriodMs(spec.timeoutMs) + 50 : Math.min(spec.timeoutMs, DRAIN_MS),
       },
       { send: (done) => transport.send(done), timers, ...(io.interrupt === undefined ? {} : { signal: io.interrupt.signal }) },
     );
@@ -124,6 +132,61 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
     throw error;
   }
 }
+
+/**
+ * The request flags that have no meaning with --suite (the steps hold their requests) and would otherwise be
+ * silently dropped; -k and --cacert apply to the whole run.
+ */
+const SUITE_IGNORES: ReadonlyArray<readonly [keyof RawLoadOptions, string]> = [
+  ['url', '--url'],
+  ['method', '-X/--method'],
+  ['head', '-I/--head'],
+  ['get', '-G/--get'],
+  ['header', '-H/--header'],
+  ['headers', '--headers'],
+  ['query', '-q/--query'],
+  ['userAgent', '-A/--user-agent'],
+  ['data', '--data'],
+  ['dataUrlencode', '--data-urlencode'],
+  ['apiKey', '--api-key'],
+  ['apiKeyHeader', '--api-key-header'],
+  ['apiKeyQuery', '--api-key-query'],
+  ['bearer', '--bearer'],
+  ['user', '-u/--user'],
+  ['basic', '--basic'],
+  ['timeout', '--timeout'],
+  ['connectTimeout', '--connect-timeout'],
+  ['location', '-L/--location'],
+  ['maxRedirects', '--max-redirects'],
+  ['maxBody', '--max-body'],
+  ['cert', '--cert'],
+  ['key', '--key'],
+  ['certPassphrase', '--cert-passphrase'],
+  ['cookie', '-b/--cookie'],
+  ['oauth2TokenUrl', '--oauth2-token-url'],
+  ['oauth2ClientId', '--oauth2-client-id'],
+  ['oauth2ClientSecret', '--oauth2-client-secret'],
+  ['oauth2Scope', '--oauth2-scope'],
+  ['oauth2Audience', '--oauth2-audience'],
+  ['oauth2AuthMethod', '--oauth2-auth-method'],
+  ['oauth2RefreshToken', '--oauth2-refresh-token'],
+];
+
+/** A step's URL when it holds no {{ variable }} (nor does the base URL), joined as the step will join it; else null. */
+function staticUrlOf(joinUrl: (base: string | null, url: string) => string, baseUrl: string | null, url: string): string | null {
+  if (url.includes('{{') || (baseUrl?.includes('{{') ?? false)) return null;
+  try {
+    return new URL(joinUrl(baseUrl, url)).href;
+  } catch {
+    return null;
+  }
+}
+
+/** The highest --rate: far above what one generator can send, low enough that every figure stays exact. */
+const MAX_RATE_PER_S = 1_000_000;
+
+/** After undici's refusal of a request (load-transport.ts, loadRequestRefusal). */
+const REFUSED_HINT = 'nothing was sent; undici, the HTTP client of apitest load, sets Transfer-Encoding, Keep-Alive and Upgrade itself and does not send Expect';
 
 /** Views of the one settled record (table or JSON, report files), then the exit code. */
 async function finishLoad(
@@ -176,11 +239,17 @@ async function finishLoad(
  */
 async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags: { connections: number; duration?: number | undefined; requests?: number | undefined; warmup?: number | undefined }, rate: { count: number; perMs: number } | null, slos: LoadExpectation[], io: Io): Promise<CommandResult> {
   if (url !== undefined) throw new UsageError('--suite and a URL: the suite\'s steps say where to send', { hint: 'give one of them' });
+  const ignored = SUITE_IGNORES.filter(([key]) => raw[key] !== undefined && raw[key] !== false && !(Array.isArray(raw[key]) && raw[key].length === 0)).map(([, flag]) => flag);
+  if (ignored.length > 0) {
+    throw new UsageError(`--suite: ${ignored.join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply: each step's request is written in the suite file`, { hint: "write them in the suite file: a step's headers, method, json or body, auth, timeout, or the suite's defaults for every step; -k and --cacert do apply to the whole run" });
+  }
   if (raw.pipelining !== '1') throw new UsageError('--pipelining is not available with --suite (each virtual user waits for each answer)');
   const { loadSuite } = await import('../../suite/load-suite.js');
   const { formatProblem } = await import('../../suite/locate-issue.js');
-  const env = io.env;
-  const loaded = await loadSuite(raw.suite as string, resolve(io.cwd, raw.suite as string), { cliVars: new Map(), env, filter: null, schemaCache: new Map() });
+  const [{ parseSuiteVars }, { loadEnvFile, mergeEnv }, { joinUrl }] = await Promise.all([import('../parse/suite-vars.js'), import('../../suite/env-file.js'), import('../../suite/build-request.js')]);
+  const { vars, secretVars } = parseSuiteVars(raw.var, raw.secret);
+  const env = raw.envFile === undefined ? io.env : mergeEnv(await loadEnvFile(raw.envFile, io.cwd), io.env);
+  const loaded = await loadSuite(raw.suite as string, resolve(io.cwd, raw.suite as string), { cliVars: vars, env, filter: null, schemaCache: new Map() });
   if (!loaded.ok) {
     printDiagnostic(io, `${loaded.problems.map(formatProblem).join('\n')}\n`);
     throw new UsageError(`${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${raw.suite}; nothing was sent`);
@@ -189,6 +258,11 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   const { passOf, startSuiteLoad } = await import('../../load/run-suite-load.js');
   const pass = passOf(suite.steps);
   if (pass.length === 0) throw new UsageError(`--suite ${raw.suite}: no step to run under load (every step is skipped or has load.weight 0)`);
+  const { stepRefusal } = await import('../../engine/load-transport.js');
+  for (const step of new Set(pass)) {
+    const refused = stepRefusal(step.request.method, step.request.headers.map(([name]) => name));
+    if (refused !== null) throw new UsageError(`--suite ${raw.suite}: step "${step.name}": apitest load cannot send its request: ${refused}`, { hint: step.request.method === 'CONNECT' ? 'nothing was sent' : REFUSED_HINT });
+  }
   const reporters = await prepareReporters(raw.reporter, io);
   const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env }));
   const outTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stdout.isTTY === true, env }));
@@ -198,22 +272,39 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   const { settleLoad } = await import('../../load/load-report.js');
   const { isLocalTarget } = await import('../../load/target-safety.js');
   // TLS settings of the run: -k and --cacert on the command line (a step's own tls: settings are not used under load).
-  const ca = raw.cacert === undefined ? null : await readFile(resolve(io.cwd, raw.cacert), 'utf8');
+  const ca = raw.cacert === undefined ? null : (await readFileArg(raw.cacert, io, '--cacert')).toString('utf8');
   const transport = createSuiteLoadTransport({ connections: flags.connections, pipelining: 1, insecure: raw.insecure === true, ca });
   const durationMs = flags.requests !== undefined ? null : (flags.duration ?? DEFAULT_DURATION_MS);
   const warmupMs = flags.warmup ?? 0;
   // OAuth2 steps: the tokens they get join the suite's secrets (masked in any message).
-  const tokenSecrets = createSecretRegistry(raw.showSecrets === true, suite.secrets);
+  const tokenSecrets = createSecretRegistry(raw.showSecrets === true, [...secretVars, ...suite.secrets]);
   const oauth2 = pass.some((s) => s.request.auth !== null && typeof s.request.auth === 'object' && 'oauth2' in s.request.auth) ? await loadTokens(raw, io, errTheme, { current: () => tokenSecrets.redactor(), learn: (values) => tokenSecrets.add(values) }) : null;
-  const started = startSuiteLoad(
-    { suite, users: flags.connections, durationMs, requests: flags.requests ?? null, warmupMs, rate, cliVars: new Map(), env },
+  // The safety rule, once per origin. The origins a step names without a {{ variable }} are checked before the
+  // run (nothing is sent when one is refused, and a question on the terminal comes before the progress line); an
+  // origin known only once a step is built is checked before its first request (then the run stops there).
+  const origins = new Map<string, Promise<void>>();
+  const checkOrigin = (target: string): Promise<void> => {
+    const origin = new URL(target).origin;
+    let check = origins.get(origin);
+    if (check === undefined) {
+      check = (async () => {
+        if (raw.yes === true || (await isLocalTarget(target))) return;
+        await confirm(io, `${origin} (suite ${raw.suite}, ${flags.connections} virtual users)`, started === undefined ? 'nothing was sent' : `nothing was sent to ${origin}`);
+      })();
+      origins.set(origin, check);
+    }
+    return check;
+  };
+  let started: ReturnType<typeof startSuiteLoad> | undefined;
+  for (const step of new Set(pass)) {
+    const target = staticUrlOf(joinUrl, suite.baseUrl, step.request.url);
+    if (target !== null) await checkOrigin(target);
+  }
+  started = startSuiteLoad(
+    { suite, users: flags.connections, durationMs, requests: flags.requests ?? null, warmupMs, rate, cliVars: vars, env },
     {
       send: (spec, keep, done) => transport.send(spec, keep, done),
-      checkOrigin: async (target) => {
-        if (raw.yes === true || (await isLocalTarget(target))) return;
-        const origin = new URL(target).origin;
-        await confirm(io, `${origin} (suite ${raw.suite}, ${flags.connections} virtual users)`);
-      },
+      checkOrigin,
       timers,
       ...(oauth2 === null ? {} : { authorize: oauth2.authorize }),
       ...(io.interrupt === undefined ? {} : { signal: io.interrupt.signal }),
@@ -255,8 +346,8 @@ async function prepareReporters(values: readonly string[], io: Io): Promise<Repo
 }
 
 /** A host that is not loopback or private: a yes on a terminal, or (no terminal, or CI) a usage error. */
-async function confirm(io: Io, what: string): Promise<void> {
-  const refuse = new UsageError(`load ${what}: the host is not loopback or a private address`, { hint: 'nothing was sent; add --yes if you mean to load it' });
+async function confirm(io: Io, what: string, sent = 'nothing was sent'): Promise<void> {
+  const refuse = new UsageError(`load ${what}: the host is not loopback or a private address`, { hint: `${sent}; add --yes if you mean to load it` });
   if ((io.env.CI ?? '') !== '' || io.stderr.isTTY !== true) throw refuse;
   const answer = await io.readPassword(`apitest: load ${what}? The host is not loopback or a private address. Type yes to go on: `);
   if (typeof answer !== 'string' || !/^y(es)?$/i.test(answer.trim())) throw refuse;

@@ -28,7 +28,7 @@ import { collectSuiteFiles } from '../../suite/collect-files.js';
 import type { SchemaCache } from '../../suite/compile-expect.js';
 import type { CompiledSuite } from '../../suite/compile-suite.js';
 import { loadEnvFile, mergeEnv } from '../../suite/env-file.js';
-import { VARIABLE_NAME } from '../../suite/interpolate.js';
+import { parseSuiteVars } from '../parse/suite-vars.js';
 import { loadSuite } from '../../suite/load-suite.js';
 import { formatProblem } from '../../suite/locate-issue.js';
 import { runFiles } from '../../suite/run-files.js';
@@ -294,19 +294,7 @@ async function parseRunOptions(raw: RawRunOptions, io: Io): Promise<RunOptions> 
       throw new UsageError(`--filter: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const vars = new Map<string, string>();
-  const secretVars: string[] = [];
-  const readVar = (entry: string, flag: string): void => {
-    const eq = entry.indexOf('=');
-    const name = eq === -1 ? entry : entry.slice(0, eq);
-    // The value of a --secret is never echoed, not even in this error.
-    const shown = flag === '--secret' ? JSON.stringify(eq === -1 ? name : `${name}=****`) : JSON.stringify(entry);
-    if (eq === -1 || !VARIABLE_NAME.test(name)) throw new UsageError(`${flag}: expected name=value, got ${shown}`, { hint: `e.g. ${flag} userName=Ann` });
-    vars.set(name, entry.slice(eq + 1));
-    if (flag === '--secret') secretVars.push(entry.slice(eq + 1));
-  };
-  for (const entry of raw.var) readVar(entry, '--var');
-  for (const entry of raw.secret ?? []) readVar(entry, '--secret');
+  const { vars, secretVars } = parseSuiteVars(raw.var, raw.secret ?? []);
   let rate: RunOptions['rate'] = null;
   if (raw.rate !== undefined) {
     rate = parseRate(raw.rate) ?? null;

@@ -35,6 +35,9 @@ export interface RawLoadOptions extends RawRequestOptions, RawOAuth2Options {
   json?: boolean;
   reporter: string[];
   suite?: string;
+  var: string[];
+  secret: string[];
+  envFile?: string;
   yes?: boolean;
   progress: boolean;
   color: boolean;
@@ -58,7 +61,10 @@ export function registerLoadCommand(program: Command, io: Io, setResult: (result
     .option('--rate <R/s>', 'open model: send R requests per second on a constant schedule, whatever the answers (e.g. 500/s); with --suite, start R passes of the suite per second')
     .option('--warmup <duration>', 'send for this long first, and measure nothing of it (default 0: none)')
     .option('--pipelining <n>', 'requests sent on a connection before its answers arrive (HTTP/1.1 pipelining)', '1')
-    .option('--suite <file>', 'each virtual user (connection) runs this suite\'s steps in order, instead of one URL');
+    .option('--suite <file>', 'each virtual user (connection) runs this suite\'s steps in order, instead of one URL')
+    .option('--var <name=value>', 'with --suite: set a variable for {{ name }}, over the suite\'s vars (repeatable)', collect, [])
+    .option('--secret <name=value>', 'with --suite: as --var, and the value is masked in every report (repeatable)', collect, [])
+    .option('--env-file <file>', 'with --suite: load environment variables from a dotenv file (variables already set win)');
   load
     .optionsGroup('Body:')
     .option('--data <data>', 'request body: text, @file (repeatable: joined with &); JSON is sent as application/json (-d is --duration here)', collect)
