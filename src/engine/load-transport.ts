@@ -322,7 +322,8 @@ export function errorKindOf(error: unknown): LoadErrorKind {
   const cause = String(e?.cause?.code ?? '');
   for (const c of [code, cause]) {
     if (c === 'UND_ERR_CONNECT_TIMEOUT' || c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT' || c === 'ETIMEDOUT') return 'timeout';
-    if (c === 'ECONNREFUSED' || c === 'EHOSTUNREACH' || c === 'ENETUNREACH' || c === 'EADDRNOTAVAIL') return 'connect';
+    // EMFILE/ENFILE: no file descriptor left for the socket (more connections than `ulimit -n` allows).
+    if (c === 'ECONNREFUSED' || c === 'EHOSTUNREACH' || c === 'ENETUNREACH' || c === 'EADDRNOTAVAIL' || c === 'EMFILE' || c === 'ENFILE') return 'connect';
     if (c === 'ENOTFOUND' || c === 'EAI_AGAIN') return 'dns';
     if (c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(c)) return 'tls';
     if (c === 'ECONNRESET' || c === 'EPIPE' || c === 'UND_ERR_SOCKET' || c === 'UND_ERR_CLOSED') return 'reset';

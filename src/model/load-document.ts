@@ -30,7 +30,7 @@ export const LoadDocumentSchema = z.object({
   latency: LatencySummarySchema.describe('With --rate: from each request\'s intended send time (coordinated omission corrected); without: from its send. Responses only.'),
   latencyUncorrected: LatencySummarySchema.nullable().describe('With --rate: from the actual send time (hides a stall: see docs/load.md); null without --rate.'),
   statuses: z.record(z.string().regex(/^\d{3}$/), Count).describe('Responses by status code.'),
-  errors: z.partialRecord(z.enum(['connect', 'dns', 'tls', 'timeout', 'reset', 'aborted', 'unfinished', 'variable', 'expectation', 'other']), Count).describe('Requests without a response, by kind: connect (refused, unreachable), dns, tls, timeout (--timeout), reset (the connection closed or reset), aborted, unfinished (no answer by the end of the run), variable (--suite: a step needed a capture that failed; not sent), expectation (--suite: a response that did not meet its step\'s expect: block; it has a status and a latency), other.'),
+  errors: z.partialRecord(z.enum(['connect', 'dns', 'tls', 'timeout', 'reset', 'aborted', 'unfinished', 'variable', 'expectation', 'other']), Count).describe('Requests without a response, by kind: connect (refused, unreachable, or no file descriptor left for the socket), dns, tls, timeout (--timeout), reset (the connection closed or reset), aborted, unfinished (no answer by the end of the run), variable (--suite: a step needed a capture that failed; not sent), expectation (--suite: a response that did not meet its step\'s expect: block; it has a status and a latency), other.'),
   throttled: Count.describe('429 responses (the server rate-limits; counted in failed, apart from 5xx).'),
   steps: z
     .array(

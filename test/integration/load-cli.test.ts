@@ -378,6 +378,25 @@ describe('apitest load --suite', () => {
       expect(bad.code).toBe(5);
       expect(bad.stderr).toMatch(/invalid_client|token/i);
       expect(bad.stdout + bad.stderr).not.toContain('not-the-secret');
+      // apitest load has no -v: a hint that would point at it points at apitest auth token -v.
+      expect(bad.stderr).not.toMatch(/[;(] ?-v shows/);
+    });
+  });
+
+  test('one URL with OAuth2 (--oauth2-*): one token for the run, sent with every request; a wrong secret is one line, exit 5', async () => {
+    await withDemo(async (demo) => {
+      const flags = ['--oauth2-token-url', `${demo.url}/oauth/token`, '--oauth2-client-id', 'demo-client', '--no-token-cache'];
+      const r = await runCli(['load', `${demo.url}/oauth/me`, '-n', '20', '-c', '2', '--json', ...flags, '--oauth2-client-secret', 'demo-secret']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(parseLoadDocument(r.stdout).statuses).toEqual({ '200': 20 });
+      expect(r.stdout).not.toContain('demo-secret');
+      const bad = await runCli(['load', `${demo.url}/oauth/me`, '-n', '20', ...flags, '--oauth2-client-secret', 'not-the-secret']);
+      expect(bad.code).toBe(5);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toContain('invalid_client');
+      expect(bad.stderr).not.toContain('not-the-secret');
+      expect(demo.requests().filter((q) => q.path === '/oauth/me')).toHaveLength(20);
     });
   });
 

@@ -64,7 +64,9 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
   const url = raw.url ?? urlArg;
   const spec0 = await buildRequestSpec(url === undefined ? raw : { ...raw, url }, io);
   const { loadRequestRefusal } = await import('../../engine/load-transport.js');
-  const refused = await loadRequestRefusal(spec0);
+  // An OAuth2 request gets its token only after this check (the token request is not sent for a request that
+  // cannot be): a stand-in bearer token has the same shape.
+  const refused = await loadRequestRefusal(spec0.auth.authorization?.kind === 'oauth2' ? withAuthorization(spec0, { kind: 'bearer', token: new Secret('apitest-refusal-check') }) : spec0);
   if (refused !== null) throw new UsageError(`apitest load cannot send this request: ${refused}`, { hint: spec0.method === 'CONNECT' ? 'nothing was sent' : REFUSED_HINT });
   const reporters = await prepareReporters(raw.reporter, io);
   const env = io.env;
@@ -376,7 +378,7 @@ async function loadTokens(
         const auth = spec.auth.authorization;
         if (auth?.kind !== 'oauth2') return spec;
         const obtained = await tokens.get(auth.oauth2, tokenConnectionOf(spec));
-        if (!obtained.ok) throw obtained.error;
+        if (!obtained.ok) throw withLoadHint(obtained.error);
         return withAuthorization(spec, { kind: 'bearer', token: new Secret(obtained.token.accessToken) });
       },
       close: () => transport.close(),
@@ -385,6 +387,18 @@ async function loadTokens(
     transport.close();
     throw error;
   }
+}
+
+/**
+ * A token error as apitest load reports it: load has no -v, so a hint that points at -v points at
+ * `apitest auth token -v` instead (same flags; it shows the token exchange). A copy: the error itself is shared.
+ */
+function withLoadHint<E>(error: E): E {
+  const hint = (error as { hint?: unknown }).hint;
+  if (typeof hint !== 'string' || !hint.includes('-v shows')) return error;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as object, error) as E & { hint: string };
+  copy.hint = hint.replace(/-v shows (the token exchange|what was sent)/, 'apitest auth token with the same --oauth2-* flags and -v shows the token exchange');
+  return copy;
 }
 
 /** The live line on stderr, redrawn every second; returns how to clear it. */
