@@ -16,6 +16,7 @@ import { parseByteSize } from '../util/byte-size.js';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from '../util/duration.js';
 import { messageOf } from './compile-expect.js';
 import { hasTemplate } from './interpolate.js';
+import { unsendableHeaderName } from '../model/header-syntax.js';
 import type { PathKey, RawProblem } from './locate-issue.js';
 import type { AuthInput, DefaultsInput, PaginateInput, RetryInput, StepInput, TlsInput } from './suite-schema.js';
 import { parseProxyUrl } from '../engine/proxy-settings.js';
@@ -88,9 +89,11 @@ export function compileRequest(step: StepInput, defaults: DefaultsInput, path: r
 
   const headers = mergeByName(defaults.headers, step.headers, true);
   for (const [name] of headers) {
+    const where = Object.hasOwn(step.headers ?? {}, name) ? at('headers', name) : ['defaults', 'headers', name];
+    const unsendable = unsendableHeaderName(name);
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
-      problems.push({ path: Object.hasOwn(step.headers ?? {}, name) ? at('headers', name) : ['defaults', 'headers', name], anchor: 'key', message: `invalid header name ${JSON.stringify(name)}` });
-    }
+      problems.push({ path: where, anchor: 'key', message: `invalid header name ${JSON.stringify(name)}` });
+    } else if (unsendable !== null) problems.push({ path: where, anchor: 'key', message: `${unsendable.problem} (${unsendable.hint})` });
   }
   const timeout = step.timeout ?? defaults.timeout;
   const auth = step.auth ?? defaults.auth;

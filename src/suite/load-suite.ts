@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LineCounter as LineCounterType } from 'yaml';
 import type { SchemaCache } from './compile-expect.js';
-import { droppedProtoKeys } from './dropped-keys.js';
+import { PROTO_KEY, protoPlaceholder, renameKeys, unrenameProblem } from './proto-keys.js';
 import { checkStructure, MAX_DEPTH, textTooDeep } from './check-structure.js';
 import { asSuiteInput, compileSuite, type CompiledSuite, type SuiteInput } from './compile-suite.js';
 import { issuesToProblems, locatePath, formatKeyPath, type PathKey, type Problem, type RawProblem, type SourceMap } from './locate-issue.js';
@@ -121,16 +121,23 @@ export async function parseSuiteText(text: string, file: string, dir: string, op
   const structure = checkStructure(data);
   const cutOut = (p: RawProblem): boolean => structure.some((s) => isPrefix(s.path, p.path));
   const structureProblems: RawProblem[] = structure.map((s) => ({ path: s.shownAt, anchor: s.anchor, message: s.message }));
+  // `__proto__` keys are parsed under a placeholder (the schema library would skip them) and given back after.
+  const placeholder = structure.length === 0 ? protoPlaceholder(data) : null;
+  const renamed = placeholder !== null && renameKeys(data, PROTO_KEY, placeholder);
   const parsed = SuiteFileSchema.safeParse(data);
-  const schemaProblems: RawProblem[] = parsed.success ? [] : issuesToProblems(parsed.error.issues, data).filter((p) => !cutOut(p));
+  const schemaProblems: RawProblem[] = parsed.success ? [] : issuesToProblems(parsed.error.issues, data).map((p) => (renamed ? unrenameProblem(p, placeholder) : p)).filter((p) => !cutOut(p));
+  if (renamed && parsed.success) renameKeys(parsed.data, placeholder, PROTO_KEY);
   const input = parsed.success ? asSuiteInput(parsed.data) : salvage(data);
-  const droppedKeys = droppedProtoKeys(data, input).filter((p) => !cutOut(p));
+  if (renamed && !parsed.success) {
+    renameKeys(input, placeholder, PROTO_KEY);
+    if (input.declaredCaptures.has(placeholder)) input.declaredCaptures = new Map([...input.declaredCaptures].map(([name, at]) => [name === placeholder ? PROTO_KEY : name, at]));
+  }
   data = undefined; // the parsed file is not needed past this point: the compiled suite keeps what it uses
   const displayDir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   const compileProblems: RawProblem[] = [];
   const suite = await compileSuite(input, { file, dir, displayDir, ...options }, compileProblems);
   // What pruning left behind can look wrong where the schema already found a problem: keep the schema's word.
-  const raw = [...structureProblems, ...schemaProblems, ...droppedKeys, ...compileProblems.filter((c) => !cutOut(c) && !schemaProblems.some((s) => related(s.path, c.path)))];
+  const raw = [...structureProblems, ...schemaProblems, ...compileProblems.filter((c) => !cutOut(c) && !schemaProblems.some((s) => related(s.path, c.path)))];
   if (raw.length > 0) return { ok: false, problems: await toProblems(dedupe(raw)) };
   return { ok: true, suite };
 }

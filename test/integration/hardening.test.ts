@@ -45,19 +45,26 @@ function suiteFile(name: string, text: string): string {
 }
 
 describe('header names from input that are Object.prototype keys', () => {
-  test('-H, --headers and suite headers named constructor and __proto__ are sent, no crash', async () => {
+  test('-H, --headers and suite headers named constructor, toString… are sent; one named __proto__ is refused with one line (it could not be sent), not dropped', async () => {
     const p = echoPath();
-    const r = await runCli([`${demo.url}${p}`, '-H', 'constructor: a', '-H', '__proto__: b', '--headers', '{"toString":"c","hasOwnProperty":"d"}', '--json']);
+    const r = await runCli([`${demo.url}${p}`, '-H', 'constructor: a', '-H', 'valueOf: b', '--headers', '{"toString":"c","hasOwnProperty":"d"}', '--json']);
     expect(r.code).toBe(0);
-    expect(received(p)?.headers).toMatchObject({ constructor: 'a', __proto__: 'b', tostring: 'c', hasownproperty: 'd' });
+    expect(received(p)?.headers).toMatchObject({ constructor: 'a', valueof: 'b', tostring: 'c', hasownproperty: 'd' });
     const doc = parseJsonDocument(r.stdout);
     expect(doc.ok).toBe(true);
+    const proto = await runCli([`${demo.url}${echoPath()}`, '-H', '__proto__: b']);
+    expect(proto.code).toBe(2);
+    expect(proto.stderr.trim()).toBe('apitest: error: -H/--header: a header named "__proto__" cannot be sent (apitest\'s HTTP client keeps headers in a JavaScript object, where that name is reserved)');
 
     const q = echoPath();
-    const suite = suiteFile('proto-headers.yaml', `baseUrl: "${demo.url}"\nsteps:\n  - url: ${q}\n    headers: { constructor: x, __proto__: y }\n`);
+    const suite = suiteFile('proto-headers.yaml', `baseUrl: "${demo.url}"\nsteps:\n  - url: ${q}\n    headers: { constructor: x }\n    query: { __proto__: y }\n`);
     const s = await runCli(['run', suite]);
     expect(s.code).toBe(0);
-    expect(received(q)?.headers).toMatchObject({ constructor: 'x', __proto__: 'y' });
+    expect(received(q)?.headers).toMatchObject({ constructor: 'x' });
+    const refused = suiteFile('proto-header.yaml', `baseUrl: "${demo.url}"\nsteps:\n  - url: ${echoPath()}\n    headers: { __proto__: y }\n`);
+    const t = await runCli(['run', refused]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain('steps[0].headers.__proto__: a header named "__proto__" cannot be sent');
   });
 });
 
