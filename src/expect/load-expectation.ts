@@ -4,11 +4,12 @@
  * expression.ts), over the figures of a whole run instead of one response, and the same `CheckResult`.
  *
  * Subjects: p50 p90 p95 p99 p99.9 max mean (latency, ms: `50ms`, `0.5s`, or a bare number of milliseconds, as
- * `duration` in a response's expectations), rps (responses and errors per second), errors (failed requests that
- * were not throttled: no response, or a status of 400 or more other than 429), error_rate (errors / total: `0.01`
- * or `1%`), status_5xx (responses 500-599), throttled (429 responses). Checked when parsed, before anything is sent.
+ * `duration` in a response's expectations; exact, fractions of a millisecond kept: `2.5ms` is 2.5, not 3), rps
+ * (responses and errors per second), errors (failed requests that were not throttled: no response, or a status of
+ * 400 or more other than 429), error_rate (errors / total: `0.01` or `1%`), status_5xx (responses 500-599),
+ * throttled (429 responses). Checked when parsed, before anything is sent.
  */
-import { parseDuration } from '../util/duration.js';
+import { parseExactDuration } from '../util/duration.js';
 import type { CheckResult } from './evaluate.js';
 import { SYMBOL_OPERATORS } from './expression.js';
 import { invalidExpectation } from './parse-expression.js';
@@ -48,8 +49,9 @@ export function parseLoadExpectation(text: string): LoadExpectation {
 
 function parseValue(subject: LoadSubject, text: string, source: string): number {
   if (LATENCY.includes(subject)) {
-    // A bare number is milliseconds here (as `duration < 200`), not seconds.
-    const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) : /[a-z]$/i.test(text) ? parseDuration(text) : undefined;
+    // A bare number is milliseconds here (as `duration < 200`), not seconds. Not rounded to whole milliseconds
+    // (parseDuration, for timers, does): `p50 < 2.5ms` must not become `p50 < 3`, nor `p50 < 0.4ms` `p50 < 0`.
+    const ms = /^\d+(\.\d+)?$/.test(text) || /[a-z]$/i.test(text) ? parseExactDuration(text, 'ms') : undefined;
     if (ms === undefined || !Number.isFinite(ms) || ms < 0) throw invalidExpectation(source, `"${text}" is not a duration`, 'use 50ms, 0.5s, or a number of milliseconds');
     return ms;
   }
@@ -71,7 +73,7 @@ export function evaluateLoadExpectation(exp: LoadExpectation, figures: LoadFigur
   const ok = compare(exp.operator, actual, exp.value);
   if (ok) return { expression: exp.source, ok, expected: exp.value, actual };
   const unit = LATENCY.includes(exp.subject) ? ' ms' : exp.subject === 'rps' ? ' req/s' : '';
-  return { expression: exp.source, ok, expected: exp.value, actual, message: `${exp.subject}: expected ${exp.operator} ${show(exp.value)}${unit}, got ${show(actual)}${unit}` };
+  return { expression: exp.source, ok, expected: exp.value, actual, message: `${exp.subject}: expected ${exp.operator} ${exact(exp.value)}${unit}, got ${show(actual)}${unit}` };
 }
 
 function compare(op: Comparison, a: number, b: number): boolean {
@@ -93,4 +95,16 @@ function compare(op: Comparison, a: number, b: number): boolean {
 
 function show(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
+}
+
+/** The bound as the user gave it, every digit kept and never in exponent notation: 0.0004 → "0.0004", 1e-7 → "0.0000001". */
+function exact(n: number): string {
+  const text = String(n);
+  const m = /^(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (m === null) return text;
+  const digits = `${m[1]}${m[2] ?? ''}`;
+  const point = (m[1] as string).length + Number(m[3]);
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return digits + '0'.repeat(point - digits.length);
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
 }

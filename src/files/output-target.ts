@@ -8,7 +8,9 @@
  *   umask. Until the rename, the previous content is intact — also when the disk fills up or the run is stopped.
  * - A character or block device (`/dev/null`, `/dev/full`), a FIFO or a socket — and `/dev/stdout`, `/dev/stderr`,
  *   `/dev/fd/N` whatever they point at — is opened and written IN PLACE: never renamed over, never removed.
- * - A symbolic link is written THROUGH (its target is what gets written, by the rules above); the link stays.
+ * - A symbolic link is written THROUGH (its target is what gets written, by the rules above); the link stays. A
+ *   dangling link is written through too when its target's directory exists; when it does not, the usage error
+ *   names that directory (nothing is created).
  * - A directory is a usage error, and so is a place that cannot be written, found before anything is sent.
  */
 import { randomBytes } from 'node:crypto';
@@ -67,7 +69,7 @@ export async function prepareOutputTarget(path: string, cwd: string, flag: strin
   }
   const dir = dirname(target);
   const dirStat = await stat(dir).catch(() => null);
-  if (!dirStat?.isDirectory()) throw new UsageError(`${flag}: directory ${JSON.stringify(dirname(path))} does not exist`, { hint: 'create it first, or choose another path' });
+  if (!dirStat?.isDirectory()) throw missingDirectory(flag, path, given, target);
   return atomic(path, target, flag, existing === null ? null : { mode: existing.mode & 0o7777, uid: existing.uid, gid: existing.gid }, options.newFileMode);
 }
 
@@ -230,6 +232,16 @@ function writeFailed(flag: string, path: string, error: NodeJS.ErrnoException): 
     hint: error.code === 'ENOSPC' ? 'free some space, or write elsewhere; the previous content of a file is kept' : 'check the place you write to',
     cause: error,
   });
+}
+
+/**
+ * The directory the file would go in is missing. Through a (dangling) symbolic link, that is the directory of the
+ * link's target — the one to create — not the directory of the path given (which holds the link, so exists).
+ */
+function missingDirectory(flag: string, path: string, given: string, target: string): UsageError {
+  const hint = { hint: 'create it first, or choose another path' };
+  if (target === given) return new UsageError(`${flag}: directory ${JSON.stringify(dirname(path))} does not exist`, hint);
+  return new UsageError(`${flag}: ${JSON.stringify(path)} is a symbolic link to ${JSON.stringify(target)}, whose directory ${JSON.stringify(dirname(target))} does not exist`, hint);
 }
 
 function cannotWrite(flag: string, path: string, error: NodeJS.ErrnoException): UsageError {

@@ -7,6 +7,7 @@
  * prints). A bare number is SECONDS, as in `curl -m 5`, HTTPie's `--timeout 5` and Hurl's `--max-time 5`
  * (expectations are the exception: `duration < 200` compares milliseconds, as in Hurl). Results are rounded to
  * whole milliseconds. Negative, empty, exponent (`1e3`) or otherwise garbled text gives `undefined`.
+ * `parseExactDuration` reads the same text without rounding, for thresholds (load SLOs) rather than timers.
  */
 
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -45,6 +46,41 @@ export function parseDuration(text: string): number | undefined {
   }
   const ms = Math.round(total);
   return Number.isSafeInteger(ms) ? ms : undefined;
+}
+
+/**
+ * As `parseDuration`, but exact: for thresholds, not timers (the latency SLOs of `apitest load`, `p50 < 2.5ms`).
+ * The same text is accepted (units, decimals, compounds), but nothing is rounded: the result is a number of
+ * milliseconds with its fraction (`2.5ms` → 2.5, `0.0004s` → 0.4, `1m` → 60000), the double nearest the exact
+ * decimal value (computed on integers, so `0.0004s` is 0.4, not 0.39999999999999997). A bare number is read in
+ * `bareUnit` (seconds, as `parseDuration`, unless the caller says `ms`). `undefined` for what `parseDuration`
+ * refuses, and for a value too large to be a finite number.
+ */
+export function parseExactDuration(text: string, bareUnit: 'ms' | 's' = 's'): number | undefined {
+  if (typeof text !== 'string') return undefined;
+  const trimmed = text.trim();
+  const parts: Array<{ number: string; factor: number }> = [];
+  if (BARE.test(trimmed)) {
+    parts.push({ number: trimmed, factor: UNIT_MS[bareUnit] as number });
+  } else {
+    if (!COMPOUND.test(trimmed)) return undefined;
+    for (const match of trimmed.matchAll(PART)) {
+      const name = (match[2] ?? '').toLowerCase();
+      // Own keys only: `constructor` or `toString` is not a unit.
+      if (!Object.hasOwn(UNIT_MS, name)) return undefined;
+      parts.push({ number: match[1] ?? '', factor: UNIT_MS[name] as number });
+    }
+  }
+  // Each part as an integer count of 10^-scale ms: digits × factor, then all parts at the largest scale.
+  const scaled = parts.map(({ number, factor }) => {
+    const [whole = '', fraction = ''] = number.split('.');
+    return { units: BigInt(`${whole}${fraction}` || '0') * BigInt(factor), scale: fraction.length };
+  });
+  const scale = Math.max(0, ...scaled.map((p) => p.scale));
+  const total = scaled.reduce((sum, p) => sum + p.units * 10n ** BigInt(scale - p.scale), 0n);
+  // Number() of a decimal string is the nearest double: one rounding, at the end.
+  const ms = Number(`${total}e-${scale}`);
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@
  * write through symbolic links, and fail cleanly on a full device.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
@@ -208,6 +208,37 @@ describe('-o onto regular files', () => {
     const missing = await runCli([`${demo.url}/users/1`, '-o', join(dir, 'nope', 'x.bin')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/directory .* does not exist/);
+  });
+
+  test('a dangling symbolic link whose target directory is missing: the error names that directory, not the link\'s', async () => {
+    const dir = fresh();
+    symlinkSync(join(dir, 'gone', 'x.xml'), join(dir, 'absolute'));
+    symlinkSync(join('gone2', 'y.bin'), join(dir, 'relative'));
+    const load = await runCli(['load', `${demo.url}/users`, '-n', '3', '--reporter', 'junit:absolute'], { cwd: dir });
+    expect(load.code).toBe(2);
+    expect(load.stdout).toBe('');
+    expect(load.stderr.trim().split('\n')).toEqual([
+      `apitest: error: --reporter: "absolute" is a symbolic link to "${join(dir, 'gone', 'x.xml')}", whose directory "${join(dir, 'gone')}" does not exist (create it first, or choose another path)`,
+    ]);
+    const output = await runCli([`${demo.url}/users/1`, '-o', 'relative'], { cwd: dir });
+    expect(output.code).toBe(2);
+    expect(output.stderr.trim()).toBe(
+      `apitest: error: -o/--output: "relative" is a symbolic link to "${join(dir, 'gone2', 'y.bin')}", whose directory "${join(dir, 'gone2')}" does not exist (create it first, or choose another path)`,
+    );
+    // Nothing created, the links untouched.
+    expect(readdirSync(dir).sort()).toEqual(['absolute', 'relative']);
+    expect(readlinkSync(join(dir, 'relative'))).toBe(join('gone2', 'y.bin'));
+  });
+
+  test('a dangling symbolic link whose target directory exists is written through: the link stays, its target is created', async () => {
+    const dir = fresh();
+    mkdirSync(join(dir, 'there'));
+    symlinkSync(join('there', 'out.bin'), join(dir, 'link.bin'));
+    const r = await runCli([`${demo.url}/bytes/200`, '-o', 'link.bin'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(lstatSync(join(dir, 'link.bin')).isSymbolicLink()).toBe(true);
+    expect(statSync(join(dir, 'there', 'out.bin')).size).toBe(200);
+    expect(leftovers(join(dir, 'there'), ['out.bin'])).toEqual([]);
   });
 });
 

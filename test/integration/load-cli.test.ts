@@ -120,6 +120,20 @@ describe('apitest load', () => {
     expect(passing.code).toBe(0);
   });
 
+  test('a latency SLO keeps fractions of a millisecond: p50 < 0.0005ms fails (no latency is under 1 µs), expected 0.0005, not 0', async () => {
+    const r = await runCli(['load', `${server.url}/users`, '-n', '10', '-c', '1', '--json', '--expect', 'p50 < 0.0005ms', '--expect', 'max <= 0.0004s', '--expect', 'p99 < 10s']);
+    expect(r.code).toBe(1);
+    const doc = parseLoadDocument(r.stdout);
+    const [p50, max, p99] = doc.expectations;
+    expect(p50).toMatchObject({ expression: 'p50 < 0.0005ms', ok: false, expected: 0.0005 });
+    expect(p50.actual).toBeGreaterThanOrEqual(0.001);
+    expect(p50.message).toBe(`p50: expected < 0.0005 ms, got ${p50.actual} ms`);
+    expect(max.expected).toBe(0.4);
+    expect(max.ok).toBe(max.actual <= 0.4);
+    expect(p99).toMatchObject({ ok: true, expected: 10_000 });
+    expect(r.stderr.trim().split('\n')[0]).toBe(`apitest: SLO failed: p50: expected < 0.0005 ms, got ${p50.actual} ms`);
+  });
+
   test('429s are throttled, apart from 5xx and from errors; Retry-After is shown', async () => {
     const r = await runCli(['load', `${server.url}/throttle`, '-n', '10', '-c', '1', '--expect', 'errors == 0', '--expect', 'throttled == 10']);
     expect(r.code).toBe(0);

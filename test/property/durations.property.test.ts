@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { UsageError } from '../../src/errors.js';
 import { durationFlag, parseFlags } from '../../src/cli/parse/flag-schemas.js';
-import { formatDuration, MAX_DURATION_MS, parseDuration } from '../../src/util/duration.js';
+import { parseLoadExpectation } from '../../src/expect/load-expectation.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration, parseExactDuration } from '../../src/util/duration.js';
 import { blank, checkProperty, hostileText, mutated, outcome, PROPERTY_TIMEOUT_MS, timed, withLongRun } from './fuzz.js';
 
 const PARSER = 'durations';
@@ -42,7 +43,7 @@ const durationText = fc.oneof(validDuration.map((d) => d.text), mutated(validDur
 
 const FlagSchema = z.object({ timeout: durationFlag('--timeout') });
 
-describe('property: durations (parseDuration, formatDuration, duration flags)', () => {
+describe('property: durations (parseDuration, parseExactDuration, formatDuration, duration flags, load SLO latencies)', () => {
   test(
     'a valid duration reads as its value in whole milliseconds',
     async () => {
@@ -96,6 +97,66 @@ describe('property: durations (parseDuration, formatDuration, duration flags)', 
             expect(result.value.timeout).toBe(parseDuration(text));
           } else {
             expect(result.error.message).toMatch(/^--timeout: /);
+            expect((result.error as UsageError).exitCode).toBe(2);
+          }
+        },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  test(
+    'parseExactDuration: a valid duration reads as the double nearest its exact value, fractions of a ms kept',
+    async () => {
+      await checkProperty(
+        PARSER,
+        'valid text → exact value',
+        validDuration, ({ text, exactThousandths }) => {
+          const ms = timed('parseExactDuration', () => parseExactDuration(text));
+          // exactThousandths is a safe integer (at most 4 parts of 100000.999 h), so this is one correct rounding.
+          expect(ms).toBe(Number(`${exactThousandths}e-3`));
+        },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  test(
+    'any text: parseExactDuration gives a finite number >= 0 or undefined, never throws, and agrees with parseDuration after rounding',
+    async () => {
+      await checkProperty(
+        PARSER,
+        'any text → exact number or undefined',
+        durationText, (text) => {
+          const result = outcome('parseExactDuration', [], () => parseExactDuration(text));
+          if (!result.ok) return;
+          const exact = result.value;
+          const rounded = parseDuration(text);
+          if (exact === undefined) {
+            expect(rounded).toBeUndefined();
+            return;
+          }
+          expect(Number.isFinite(exact)).toBe(true);
+          expect(exact).toBeGreaterThanOrEqual(0);
+          // parseDuration multiplies floats before rounding: a value ending in .5 may land either side.
+          if (rounded !== undefined) expect(Math.abs(rounded - exact)).toBeLessThanOrEqual(0.5 + 1e-9 * exact);
+        },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  test(
+    'a load SLO latency: the exact value in ms (a bare number is ms), or a UsageError; never rounded',
+    async () => {
+      await checkProperty(
+        PARSER,
+        'load SLO latency → exact ms or UsageError',
+        durationText, (text) => {
+          const result = outcome('parseLoadExpectation', [UsageError], () => parseLoadExpectation(`p99 < ${text}`));
+          if (result.ok) {
+            expect(result.value.value).toBe(parseExactDuration(text, 'ms'));
+          } else {
             expect((result.error as UsageError).exitCode).toBe(2);
           }
         },

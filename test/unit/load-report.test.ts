@@ -155,7 +155,31 @@ describe('SLOs', () => {
     expect(evaluateLoadExpectation(parseLoadExpectation('rps >= 1000'), figures).message).toBe('rps: expected >= 1000 req/s, got 500 req/s');
   });
 
-  test.each(['status == 200', 'p98 < 1ms', 'p99 <', 'p99 < fast', 'errors == 0.5', 'error_rate < 150%', 'p99 ~ 1ms'])('%s is a usage error', (text) => {
+  test.each([
+    ['p50 < 2.5ms', 2.5],
+    ['p50 < 0.4ms', 0.4],
+    ['max <= 0.0004s', 0.4],
+    ['p99 < 0.00026s', 0.26],
+    ['p99.9 < 1m', 60_000],
+    ['mean < 50 ms', 50],
+    ['p90 < 1s250ms', 1250],
+    ['p50 < 2.5', 2.5],
+    ['p50 < 0.0001ms', 0.0001],
+  ])('latency SLO %s keeps its exact value in ms: %p', (text, value) => {
+    expect(parseLoadExpectation(text).value).toBe(value);
+  });
+
+  test('a sub-millisecond latency SLO is not rounded: 2.5ms fails at 2.637; the message shows the exact bound', () => {
+    const p50 = { ...figures, p50: 2.637 };
+    const check = evaluateLoadExpectation(parseLoadExpectation('p50 < 2.5ms'), p50);
+    expect(check).toMatchObject({ ok: false, expected: 2.5, actual: 2.637, message: 'p50: expected < 2.5 ms, got 2.637 ms' });
+    expect(evaluateLoadExpectation(parseLoadExpectation('p50 < 2.7ms'), p50).ok).toBe(true);
+    const tiny = evaluateLoadExpectation(parseLoadExpectation('p50 < 0.0000001ms'), { ...figures, p50: 0.001 });
+    expect(tiny).toMatchObject({ ok: false, expected: 1e-7, message: 'p50: expected < 0.0000001 ms, got 0.001 ms' });
+    expect(evaluateLoadExpectation(parseLoadExpectation('max <= 0.0004s'), { ...figures, max: 0.5 }).message).toBe('max: expected <= 0.4 ms, got 0.5 ms');
+  });
+
+  test.each(['status == 200', 'p98 < 1ms', 'p50 < .5', 'p50 < 1e-3ms', 'p50 < -1ms', 'p50 < 250us', 'p99 <', 'p99 < fast', 'errors == 0.5', 'error_rate < 150%', 'p99 ~ 1ms'])('%s is a usage error', (text) => {
     expect(() => parseLoadExpectation(text)).toThrow(UsageError);
   });
 
