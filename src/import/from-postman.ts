@@ -147,7 +147,7 @@ function scripts(events: unknown, where: string, findings: Findings, isRequest =
     const exec = event.script.exec;
     const code = Array.isArray(exec) ? exec.join('\n') : typeof exec === 'string' ? exec : '';
     if (code.trim() === '' || event.disabled === true) continue;
-    const kind = event.listen === 'prerequest' ? 'pre-request script' : event.listen === 'test' ? 'test script' : `${String(event.listen)} script`;
+    const kind = event.listen === 'prerequest' ? 'pre-request script' : event.listen === 'test' ? 'test script' : `${typeof event.listen === 'string' ? event.listen : (JSON.stringify(event.listen) ?? 'unnamed')} script`;
     const scope = isRequest ? '' : ' (it runs for every request below)';
     const status = event.listen === 'test' && isRequest ? statusCheck(code) : null;
     findings.unmapped(where, `${kind} not imported${scope}${status !== null ? `; its status check became expect: { status: ${status} }` : ''}`);

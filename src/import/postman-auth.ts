@@ -34,7 +34,8 @@ export function mapPostmanAuth(raw: unknown, where: string, ctx: AuthContext): P
   const p = params(raw, type);
   const text = (key: string): string => {
     const value = p.get(key);
-    return value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value);
+    // Not String() of an object: a collection's `{ "toString": "" }` would make it throw.
+    return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
   };
   const secret = (key: string, env: string, what: string): string => secretValue(text(key), env, where, what, ctx);
   switch (type) {

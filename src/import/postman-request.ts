@@ -102,8 +102,10 @@ function headerList(raw: unknown): Header[] {
   return raw.filter(isRecord).map((h) => ({ key: typeof h.key === 'string' ? h.key.trim() : '', value: scalarText(h.value), disabled: h.disabled === true })).filter((h) => h.key !== '');
 }
 
+/** A number, boolean or string as text; anything else (null, an object, an array) is no value: ''. */
 function scalarText(value: unknown): string {
-  return value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value);
+  // Not String() of an object: a collection's `{ "toString": "" }` would make it throw.
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }
 
 /** The URL as suite text, and the credential query parameters taken out of it. */

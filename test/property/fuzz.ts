@@ -122,6 +122,11 @@ function allowedError(what: string, allowed: readonly ErrorClass[], error: unkno
  */
 export const CI_SEED = 20261204;
 
+/** For tests that call fc.assert themselves: in CI (and FUZZ_RUNS not set), every property draws from CI_SEED. */
+export function ciSeedOnce(): void {
+  if ((process.env.CI ?? '') !== '' && (process.env.FUZZ_RUNS ?? '') === '') fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: CI_SEED });
+}
+
 export function params<T>(): fc.Parameters<T> {
   const out: fc.Parameters<T> = { numRuns: FUZZ_RUNS };
   if (process.env.FUZZ_SEED !== undefined && process.env.FUZZ_SEED !== '') out.seed = Number(process.env.FUZZ_SEED);
