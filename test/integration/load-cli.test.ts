@@ -190,6 +190,7 @@ describe('apitest load', () => {
   test('--timeout below a second is kept (undici keeps its own on a ~0.5 s clock): a 50 ms answer with --timeout 20ms is a timeout', async () => {
     const r = await runCli(['load', `${server.url}/slow`, '-n', '4', '-c', '2', '--timeout', '20ms', '--json']);
     expect(r.code).toBe(3);
+    expect(r.stderr.trim()).toBe(`apitest: error: no request got a response (timeout 4) (the server at ${server.url}/slow did not answer within --timeout: is it overloaded, or the timeout too short?)`);
     const doc = parseLoadDocument(r.stdout);
     expect(doc.errors).toEqual({ timeout: 4 });
     // The run lasted until the requests were given up, not the instant the last one was sent.

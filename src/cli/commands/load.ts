@@ -228,7 +228,11 @@ async function finishLoad(
   const d = report.document;
   if (d.requests.total > 0 && Object.keys(d.statuses).length === 0) {
     const kinds = Object.entries(d.errors).map(([k, n]) => `${k} ${n}`).join(', ');
-    return { exitCode: ExitCode.Connection, error: { kind: 'connection', message: `no request got a response (${kinds})`, hint: `is the server at ${target} up?`, stack: null } };
+    // The hint for what happened: every request timed out (the server is there, and slow), or it was not reached.
+    const slow = Object.keys(d.errors).every((k) => k === 'timeout' || k === 'unfinished');
+    const where = raw.suite === undefined ? `the server at ${target}` : 'the servers of the suite';
+    const hint = slow ? `${where} did not answer within --timeout: is it overloaded, or the timeout too short?` : `is ${where} up?`;
+    return { exitCode: ExitCode.Connection, error: { kind: 'connection', message: `no request got a response (${kinds})`, hint, stack: null } };
   }
   return exitWith(ExitCode.Ok);
 }
