@@ -105,9 +105,12 @@ export function tryParseJson(body: Buffer): unknown {
   }
 }
 
-/** Turns a query string into `{ name: value | values[] }`. */
+/**
+ * Turns a query string into `{ name: value | values[] }`. A null-prototype object: a parameter named `__proto__`
+ * is a key like any other (on a plain object it reads as Object.prototype and its value replaces the prototype).
+ */
 export function queryToObject(query: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  const out = Object.create(null) as Record<string, string | string[]>;
   for (const [name, value] of query) {
     const prev = out[name];
     if (prev === undefined) out[name] = value;
@@ -117,9 +120,9 @@ export function queryToObject(query: URLSearchParams): Record<string, string | s
   return out;
 }
 
-/** Copies request headers into a plain object with lower-case names. */
+/** Copies request headers into a null-prototype object with lower-case names (as queryToObject, for `__proto__`). */
 export function headersToObject(req: IncomingMessage): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  const out = Object.create(null) as Record<string, string | string[]>;
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) out[name] = value;
   }

@@ -192,8 +192,16 @@ interface TimeoutSweep {
 }
 
 /** The sweep's period for a timeout: a twentieth of it, at least 5 ms and at most 250 ms. */
-export function sweepPeriodMs(timeoutMs: number): number {
+function sweepPeriodMs(timeoutMs: number): number {
   return Math.min(250, Math.max(5, Math.floor(timeoutMs / 20)));
+}
+
+/**
+ * How long after its write a silent request has surely been aborted as a `timeout` by the sweep (two periods and
+ * a margin past `timeoutMs`): a runner that waits for requests in flight waits this long, so they end as timeouts.
+ */
+export function timedOutWithinMs(timeoutMs: number): number {
+  return timeoutMs + 2 * sweepPeriodMs(timeoutMs) + 50;
 }
 
 function createTimeoutSweep(timeoutMs: number): TimeoutSweep {
@@ -260,8 +268,9 @@ function wireRequest(spec: RequestSpec) {
  * run (and before any token request), so a request that cannot be sent is a usage error, not a run of failures.
  */
 export function loadRequestRefusal(spec: RequestSpec): Promise<string | null> {
+  const byMethod = stepRefusal(spec.method, []);
+  if (byMethod !== null) return Promise.resolve(byMethod);
   const { url, dispatchOptions } = wireRequest(spec);
-  if (spec.method === 'CONNECT') return Promise.resolve('the CONNECT method opens a tunnel: there is no answer to measure');
   return refusalOf(loadUndici().Client, url.origin, dispatchOptions);
 }
 
@@ -376,13 +385,9 @@ export function createSuiteLoadTransport(options: LoadTransportOptions & { insec
   };
   return {
     send(spec, keep, done) {
-      const applied = applyAuth(spec.auth, spec.url, spec.headers);
-      const url = new URL(applied.url);
-      const headers = wireHeaders(applied.headers);
-      const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : null;
-      if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
+      const { url, dispatchOptions } = wireRequest(spec);
       agent.dispatch(
-        { origin: url.origin, path: `${url.pathname}${url.search}`, method: spec.method as 'GET', headers, body, headersTimeout: spec.timeoutMs, bodyTimeout: spec.timeoutMs },
+        { ...dispatchOptions, origin: url.origin },
         new SuiteLoadHandler(keep !== 'nothing', keep === 'body' ? spec.maxBody.bytes : null, done, sweepFor(spec.timeoutMs)) as unknown as Parameters<InstanceType<Undici['Agent']>['dispatch']>[1],
       );
     },

@@ -53,6 +53,10 @@ export interface LoadRecorder {
   record(outcome: LoadOutcome, latencyMs: number, sentLatencyMs: number, verdict?: StepVerdict): boolean;
   /** A request sent but never answered. */
   recordError(kind: LoadErrorName): void;
+  /** A measured request (or pass) left late; `sinceWindowMs`: its intended time, from the window's start. */
+  recordLate(sinceWindowMs: number): void;
+  /** `count` measured requests (or passes) never sent: due in the window, still waiting when it ended. */
+  recordNeverSent(count: number): void;
 }
 
 export function createLoadRecorder(corrected: boolean): LoadRecorder {
@@ -101,6 +105,14 @@ export function createLoadRecorder(corrected: boolean): LoadRecorder {
     recordError(kind) {
       recorder.total++;
       errors.set(kind, (errors.get(kind) ?? 0) + 1);
+    },
+    recordLate(sinceWindowMs) {
+      recorder.notSentOnTime++;
+      if (sinceWindowMs < 1000) recorder.lateFirstSecond++;
+    },
+    recordNeverSent(count) {
+      recorder.notSentOnTime += count;
+      recorder.neverSent += count;
     },
   };
   return recorder;

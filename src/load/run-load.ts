@@ -18,7 +18,7 @@
  */
 import type { LoadOutcome } from '../engine/load-transport.js';
 import { createLoadRecorder, type LoadRecorder, type StepTally } from './recorder.js';
-import { createRateSchedule, isLate } from './schedule.js';
+import { createRateSchedule, isLate, rateWindow } from './schedule.js';
 import { createPreciseAlarm, type PreciseAlarm } from './precise-alarm.js';
 
 export interface LoadPlan {
@@ -88,11 +88,9 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
   const slots = plan.connections * plan.pipelining;
   const start = timers.now();
   const measureStart = start + plan.warmupMs;
-  const windowEnd = plan.durationMs === null ? Number.POSITIVE_INFINITY : measureStart + plan.durationMs;
   const schedule = plan.rate === null ? null : createRateSchedule(plan.rate, start);
-  // Open model, by index: the first request of the measured window, and how many are meant for before its end.
-  const firstMeasured = schedule === null ? 0 : schedule.dueBefore(measureStart);
-  const windowCount = schedule === null || plan.durationMs === null ? Number.POSITIVE_INFINITY : schedule.dueBefore(windowEnd);
+  // Open model, by index: the measured window's first request and its end.
+  const openWindow = schedule === null ? null : rateWindow(schedule, measureStart, plan.durationMs);
   let inflight = 0;
   let countedInflight = 0;
   let countedSent = 0;
@@ -127,13 +125,8 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     stopAt = timers.now();
     cancelTick?.();
     cancelTick = null;
-    if (schedule !== null && stoppedBy === 'duration') {
-      // Due in the window but never sent (no free slot until the end): they could not be sent on time.
-      // Counted, not looped over: at a high rate they can be billions.
-      const never = Math.max(0, Math.min(schedule.dueBefore(stopAt), windowCount) - Math.max(nextIndex, firstMeasured));
-      recorder.notSentOnTime += never;
-      recorder.neverSent += never;
-    }
+    // Due in the window but never sent (no free slot until the end): they could not be sent on time.
+    if (openWindow !== null && stoppedBy === 'duration') recorder.recordNeverSent(openWindow.neverSent(nextIndex, stopAt));
     if (inflight === 0) return finish();
     cancelDrain = timers.after(plan.drainMs, () => {
       for (let i = 0; i < countedInflight; i++) recorder.recordError('unfinished');
@@ -142,12 +135,6 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
       countedInflight = 0;
       finish();
     });
-  };
-
-  /** A counted request meant to leave at `intended` left late (more than LATE_MS after it). */
-  const late = (intended: number): void => {
-    recorder.notSentOnTime++;
-    if (intended < measureStart + 1000) recorder.lateFirstSecond++;
   };
 
   const onAbort = (): void => {
@@ -164,7 +151,7 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
       countedSent++;
     }
     const sentAt = timers.now();
-    if (counted && schedule !== null && isLate(intended, sentAt)) late(intended);
+    if (counted && schedule !== null && isLate(intended, sentAt)) recorder.recordLate(intended - measureStart);
     deps.send((outcome) => {
       inflight--;
       if (closed) return;
@@ -184,7 +171,7 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
 
   /** Sends what may be sent now: every free slot (closed model), or the due requests (open model). */
   const pump = (): void => {
-    if (schedule === null) {
+    if (schedule === null || openWindow === null) {
       while (sending && inflight < slots) {
         const now = timers.now();
         fire(now, now >= measureStart);
@@ -194,14 +181,14 @@ export function startLoad(plan: LoadPlan, deps: LoadDeps): { live: LoadRecorder;
     const now = timers.now();
     // Warm-up requests still waiting for a connection when the window opens are dropped (never sent, not
     // counted): a backlog of the warm-up would otherwise take the window's connections.
-    if (now >= measureStart && nextIndex < firstMeasured) nextIndex = firstMeasured;
+    nextIndex = openWindow.resume(nextIndex, now);
     // Not one meant for after the window, when its end timer fires a little late.
-    const due = Math.min(schedule.dueBy(now), windowCount);
+    const due = openWindow.due(now);
     while (sending && inflight < slots && nextIndex < due) {
       const intended = schedule.intendedAt(nextIndex++);
       fire(intended, intended >= measureStart);
     }
-    if (!sending || cancelTick !== null || inflight >= slots || nextIndex >= windowCount) return;
+    if (!sending || cancelTick !== null || inflight >= slots || nextIndex >= openWindow.end) return;
     // The next request is not due yet: wake up when it is (a precise alarm with real timers), or when an answer
     // frees a slot, whichever comes first.
     cancelTick = timers.wakeAt(schedule.intendedAt(nextIndex), () => {

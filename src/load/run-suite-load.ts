@@ -26,7 +26,7 @@ import type { ResponseFacts } from '../expect/subject-context.js';
 import { evaluateExpectations } from '../suite/step-expectations.js';
 import { createLoadRecorder, createStepTally, tallyStep, type StepTally, type StepVerdict } from './recorder.js';
 import type { LoadRun, LoadTimers } from './run-load.js';
-import { createRateSchedule, isLate } from './schedule.js';
+import { createRateSchedule, isLate, rateWindow } from './schedule.js';
 
 export interface SuiteLoadPlan {
   readonly suite: CompiledSuite;
@@ -125,12 +125,13 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
   let lastDone = measureStart;
   let stopAt = Number.POSITIVE_INFINITY;
   const checked = new Map<string, Promise<void>>();
-  const onStop: Array<() => void> = [];
+  /** The open model's own bookkeeping when sending stops (set below; none in the closed model). */
+  let onStop: (() => void) | null = null;
   const stop = (): void => {
     if (!sending) return;
     sending = false;
     stopAt = timers.now();
-    for (const fn of onStop) fn();
+    onStop?.();
   };
   const cancelEnd = plan.durationMs === null ? null : timers.after(measureStart + plan.durationMs - start, stop);
   const onAbort = (): void => {
@@ -258,8 +259,7 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
   // a new arrival with no captures yet; at most `users` passes run at once (a due pass waits for one to end). Its
   // first request's latency counts from the pass's intended time, a later step's from when the step before it
   // answered (it cannot be meant to leave earlier). A pass counts when it was meant to start in the window.
-  const firstMeasured = schedule.dueBefore(measureStart);
-  const windowCount = plan.durationMs === null ? Number.POSITIVE_INFINITY : schedule.dueBefore(measureStart + plan.durationMs);
+  const openWindow = rateWindow(schedule, measureStart, plan.durationMs);
   let nextIndex = 0;
   let active = 0;
   let cancelTick: (() => void) | null = null;
@@ -278,18 +278,14 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
     if (failure !== null) rejectDone(failure.error);
     else resolveDone(settle());
   };
-  onStop.push(() => {
+  onStop = () => {
     cancelTick?.();
     cancelTick = null;
-    if (stoppedBy === 'duration') {
-      // Due in the window but never started (every virtual user busy until the end): not on time.
-      const never = Math.max(0, Math.min(schedule.dueBy(stopAt), windowCount) - Math.max(nextIndex, firstMeasured));
-      recorder.notSentOnTime += never;
-      recorder.neverSent += never;
-    }
+    // Due in the window but never started (every virtual user busy until the end): not on time.
+    if (stoppedBy === 'duration') recorder.recordNeverSent(openWindow.neverSent(nextIndex, stopAt));
     // Not synchronously: stop() is called from inside a step, whose pass is still active.
     queueMicrotask(maybeFinish);
-  });
+  };
   const runPass = async (intended: number, measured: boolean): Promise<void> => {
     const scope = new SuiteScope(plan.cliVars, plan.suite.vars, plan.env);
     let stepIntended = intended;
@@ -303,15 +299,12 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
     if (!sending) return;
     const now = timers.now();
     // Passes of the warm-up still waiting when the window opens are dropped, as a one-URL run drops its requests.
-    if (now >= measureStart && nextIndex < firstMeasured) nextIndex = firstMeasured;
-    const due = Math.min(schedule.dueBy(now), windowCount);
+    nextIndex = openWindow.resume(nextIndex, now);
+    const due = openWindow.due(now);
     while (sending && active < plan.users && nextIndex < due) {
       const intended = schedule.intendedAt(nextIndex++);
       const measured = intended >= measureStart;
-      if (measured && isLate(intended, timers.now())) {
-        recorder.notSentOnTime++;
-        if (intended < measureStart + 1000) recorder.lateFirstSecond++;
-      }
+      if (measured && isLate(intended, timers.now())) recorder.recordLate(intended - measureStart);
       active++;
       runPass(intended, measured)
         .catch((error: unknown) => {
@@ -325,7 +318,7 @@ export function startSuiteLoad(plan: SuiteLoadPlan, deps: SuiteLoadDeps): { live
           maybeFinish();
         });
     }
-    if (!sending || cancelTick !== null || active >= plan.users || nextIndex >= windowCount) return;
+    if (!sending || cancelTick !== null || active >= plan.users || nextIndex >= openWindow.end) return;
     cancelTick = timers.wakeAt(schedule.intendedAt(nextIndex), () => {
       cancelTick = null;
       pump();

@@ -31,6 +31,35 @@ export function createRateSchedule(rate: { count: number; perMs: number }, start
   };
 }
 
+/**
+ * The open model's measured window, by request (or pass) index: the warm-up's are those before `first`; the
+ * window holds those meant to leave before its end (`end` of them counted from 0; Infinity without a duration).
+ * Shared by the one-URL runner and `load --suite`, so both count the same requests as measured, late or never sent.
+ */
+export interface RateWindow {
+  readonly first: number;
+  readonly end: number;
+  /** The next index to send at `now`: once the window is open, the warm-up's backlog (still unsent) is skipped. */
+  resume(next: number, now: number): number;
+  /** How many are due at `now`, none past the window's end. */
+  due(now: number): number;
+  /** Of those meant for the window, how many were never sent by `stopAt` (`next`: the first one not sent). */
+  neverSent(next: number, stopAt: number): number;
+}
+
+export function rateWindow(schedule: RateSchedule, measureStart: number, durationMs: number | null): RateWindow {
+  const first = schedule.dueBefore(measureStart);
+  const end = durationMs === null ? Number.POSITIVE_INFINITY : schedule.dueBefore(measureStart + durationMs);
+  return {
+    first,
+    end,
+    resume: (next, now) => (now >= measureStart && next < first ? first : next),
+    due: (now) => Math.min(schedule.dueBy(now), end),
+    // Counted, not looped over: at a high rate they can be billions.
+    neverSent: (next, stopAt) => Math.max(0, Math.min(schedule.dueBefore(stopAt), end) - Math.max(next, first)),
+  };
+}
+
 /** Whether a request meant to leave at `intended` and sent at `sent` left late. */
 export function isLate(intended: number, sent: number): boolean {
   return sent - intended > LATE_MS;

@@ -2,7 +2,8 @@
  * The table report of `apitest load` (stdout), a pure function of the settled record (load/load-report.ts):
  * what was run, requests and throughput, latency percentiles (and, with --rate, the uncorrected ones beside),
  * the latency distribution as a text histogram (one bar per bucket, as hey and oha print it), each step's
- * figures (--suite), statuses, errors and the SLOs. APITEST_PLACEHOLDER_TIMINGS=1 replaces every measured figure by `~` (golden tests).
+ * figures (--suite), statuses, errors and the SLOs. APITEST_PLACEHOLDER_TIMINGS=1 replaces every measured figure
+ * by `~` (golden tests).
  */
 import type { LoadReport } from '../load/load-report.js';
 import type { LatencySummary } from '../model/load-document.js';
@@ -24,13 +25,13 @@ export function renderLoadTable(report: LoadReport, theme: Theme, placeholder = 
       : suite
         ? `open model: ${rateText(d.rate)} passes of the suite/s scheduled, at most ${num(d.connections)} at once`
         : `open model: ${rateText(d.rate)} req/s scheduled`;
-  const late = suite ? ['not started on time', 'never started'] : ['not sent on time', 'never sent'];
+  const late = suite ? { unit: ' passes', notOnTime: 'not started on time', never: 'never started' } : { unit: '', notOnTime: 'not sent on time', never: 'never sent' };
   lines.push(c.bold(`Load ${d.url}`));
   lines.push(c.dim(`  ${d.connections} connection${d.connections === 1 ? '' : 's'}, ${model}${report.warmupMs > 0 ? `, after ${formatDuration(report.warmupMs)} of warm-up` : ''}${report.stoppedBy === 'interrupt' ? ', interrupted' : ''}`));
   lines.push('');
   lines.push(`  ${label('Duration')}${fig(formatMs(d.durationMs))}`);
   const failed = d.requests.failed > 0 ? c.red(`${num(d.requests.failed)} failed`) : '0 failed';
-  lines.push(`  ${label('Requests')}${fig(num(d.requests.total))} total, ${fig(num(d.requests.ok))} ok, ${placeholder ? '~' : failed}${d.rate !== null ? `, ${fig(num(d.requests.notSentOnTime))}${suite ? ' passes' : ''} ${late[0]}${report.neverSent > 0 ? ` (${fig(num(report.neverSent))} of them ${late[1]})` : ''}` : ''}`);
+  lines.push(`  ${label('Requests')}${fig(num(d.requests.total))} total, ${fig(num(d.requests.ok))} ok, ${placeholder ? '~' : failed}${d.rate !== null ? `, ${fig(num(d.requests.notSentOnTime))}${late.unit} ${late.notOnTime}${report.neverSent > 0 ? ` (${fig(num(report.neverSent))} of them ${late.never})` : ''}` : ''}`);
   lines.push(`  ${label('Throughput')}${fig(num(d.rps))} req/s, ${fig(bytes(d.bytesPerSecond))}/s`);
   lines.push('');
   lines.push(`  ${c.bold(d.rate === null ? 'Latency' : 'Latency (from the intended send time: coordinated omission corrected)')}`);

@@ -98,6 +98,16 @@ export function joinUrl(rawBase: string | null, rawUrl: string): string {
   return `http://${url}`;
 }
 
+/** A step's URL when neither it nor the base URL holds a {{ variable }}, joined as the step will join it; else null. */
+export function staticUrlOf(baseUrl: string | null, url: string): string | null {
+  if (url.includes('{{') || (baseUrl?.includes('{{') ?? false)) return null;
+  try {
+    return new URL(joinUrl(baseUrl, url)).href;
+  } catch {
+    return null;
+  }
+}
+
 function withQuery(url: string, query: RequestTemplate['query'], scope: Scope): string {
   if (query.length === 0) return url;
   let parsed: URL;

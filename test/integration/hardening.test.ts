@@ -61,6 +61,8 @@ describe('header names from input that are Object.prototype keys', () => {
     const s = await runCli(['run', suite]);
     expect(s.code).toBe(0);
     expect(received(q)?.headers).toMatchObject({ constructor: 'x' });
+    // The query parameter named __proto__ is sent (and the demo keeps it as a key, not as a prototype).
+    expect(Object.getOwnPropertyDescriptor(received(q)?.query ?? {}, '__proto__')?.value).toBe('y');
     const refused = suiteFile('proto-header.yaml', `baseUrl: "${demo.url}"\nsteps:\n  - url: ${echoPath()}\n    headers: { __proto__: y }\n`);
     const t = await runCli(['run', refused]);
     expect(t.code).toBe(2);

@@ -5,7 +5,7 @@
  * public host without --yes sends nothing (exit 2); Ctrl-C prints what was measured and exits 130. Runs are short
  * (at most 1 s, or a request count).
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,16 @@ function parseLoadDocument(stdout: string): any {
   const doc = JSON.parse(stdout) as unknown;
   if (!validate(doc)) throw new Error(`the load document does not match docs/load-output.schema.json: ${JSON.stringify(validate.errors, null, 2)}`);
   return doc;
+}
+
+/** A fresh counting server (test/helpers/load-server.ts) for one test, closed after it. */
+async function withLoadServer(test: (s: LoadServer) => Promise<void>): Promise<void> {
+  const s = await startLoadServer();
+  try {
+    await test(s);
+  } finally {
+    await s.close();
+  }
 }
 
 describe('apitest load', () => {
@@ -67,8 +77,7 @@ describe('apitest load', () => {
   });
 
   test('the request flags apply: method, headers, body, bearer token', async () => {
-    const s = await startLoadServer();
-    try {
+    await withLoadServer(async (s) => {
       const r = await runCli(['load', '-X', 'PUT', `${s.url}/echo`, '-n', '5', '-c', '1', '-H', 'X-Test: yes', '--data', '{"name":"Ann"}', '--bearer', 'tok-123', '--json']);
       expect(r.code).toBe(0);
       expect(s.count()).toBe(5);
@@ -78,14 +87,11 @@ describe('apitest load', () => {
       expect(s.first?.headers['content-type']).toBe('application/json');
       expect(s.first?.body).toBe('{"name":"Ann"}');
       expect(s.first?.headers['user-agent']).toMatch(/^apitest\//);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('the method first, as for one request: apitest load PATCH URL; given twice, exit 2 and nothing sent', async () => {
-    const s = await startLoadServer();
-    try {
+    await withLoadServer(async (s) => {
       const r = await runCli(['load', 'PATCH', `${s.url}/echo`, '-n', '3', '-c', '1', '--data', 'x=1', '--json']);
       expect(r.code).toBe(0);
       expect(s.count()).toBe(3);
@@ -94,9 +100,7 @@ describe('apitest load', () => {
       expect(twice.code).toBe(2);
       expect(twice.stderr.trim()).toBe('apitest: error: the method is given twice (POST and -X PUT) (give it once)');
       expect(s.count()).toBe(3);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('the table report: percentiles, the latency histogram, statuses', async () => {
@@ -159,8 +163,7 @@ describe('apitest load', () => {
   });
 
   test('a request undici would refuse (Transfer-Encoding, Expect, CONNECT): exit 2, one line, nothing sent; the run never starts', async () => {
-    const s = await startLoadServer();
-    try {
+    await withLoadServer(async (s) => {
       const te = await runCli(['load', `${s.url}/x`, '-d', '1', '-c', '1', '-H', 'Transfer-Encoding: chunked']);
       expect(te.code).toBe(2);
       expect(te.stderr.trim().split('\n')).toEqual(['apitest: error: apitest load cannot send this request: invalid transfer-encoding header (nothing was sent; undici, the HTTP client of apitest load, sets Transfer-Encoding, Keep-Alive and Upgrade itself and does not send Expect)']);
@@ -171,9 +174,7 @@ describe('apitest load', () => {
       expect(connect.code).toBe(2);
       expect(connect.stderr.trim()).toBe('apitest: error: apitest load cannot send this request: the CONNECT method opens a tunnel: there is no answer to measure (nothing was sent)');
       expect(s.count()).toBe(0);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('--rate: more than 1,000,000/s is refused; a slow rate still sends its first request at the start', async () => {
@@ -197,6 +198,27 @@ describe('apitest load', () => {
     expect(doc.durationMs).toBeGreaterThanOrEqual(18);
     const inTime = parseLoadDocument((await runCli(['load', `${server.url}/slow`, '-n', '4', '-c', '2', '--timeout', '500ms', '--json'])).stdout);
     expect(inTime.requests).toMatchObject({ total: 4, ok: 4 });
+  });
+
+  // `script` (util-linux) gives the binary a terminal; without it this test cannot run here.
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  (hasScript ? test : test.skip)('the live progress line: on a terminal, redrawn each second; none with CI set', async () => {
+    const onTerminal = (ci: string | undefined): Promise<string> =>
+      new Promise((resolveRun) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+        delete env.CI;
+        if (ci !== undefined) env.CI = ci;
+        const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} load ${server.url}/users -c 1 -d 2.2 --rate 50/s`;
+        execFile('script', ['-qec', command, '/dev/null'], { env, timeout: 20_000 }, (_error, stdout) => resolveRun(String(stdout)));
+      });
+    const progress = /load \d+(\.\d+)? s\/2\.2 s {2}[\d,]+ req {2}[\d,]+ req\/s {2}p99 [\d.]+ ms/;
+    const tty = await onTerminal(undefined);
+    expect(tty).toMatch(progress);
+    expect(tty).toContain('\r\u001b[2K'); // redrawn in place, and cleared before the table
+    expect(tty).toContain('Latency distribution');
+    const ci = await onTerminal('true');
+    expect(ci).not.toMatch(progress);
+    expect(ci).toContain('Latency distribution');
   });
 
   test('--var, --secret and --env-file are for --suite only', async () => {
@@ -424,7 +446,7 @@ describe('apitest load --suite', () => {
     expect(ca.stderr.trim()).toBe('apitest: error: --cacert: cannot read "no/such/ca.pem": no such file (check the path)');
   });
 
-  test('--var and --secret give a suite its variables (the secret masked in the report); a step with a refused header stops nothing but itself: exit 2 before anything is sent', async () => {
+  test('--var and --secret give a suite its variables (the secret masked in the report); a step with a header undici refuses: exit 2 before anything is sent', async () => {
     await withDemo(async (demo, suiteFile) => {
       const file = suiteFile('vars.yaml', `name: vars\nbaseUrl: "${demo.url}"\nsteps:\n  - name: user {{ who }} with {{ token }}\n    url: /users/{{ who }}\n    headers: { X-Token: "{{ token }}" }\n    expect: { status: 200 }\n`);
       const r = await runCli(['load', '--suite', file, '-c', '1', '-n', '3', '--var', 'who=1', '--secret', 'token=s3cr3t-t0ken-value', '--json']);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { startLoad, type LoadPlan } from '../../src/load/run-load.js';
-import { createRateSchedule, isLate, LATE_MS } from '../../src/load/schedule.js';
+import { createRateSchedule, isLate, LATE_MS, rateWindow } from '../../src/load/schedule.js';
 import { summaryOf } from '../../src/load/load-report.js';
 import { fakeServer, fakeTimers } from '../helpers/fake-load-timers.js';
 
@@ -36,6 +36,21 @@ describe('rate schedule', () => {
     const slow = createRateSchedule({ count: 1, perMs: 3_600_000 }, 1000);
     expect(slow.dueBefore(2000)).toBe(1);
     expect(slow.dueBefore(1000)).toBe(0);
+  });
+
+  test('the measured window by index: warm-up backlog skipped once it opens, nothing past its end, never-sent counted', () => {
+    // 100/s from 1000; a 200 ms warm-up, then 1 s: requests 20..119 are the window's.
+    const w = rateWindow(createRateSchedule({ count: 100, perMs: 1000 }, 1000), 1200, 1000);
+    expect([w.first, w.end]).toEqual([20, 120]);
+    expect(w.resume(5, 1100)).toBe(5); // still in the warm-up: go on
+    expect(w.resume(5, 1200)).toBe(20); // the window opened: the warm-up's backlog is skipped
+    expect(w.resume(30, 1300)).toBe(30);
+    expect(w.due(1500)).toBe(51);
+    expect(w.due(5000)).toBe(120);
+    expect(w.neverSent(100, 2200)).toBe(20);
+    expect(w.neverSent(10, 2200)).toBe(100);
+    expect(w.neverSent(120, 2200)).toBe(0);
+    expect(rateWindow(createRateSchedule({ count: 100, perMs: 1000 }, 0), 0, null).end).toBe(Number.POSITIVE_INFINITY);
   });
 
   test.each([

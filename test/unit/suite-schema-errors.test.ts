@@ -52,8 +52,7 @@ describe('schema problems: file:line:column: key path: message', () => {
     const step = result.suite.steps[0];
     expect(step?.request.query).toEqual([['__proto__', 'q']]);
     expect(step?.captures.map((c) => c.name)).toEqual(['__proto__']);
-    expect(Object.getPrototypeOf(result.suite.vars)).not.toBe('v');
-    expect(Object.hasOwn(result.suite.vars, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(result.suite.vars, '__proto__')?.value).toBe('v');
     expect(JSON.stringify(step?.request.body)).toContain('"__proto__":{"polluted":true}');
     expect(step?.expect.sources.flatMap((s) => (s.kind === 'static' ? s.expectations.map((e) => e.subject) : []))).toEqual([expect.objectContaining({ kind: 'header', name: '__proto__' })]);
     expect(await problems(yaml('steps:', '  - url: http://127.0.0.1:1/a', '    headers: { __proto__: x, accept: y }'))).toEqual([

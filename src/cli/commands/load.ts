@@ -67,7 +67,7 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
   // An OAuth2 request gets its token only after this check (the token request is not sent for a request that
   // cannot be): a stand-in bearer token has the same shape.
   const refused = await loadRequestRefusal(spec0.auth.authorization?.kind === 'oauth2' ? withAuthorization(spec0, { kind: 'bearer', token: new Secret('apitest-refusal-check') }) : spec0);
-  if (refused !== null) throw new UsageError(`apitest load cannot send this request: ${refused}`, { hint: spec0.method === 'CONNECT' ? 'nothing was sent' : REFUSED_HINT });
+  if (refused !== null) throw new UsageError(`apitest load cannot send this request: ${refused}`, { hint: refusedHint(spec0.method) });
   const reporters = await prepareReporters(raw.reporter, io);
   const env = io.env;
   const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env }));
@@ -96,7 +96,7 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
     }
 
     // ---- 4. the run
-    const { createLoadTransport, sweepPeriodMs } = await import('../../engine/load-transport.js');
+    const { createLoadTransport, timedOutWithinMs } = await import('../../engine/load-transport.js');
     const { startLoad, createRealTimers } = await import('../../load/run-load.js');
     const { settleLoad } = await import('../../load/load-report.js');
     const transport = createLoadTransport(spec, { connections: flags.connections, pipelining: flags.pipelining });
@@ -110,9 +110,9 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
         requests: flags.requests ?? null,
         warmupMs,
         rate,
-        // With -n, each request has its --timeout: the drain waits a little longer, so the timeout (kept by a sweep
-        // every timeout/20, load-transport.ts) ends a silent request first, as a `timeout`, not `unfinished`.
-        drainMs: flags.requests !== undefined ? spec.timeoutMs + 2 * sweepPeriodMs(spec.timeoutMs) + 50 : Math.min(spec.timeoutMs, DRAIN_MS),
+        // With -n, each request has its --timeout: the drain waits until the transport has surely ended a silent
+        // one as a `timeout` (not `unfinished`).
+        drainMs: flags.requests !== undefined ? timedOutWithinMs(spec.timeoutMs) : Math.min(spec.timeoutMs, DRAIN_MS),
       },
       { send: (done) => transport.send(done), timers, ...(io.interrupt === undefined ? {} : { signal: io.interrupt.signal }) },
     );
@@ -174,21 +174,13 @@ const SUITE_IGNORES: ReadonlyArray<readonly [keyof RawLoadOptions, string]> = [
   ['oauth2RefreshToken', '--oauth2-refresh-token'],
 ];
 
-/** A step's URL when it holds no {{ variable }} (nor does the base URL), joined as the step will join it; else null. */
-function staticUrlOf(joinUrl: (base: string | null, url: string) => string, baseUrl: string | null, url: string): string | null {
-  if (url.includes('{{') || (baseUrl?.includes('{{') ?? false)) return null;
-  try {
-    return new URL(joinUrl(baseUrl, url)).href;
-  } catch {
-    return null;
-  }
-}
-
 /** The highest --rate: far above what one generator can send, low enough that every figure stays exact. */
 const MAX_RATE_PER_S = 1_000_000;
 
-/** After undici's refusal of a request (load-transport.ts, loadRequestRefusal). */
-const REFUSED_HINT = 'nothing was sent; undici, the HTTP client of apitest load, sets Transfer-Encoding, Keep-Alive and Upgrade itself and does not send Expect';
+/** After undici's refusal of a request (load-transport.ts, loadRequestRefusal): about its headers, unless the method was it. */
+function refusedHint(method: string): string {
+  return method === 'CONNECT' ? 'nothing was sent' : 'nothing was sent; undici, the HTTP client of apitest load, sets Transfer-Encoding, Keep-Alive and Upgrade itself and does not send Expect';
+}
 
 /** Views of the one settled record (table or JSON, report files), then the exit code. */
 async function finishLoad(
@@ -252,7 +244,7 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   if (raw.pipelining !== '1') throw new UsageError('--pipelining is not available with --suite (each virtual user waits for each answer)');
   const { loadSuite } = await import('../../suite/load-suite.js');
   const { formatProblem } = await import('../../suite/locate-issue.js');
-  const [{ parseSuiteVars }, { loadEnvFile, mergeEnv }, { joinUrl }] = await Promise.all([import('../parse/suite-vars.js'), import('../../suite/env-file.js'), import('../../suite/build-request.js')]);
+  const [{ parseSuiteVars }, { loadEnvFile, mergeEnv }, { staticUrlOf }] = await Promise.all([import('../parse/suite-vars.js'), import('../../suite/env-file.js'), import('../../suite/build-request.js')]);
   const { vars, secretVars } = parseSuiteVars(raw.var, raw.secret);
   const env = raw.envFile === undefined ? io.env : mergeEnv(await loadEnvFile(raw.envFile, io.cwd), io.env);
   const loaded = await loadSuite(raw.suite as string, resolve(io.cwd, raw.suite as string), { cliVars: vars, env, filter: null, schemaCache: new Map() });
@@ -267,7 +259,7 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   const { stepRefusal } = await import('../../engine/load-transport.js');
   for (const step of new Set(pass)) {
     const refused = stepRefusal(step.request.method, step.request.headers.map(([name]) => name));
-    if (refused !== null) throw new UsageError(`--suite ${raw.suite}: step "${step.name}": apitest load cannot send its request: ${refused}`, { hint: step.request.method === 'CONNECT' ? 'nothing was sent' : REFUSED_HINT });
+    if (refused !== null) throw new UsageError(`--suite ${raw.suite}: step "${step.name}": apitest load cannot send its request: ${refused}`, { hint: refusedHint(step.request.method) });
   }
   const reporters = await prepareReporters(raw.reporter, io);
   const errTheme = createTheme(colorLevel({ flag: raw.color, isTTY: io.stderr.isTTY === true, env }));
@@ -295,18 +287,19 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
     if (check === undefined) {
       check = (async () => {
         if (raw.yes === true || (await isLocalTarget(target))) return;
-        await confirm(io, `${origin} (suite ${raw.suite}, ${flags.connections} virtual users)`, started === undefined ? 'nothing was sent' : `nothing was sent to ${origin}`);
+        await confirm(io, `${origin} (suite ${raw.suite}, ${flags.connections} virtual users)`, running ? `nothing was sent to ${origin}` : 'nothing was sent');
       })();
       origins.set(origin, check);
     }
     return check;
   };
-  let started: ReturnType<typeof startSuiteLoad> | undefined;
+  let running = false;
   for (const step of new Set(pass)) {
-    const target = staticUrlOf(joinUrl, suite.baseUrl, step.request.url);
+    const target = staticUrlOf(suite.baseUrl, step.request.url);
     if (target !== null) await checkOrigin(target);
   }
-  started = startSuiteLoad(
+  running = true;
+  const started = startSuiteLoad(
     { suite, users: flags.connections, durationMs, requests: flags.requests ?? null, warmupMs, rate, cliVars: vars, env },
     {
       send: (spec, keep, done) => transport.send(spec, keep, done),
