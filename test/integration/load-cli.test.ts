@@ -239,6 +239,18 @@ describe('apitest load', () => {
     }
   });
 
+  test('a body flag error names --data, not -d (which is --duration in load); nothing sent', async () => {
+    const before = server.count();
+    const missing = await runCli(['load', `${server.url}/users`, '-n', '1', '--data', '@no-such-file.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toEqual(['apitest: error: --data: cannot read "no-such-file.json": no such file (check the path)']);
+    const head = await runCli(['load', `${server.url}/users`, '-n', '1', '-I', '--data', 'x']);
+    expect(head.code).toBe(2);
+    expect(head.stderr).toContain('(drop --data, or drop -I)');
+    expect(head.stderr).not.toContain('-d/');
+    expect(server.count()).toBe(before);
+  });
+
   test('no server: exit 3 with the errors by kind', async () => {
     const r = await runCli(['load', 'http://127.0.0.1:1/', '-n', '5', '-c', '1', '--json']);
     expect(r.code).toBe(3);

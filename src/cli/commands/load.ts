@@ -62,7 +62,7 @@ export async function runLoadCommand(urlArg: string | undefined, raw: RawLoadOpt
   const suiteOnly = [raw.var.length > 0 ? '--var' : null, raw.secret.length > 0 ? '--secret' : null, raw.envFile !== undefined ? '--env-file' : null].filter((f) => f !== null);
   if (suiteOnly.length > 0) throw new UsageError(`${suiteOnly.join(', ')}: only with --suite (a suite's {{ variables }})`, { hint: 'a single URL has no variables: write the value into the URL, a header or --data' });
   const url = raw.url ?? urlArg;
-  const spec0 = await buildRequestSpec(url === undefined ? raw : { ...raw, url }, io);
+  const spec0 = await buildRequestSpec(url === undefined ? raw : { ...raw, url }, io, { dataFlag: '--data' });
   const { loadRequestRefusal } = await import('../../engine/load-transport.js');
   // An OAuth2 request gets its token only after this check (the token request is not sent for a request that
   // cannot be): a stand-in bearer token has the same shape.

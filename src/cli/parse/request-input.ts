@@ -48,6 +48,8 @@ export interface PreparedParts {
   secrets?: readonly string[];
   /** What to check when the server answers 401/403 (e.g. `webhook send`: the secret, not auth flags). */
   authHint?: string;
+  /** How the command's messages name the body flag: `--data` for `apitest load`, whose -d is --duration. */
+  dataFlag?: string;
 }
 
 export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options, io: Io, prepared: PreparedParts = {}): Promise<RequestSpec> {
@@ -69,12 +71,13 @@ export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options
     headers.push(['Cookie', cookie, COOKIE_FLAG]);
   }
   const auth = await buildAuth(raw, io, { url, headers });
-  const built = prepared.body === undefined ? await buildBody(raw, io) : { body: { kind: 'bytes', data: prepared.body } as BodySpec, urlencoded: false };
+  const dataFlag = prepared.dataFlag ?? '-d/--data';
+  const built = prepared.body === undefined ? await buildBody(raw, io, dataFlag) : { body: { kind: 'bytes', data: prepared.body } as BodySpec, urlencoded: false };
   let body = built.body;
   let method = raw.method ?? null;
   if (raw.head === true) {
     if (method !== null && method.toUpperCase() !== 'HEAD') throw new UsageError(`-I/--head and -X ${method} ask for two methods`, { hint: 'give one of them' });
-    if (body.kind !== 'none') throw new UsageError('-I/--head sends no body', { hint: 'drop -d/-F, or drop -I' });
+    if (body.kind !== 'none') throw new UsageError('-I/--head sends no body', { hint: prepared.dataFlag === undefined ? 'drop -d/-F, or drop -I' : `drop ${prepared.dataFlag}, or drop -I` });
     method = 'HEAD';
   }
   if (raw.get === true) {
@@ -224,16 +227,16 @@ function looksLikeUrl(value: string): boolean {
  * several (one -d is sent byte for byte); or a multipart -F form. --data-urlencode makes it a form
  * (application/x-www-form-urlencoded) unless a Content-Type is given; otherwise the constructor chooses the type.
  */
-async function buildBody(raw: RawRequestOptions, io: Io): Promise<{ body: BodySpec; urlencoded: boolean }> {
+async function buildBody(raw: RawRequestOptions, io: Io, dataFlag: string): Promise<{ body: BodySpec; urlencoded: boolean }> {
   const data = raw.data ?? [];
   const encoded = raw.dataUrlencode ?? [];
   const form = raw.form ?? [];
   if ((data.length > 0 || encoded.length > 0) && form.length > 0) {
-    throw new UsageError(`${data.length > 0 ? '-d/--data' : '--data-urlencode'} and -F/--form cannot be used together`, { hint: 'send either a body or a multipart form' });
+    throw new UsageError(`${data.length > 0 ? dataFlag : '--data-urlencode'} and -F/--form cannot be used together`, { hint: 'send either a body or a multipart form' });
   }
   if (data.length > 0 || encoded.length > 0) {
     const parts: Uint8Array[] = [];
-    for (const value of data) parts.push(await readDataArg(value, io));
+    for (const value of data) parts.push(await readDataArg(value, io, dataFlag));
     for (const value of encoded) parts.push(Buffer.from(urlencodedField(value), 'utf8'));
     return { body: { kind: 'bytes', data: parts.length === 1 ? (parts[0] as Uint8Array) : joinWithAmpersand(parts) }, urlencoded: encoded.length > 0 };
   }
