@@ -4,13 +4,14 @@
 // 10 %; so every response's time, as autocannon measured it (its 'response' event: process.hrtime from the write
 // of the request to the end of the response), also goes into an HDR histogram in microseconds (1 µs to 1 min,
 // 3 significant digits, as apitest's). Recording one value per response costs well under 1 % of autocannon's time.
-// Usage: node autocannon-fine.cjs URL CONNECTIONS SECONDS → one JSON line on stdout.
+// Usage: node autocannon-fine.cjs URL CONNECTIONS SECONDS [USER_AGENT] → one JSON line on stdout. USER_AGENT: the
+// User-Agent header to send (the benchmark gives apitest's, so both tools send the same request bytes).
 const autocannon = require('autocannon');
 const hdr = require('hdr-histogram-js');
 
-const [url, connections, seconds] = process.argv.slice(2);
+const [url, connections, seconds, userAgent] = process.argv.slice(2);
 const fine = hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-const instance = autocannon({ url, connections: Number(connections), duration: Number(seconds) }, (err, result) => {
+const instance = autocannon({ url, connections: Number(connections), duration: Number(seconds), ...(userAgent ? { headers: { 'user-agent': userAgent } } : {}) }, (err, result) => {
   if (err) {
     process.stderr.write(`${err.stack}\n`);
     process.exit(1);
