@@ -267,7 +267,15 @@ const QUIET_DEFAULTS = {
  * the word after `load` (`apitest load POST URL …`).
  */
 function methodFirst(argv: readonly string[]): readonly string[] {
-  if (argv[0] === 'load') return ['load', ...methodFirst(argv.slice(1))];
+  if (argv[0] === 'load') {
+    // `apitest load post URL`: a method in lower case, where a URL was expected (as `apitest get URL`).
+    const word = argv[1];
+    if (word !== undefined && word !== word.toUpperCase() && COMMON_METHODS.includes(word.toUpperCase()) && !mayBeUrl(word)) {
+      const method = word.toUpperCase();
+      throw new UsageError(`apitest load: ${JSON.stringify(word)} is not a URL`, { hint: `did you mean ${method}? A method given first is written in capitals: apitest load ${method} URL, or -X ${method}` });
+    }
+    return ['load', ...methodFirst(argv.slice(1))];
+  }
   const [first, ...rest] = argv;
   if (first === undefined || !METHOD_FIRST.test(first)) return argv;
   const other = rest.findIndex((a) => a === '-X' || a === '--method' || a.startsWith('--method=') || (a.startsWith('-X') && a.length > 2));

@@ -100,6 +100,10 @@ describe('apitest load', () => {
       expect(twice.code).toBe(2);
       expect(twice.stderr.trim()).toBe('apitest: error: the method is given twice (POST and -X PUT) (give it once)');
       expect(s.count()).toBe(3);
+      const lower = await runCli(['load', 'post', `${s.url}/echo`, '-n', '3']);
+      expect(lower.code).toBe(2);
+      expect(lower.stderr.trim()).toBe('apitest: error: apitest load: "post" is not a URL (did you mean POST? A method given first is written in capitals: apitest load POST URL, or -X POST)');
+      expect(s.count()).toBe(3);
     });
   });
 
