@@ -110,7 +110,9 @@ function issueToProblems(issue: z.core.$ZodIssue, data: unknown, prefix: readonl
         const key = path[path.length - 1];
         return [{ path: path.slice(0, -1), anchor: 'value', message: typeof key === 'number' ? `missing item ${key}` : `missing required key ${JSON.stringify(key)}` }];
       }
-      return [{ path, anchor: 'value', message: `expected ${article(issue.expected)}, got ${describe(actual)}` }];
+      // YAML's .inf and .nan are numbers to JavaScript: "expected a number, got a number" would say nothing.
+      const expected = typeof actual === 'number' && issue.expected === 'number' ? 'a finite number' : article(issue.expected);
+      return [{ path, anchor: 'value', message: `expected ${expected}, got ${describe(actual)}` }];
     }
     case 'invalid_union':
       return unionProblems(issue, path, data);
@@ -143,9 +145,10 @@ function unionProblems(issue: z.core.$ZodIssueInvalidUnion, path: readonly PathK
   const rootTypeOnly = branches.every((b) => b.length === 1 && b[0]?.path.length === 0 && (b[0].code === 'invalid_type' || b[0].code === 'invalid_value'));
   if (branches.length === 0 || rootTypeOnly) {
     const wanted = new Set<string>();
+    const nonFinite = typeof valueAt(data, path) === 'number';
     for (const b of branches) {
       const first = b[0];
-      if (first?.code === 'invalid_type') wanted.add(article(first.expected));
+      if (first?.code === 'invalid_type') wanted.add(nonFinite && first.expected === 'number' ? 'a finite number' : article(first.expected));
       else if (first?.code === 'invalid_value') for (const v of first.values) wanted.add(JSON.stringify(v));
     }
     return [{ path, anchor: 'value', message: `expected ${oneOf([...wanted])}, got ${describe(valueAt(data, path))}` }];
@@ -184,6 +187,7 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'not a number (.nan)' : value > 0 ? 'infinity (.inf)' : 'minus infinity (-.inf)';
   const shown = JSON.stringify(value);
   return `${article(typeof value)} (${shown.length > 40 ? `${shown.slice(0, 39)}…` : shown})`;
 }

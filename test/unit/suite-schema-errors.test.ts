@@ -26,6 +26,15 @@ describe('schema problems: file:line:column: key path: message', () => {
     expect(await problems(text)).toEqual(['suite.yaml:7:15: steps[1].expect.status: expected a number, an array or a string, got a boolean (true)']);
   });
 
+  test("YAML's .inf and .nan are not numbers a suite takes: said as such (not 'expected a number, got a number')", async () => {
+    const text = yaml('name: x', 'baseUrl: http://127.0.0.1:1', 'steps:', '  - url: /a', '    timeout: .nan', '    retry: -.inf', '    load:', '      weight: .inf');
+    expect(await problems(text)).toEqual([
+      'suite.yaml:5:14: steps[0].timeout: expected a string or a finite number, got not a number (.nan)',
+      'suite.yaml:6:12: steps[0].retry: expected a finite number or an object, got minus infinity (-.inf)',
+      'suite.yaml:8:15: steps[0].load.weight: expected a finite number, got infinity (.inf)',
+    ]);
+  });
+
   test('a status string the expectation language rejects', async () => {
     const text = yaml('name: x', 'baseUrl: http://127.0.0.1:1', 'steps:', '  - url: /a', '    expect: { status: "2xx,abc" }');
     expect(await problems(text)).toEqual([expect.stringMatching(/^suite\.yaml:5:23: steps\[0\]\.expect\.status: invalid expected status "2xx,abc"/)]);
