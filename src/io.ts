@@ -5,11 +5,21 @@ export interface OutStream {
   columns?: number | undefined;
 }
 
+/** An input read whole into memory (standard input, a file argument) went past its limit. */
+export class InputTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} bytes`);
+  }
+}
+
 export interface Io {
   stdout: OutStream;
   stderr: OutStream;
-  /** Reads all of standard input (for `@-`). */
-  readStdin(): Promise<Buffer>;
+  /**
+   * Reads all of standard input (for `@-`); past `limit` bytes (when given) it stops reading and rejects with
+   * `InputTooLargeError`.
+   */
+  readStdin(limit?: number): Promise<Buffer>;
   /**
    * Asks for a secret on the terminal without echoing it (prompt on stderr); null when standard input or error is
    * not a terminal (then nothing is asked); `{ cancelled }` when the user gave up with Ctrl-C or Ctrl-D.
@@ -80,9 +90,14 @@ export function processIo(): Io {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    readStdin: async () => {
+    readStdin: async (limit) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      let total = 0;
+      for await (const chunk of process.stdin) {
+        total += (chunk as Buffer).length;
+        if (limit !== undefined && total > limit) throw new InputTooLargeError(limit);
+        chunks.push(chunk as Buffer);
+      }
       return Buffer.concat(chunks);
     },
     readPassword: (prompt) => readHidden(prompt),

@@ -65,6 +65,8 @@ describe('bad input exits 2 before any request', () => {
     ['--bearer with -H Authorization', (u) => [u, '--bearer=a-token', '-H', 'Authorization: Token x'], {}, /--bearer and -H\/--header both set the Authorization header/],
     ['--api-key-query without --api-key', (u) => [u, '--api-key-query', 'key'], {}, /--api-key-query needs --api-key/],
     ['--cacert missing', (u) => [u, '--cacert', '/definitely/not/ca.pem'], {}, /--cacert: cannot read/],
+    ['--cacert a device that never ends', (u) => [u, '--cacert', '/dev/zero'], {}, /--cacert: "\/dev\/zero" is larger than 16 MiB, the most apitest reads into memory for it/],
+    ['-d @ a directory', (u) => [u, '-d', `@${tmp}`], {}, /-d\/--data: cannot read ".*": is a directory/],
     ['--cacert not PEM', (u) => [u, '--cacert', join(tmp, 'not-a-cert.pem')], {}, /--cacert: .* is not a PEM certificate file/],
     ['-o into a missing directory', (u) => [u, '-o', '/definitely/not/here/out.bin'], {}, /-o\/--output: directory .* does not exist/],
     ['--retry not a number', (u) => [u, '--retry', 'lots'], {}, /--retry: expected a whole number/],

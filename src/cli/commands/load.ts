@@ -25,7 +25,7 @@ import { exitWith, type CommandResult } from '../command-result.js';
 import type { RawLoadOptions } from '../flags/load-flags.js';
 import { durationFlag, integerFlag, parseFlags } from '../parse/flag-schemas.js';
 import { buildRequestSpec } from '../parse/request-input.js';
-import { readFileArg } from '../parse/data-argument.js';
+import { MAX_CERT_FILE_BYTES, readFileArg } from '../parse/data-argument.js';
 import { tokenConnectionOf } from '../../engine/oauth2/execute-with-token.js';
 import { learningRedactor, type LearningRedactor } from './request.js';
 
@@ -270,7 +270,7 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   const { settleLoad } = await import('../../load/load-report.js');
   const { isLocalTarget } = await import('../../load/target-safety.js');
   // TLS settings of the run: -k and --cacert on the command line (a step's own tls: settings are not used under load).
-  const ca = raw.cacert === undefined ? null : (await readFileArg(raw.cacert, io, '--cacert')).toString('utf8');
+  const ca = raw.cacert === undefined ? null : (await readFileArg(raw.cacert, io, '--cacert', MAX_CERT_FILE_BYTES)).toString('utf8');
   const transport = createSuiteLoadTransport({ connections: flags.connections, pipelining: 1, insecure: raw.insecure === true, ca });
   const durationMs = flags.requests !== undefined ? null : (flags.duration ?? DEFAULT_DURATION_MS);
   const warmupMs = flags.warmup ?? 0;

@@ -9,7 +9,7 @@ import { checkClientCertificate } from '../../engine/client-certificate.js';
 import { proxySettingsOf } from '../../engine/proxy-settings.js';
 import type { ClientCertificate, ProxySettings } from '../../model/network-spec.js';
 import type { RawNetworkOptions } from '../flags/network-flags.js';
-import { readFileArg } from './data-argument.js';
+import { MAX_CERT_FILE_BYTES, readFileArg } from './data-argument.js';
 
 export const CERT_PASSPHRASE_ENV = 'APITEST_CERT_PASSPHRASE';
 
@@ -35,8 +35,8 @@ async function buildClientCertificate(raw: RawNetworkOptions, io: Io): Promise<C
     if (raw.certPassphrase !== undefined) throw new UsageError('--cert-passphrase needs --cert', { hint: 'give the certificate with --cert FILE' });
     return null;
   }
-  const cert = { file: raw.cert, data: await readFileArg(raw.cert, io, '--cert') };
-  const key = raw.key === undefined ? null : { file: raw.key, data: await readFileArg(raw.key, io, '--key') };
+  const cert = { file: raw.cert, data: await readFileArg(raw.cert, io, '--cert', MAX_CERT_FILE_BYTES) };
+  const key = raw.key === undefined ? null : { file: raw.key, data: await readFileArg(raw.key, io, '--key', MAX_CERT_FILE_BYTES) };
   return checkClientCertificate(
     { cert, key, passphrase: passphraseOf(raw.certPassphrase, io.env) },
     { cert: '--cert', key: '--key', passphrase: '--cert-passphrase', passphraseHint: `give --cert-passphrase PASSPHRASE, or set ${CERT_PASSPHRASE_ENV}` },

@@ -24,7 +24,7 @@ import {
 } from '../../model/request-spec.js';
 import { appendQuery, normaliseUrl } from './url-argument.js';
 import { parseHeaderFlags, parseHeadersJson } from './header-flags.js';
-import { fileNameOf, readDataArg, readFileArg } from './data-argument.js';
+import { fileNameOf, MAX_CERT_FILE_BYTES, readDataArg, readFileArg } from './data-argument.js';
 import { DEFAULT_API_KEY_HEADER, type RawRequestOptions } from '../flags/request-flags.js';
 import { usesOAuth2, type RawOAuth2Options } from '../flags/oauth2-flags.js';
 import { durationFlag, integerFlag, parseFlags } from './flag-schemas.js';
@@ -91,7 +91,7 @@ export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options
   if (built.urlencoded && body.kind === 'bytes' && !headers.some(([n]) => n.toLowerCase() === 'content-type')) {
     headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
   }
-  const ca = raw.cacert === undefined ? null : (await readFileArg(raw.cacert, io, '--cacert')).toString('utf8');
+  const ca = raw.cacert === undefined ? null : (await readFileArg(raw.cacert, io, '--cacert', MAX_CERT_FILE_BYTES)).toString('utf8');
   if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`--cacert: ${JSON.stringify(raw.cacert)} is not a PEM certificate file`, { hint: 'give a PEM file that contains -----BEGIN CERTIFICATE-----' });
   }
