@@ -4,7 +4,7 @@
  * is not imported is listed on stderr with its position; --strict, bad input, -o files and secrets.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -210,8 +210,12 @@ describe('import postman through the binary', () => {
     expect(demo.server.requests().some((q) => q.method === 'POST' && q.path === '/oauth/token')).toBe(true);
   });
 
-  test('not a collection, invalid JSON, a missing file: exit 2 with one line', async () => {
+  test('not a collection, invalid JSON, a missing file, one over 256 MB: exit 2 with one line', async () => {
     writeFileSync(join(dir, 'bad.json'), '{ "info": ');
+    // Sparse: 300 MB long, nothing written (refused by its size, before any of it is read).
+    const huge = join(dir, 'huge.har');
+    writeFileSync(huge, '');
+    truncateSync(huge, 300 * 1024 * 1024);
     const cases: Array<[string[], RegExp]> = [
       [['import', 'postman', join(dir, 'bad.json')], /^apitest: error: the collection is not valid JSON: .* \(export the collection from Postman as Collection v2\.1 \(or v2\.0\)\)\n$/],
       [['import', 'postman', join(FIXTURES, 'browser.har')], /^apitest: error: not a Postman collection: it has no info and item list \(/],
@@ -219,6 +223,7 @@ describe('import postman through the binary', () => {
       [['import', 'har', join(FIXTURES, 'users.postman_collection.json')], /^apitest: error: not a HAR file: it has no log\.entries list \(/],
       [['import', 'har', join(dir, 'bad.json')], /^apitest: error: the HAR file is not valid JSON/],
       [['import', 'har', '--environment', 'x.json', 'a.har'], /^apitest: error: import har: --environment is for import postman\n$/],
+      [['import', 'har', huge], /^apitest: error: the HAR file ".*huge\.har" is larger than 256 MB, the most apitest import reads \(nothing was imported\)\n$/],
     ];
     for (const [args, stderr] of cases) {
       const r = await runCli(args);

@@ -4,13 +4,13 @@
  * every part of the input that was not imported. Exit 0; 1 with `--strict` when anything was not imported (then
  * nothing is written); 2 for input that is not what the command reads.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.js';
 import { prepareOutputTarget, writeOutputFile } from '../../files/output-target.js';
 import type { ImportResult } from '../../import/findings.js';
-import type { Io } from '../../io.js';
+import { InputTooLargeError, type Io } from '../../io.js';
+import { readWholeFile } from '../parse/data-argument.js';
 import { renderImportFindings, renderImportSummary } from '../../render/import-findings.js';
 import { printDiagnostic, printReport } from '../../render/output.js';
 import { colorLevel, createTheme } from '../../render/theme.js';
@@ -46,9 +46,13 @@ export async function runImportCommand(kind: ImportKind, args: readonly string[]
       const text = args.length > 1 ? args.map(shellQuote).join(' ') : args.length === 1 && args[0] !== '-' ? (args[0] as string) : await readStdinText(io);
       const { importCurl } = await import('../../import/from-curl.js');
       result = importCurl(text, {
+        // A file the command names (-d @file): a regular file up to MAX_INPUT, else not read (the data is left
+        // out, with a note), so `-d @/dev/zero` is not read until memory runs out.
         readFile: (path) => {
           try {
-            return readFileSync(resolve(cwd, path));
+            const full = resolve(cwd, path);
+            const stat = statSync(full);
+            return stat.isFile() && stat.size <= MAX_INPUT ? readFileSync(full) : null;
           } catch {
             return null;
           }
@@ -112,20 +116,28 @@ function requireInput(args: readonly string[], kind: string, example: string): s
   return file;
 }
 
+/** Standard input, whole, up to MAX_INPUT. */
+async function readStdinBounded(io: Io): Promise<Buffer> {
+  try {
+    return await io.readStdin(MAX_INPUT);
+  } catch (error) {
+    if (error instanceof InputTooLargeError) throw new UsageError('standard input is larger than 256 MB, the most apitest import reads', { hint: 'nothing was imported' });
+    throw error;
+  }
+}
+
 async function readStdinText(io: Io): Promise<string> {
-  const bytes = await io.readStdin();
+  const bytes = await readStdinBounded(io);
   if (bytes.length === 0) throw new UsageError('import curl: no curl command given', { hint: "give it as one argument (apitest import curl 'curl https://…'), after -- as words, or on stdin" });
   return bytes.toString('utf8');
 }
 
 async function readInput(path: string, io: Io, what: string): Promise<string> {
-  if (path === '-') return (await io.readStdin()).toString('utf8');
+  if (path === '-') return (await readStdinBounded(io)).toString('utf8');
   try {
-    const bytes = await readFile(resolve(io.cwd, path));
-    if (bytes.length > MAX_INPUT) throw new UsageError(`${what} ${JSON.stringify(path)} is larger than 256 MB`);
-    return bytes.toString('utf8');
+    return (await readWholeFile(resolve(io.cwd, path), MAX_INPUT)).toString('utf8');
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (error instanceof InputTooLargeError) throw new UsageError(`${what} ${JSON.stringify(path)} is larger than 256 MB, the most apitest import reads`, { hint: 'nothing was imported' });
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new UsageError(`cannot read ${what} ${JSON.stringify(path)}: ${why}`, { hint: 'check the path' });

@@ -32,21 +32,29 @@ export async function readDataArg(value: string, io: Io, flag = '-d/--data'): Pr
 export async function readFileArg(path: string, io: Io, flag: string, limit = MAX_BODY_INPUT_BYTES): Promise<Buffer> {
   if (path === '') throw new UsageError(`${flag}: missing file name after @`, { hint: 'write @path/to/file, or @- for stdin' });
   try {
-    const handle = await open(resolve(io.cwd, path), 'r');
-    try {
-      const stat = await handle.stat();
-      if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      // A regular file: its size says at once. Anything else (a device, a pipe): read until the limit.
-      if (stat.isFile() && stat.size > limit) throw new InputTooLargeError(limit);
-      return await readUpTo(handle, limit);
-    } finally {
-      await handle.close();
-    }
+    return await readWholeFile(resolve(io.cwd, path), limit);
   } catch (error) {
     if (error instanceof InputTooLargeError) throw tooLarge(flag, JSON.stringify(path), error.limit);
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new UsageError(`${flag}: cannot read ${JSON.stringify(path)}: ${why}`, { hint: 'check the path' });
+  }
+}
+
+/**
+ * A file's bytes, whole, up to `limit`: a regular file over it is refused by its size before reading; anything
+ * else (a device, a pipe) is read until its end or the limit. Throws `InputTooLargeError` past the limit, and
+ * the file system's errors (EISDIR for a directory).
+ */
+export async function readWholeFile(path: string, limit: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (stat.isFile() && stat.size > limit) throw new InputTooLargeError(limit);
+    return await readUpTo(handle, limit);
+  } finally {
+    await handle.close();
   }
 }
 
