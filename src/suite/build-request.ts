@@ -4,7 +4,7 @@
  * Throws VariableError for a variable without a value and UsageError for what is invalid only once
  * interpolated (e.g. a URL).
  */
-import { readFile } from 'node:fs/promises';
+import { MAX_BODY_INPUT_BYTES, readWholeFile } from '../files/read-bounded.js';
 import { basename, resolve } from 'node:path';
 import { authSecrets } from '../auth/apply-auth.js';
 import { UsageError } from '../errors.js';
@@ -152,7 +152,7 @@ async function buildBody(t: RequestTemplate, scope: Scope, headers: Array<[strin
           continue;
         }
         const path = v.base === null ? v.file : resolve(v.base, interpolateString(v.file, scope));
-        const data = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+        const data = await readWholeFile(path, MAX_BODY_INPUT_BYTES).catch((error: NodeJS.ErrnoException) => {
           throw new UsageError(`form field ${name}: cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
         });
         fields.push({ kind: 'file', name, fileName: basename(path), data });

@@ -4,17 +4,17 @@
  * quoted' (taken as is) or "double quoted" (\n, \r, \t, \" and \\ escapes; may span lines). Variables
  * already set in the environment win over the file.
  */
-import { readFile } from 'node:fs/promises';
+import { MAX_SETTINGS_FILE_BYTES, readWholeFile } from '../files/read-bounded.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
 export async function loadEnvFile(path: string, cwd: string): Promise<Record<string, string>> {
   let text: string;
   try {
-    text = await readFile(resolve(cwd, path), 'utf8');
+    text = (await readWholeFile(resolve(cwd, path), MAX_SETTINGS_FILE_BYTES)).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--env-file: cannot read ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such file' : String(error)}`);
+    throw new UsageError(`--env-file: cannot read ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
   }
   return parseEnvFile(text, path);
 }

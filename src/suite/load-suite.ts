@@ -3,7 +3,7 @@
  * it with the zod schema and compiles it. Every problem comes back with its line, column and key path;
  * nothing here sends a request.
  */
-import { readFile } from 'node:fs/promises';
+import { MAX_TEXT_FILE_BYTES, readWholeFile } from '../files/read-bounded.js';
 import { dirname } from 'node:path';
 import type { LineCounter as LineCounterType } from 'yaml';
 import type { SchemaCache } from './compile-expect.js';
@@ -29,7 +29,7 @@ export type LoadResult = { ok: true; suite: CompiledSuite } | { ok: false; probl
 export async function loadSuite(file: string, absolutePath: string, options: LoadOptions): Promise<LoadResult> {
   let text: string;
   try {
-    text = await readFile(absolutePath, 'utf8');
+    text = (await readWholeFile(absolutePath, MAX_TEXT_FILE_BYTES)).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : error instanceof Error ? error.message : String(error);

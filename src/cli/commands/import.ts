@@ -10,7 +10,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { prepareOutputTarget, writeOutputFile } from '../../files/output-target.js';
 import type { ImportResult } from '../../import/findings.js';
 import { InputTooLargeError, type Io } from '../../io.js';
-import { readWholeFile } from '../parse/data-argument.js';
+import { readWholeFile } from '../../files/read-bounded.js';
 import { renderImportFindings, renderImportSummary } from '../../render/import-findings.js';
 import { printDiagnostic, printReport } from '../../render/output.js';
 import { colorLevel, createTheme } from '../../render/theme.js';

@@ -9,7 +9,7 @@
  *
  * Either turns the jar on (curl's cookie engine): a Set-Cookie of a redirect hop is sent with the next hop.
  */
-import { readFile } from 'node:fs/promises';
+import { MAX_TEXT_FILE_BYTES, readWholeFile } from '../../files/read-bounded.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
@@ -55,7 +55,7 @@ async function readJarFile(file: string, io: Io, warn: (line: string) => void): 
   if (file.trim() === '') throw new UsageError(`${COOKIE_FLAG}: empty value`, { hint: 'give "name=value" or a cookie file' });
   let text: string;
   try {
-    text = await readFile(resolve(io.cwd, file), 'utf8');
+    text = (await readWholeFile(resolve(io.cwd, file), MAX_TEXT_FILE_BYTES)).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // As curl: a jar that does not exist yet is empty.

@@ -1,15 +1,9 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { InputTooLargeError, type Io } from '../../io.js';
+import { MAX_BODY_INPUT_BYTES, readWholeFile } from '../../files/read-bounded.js';
 
-/**
- * The most a request body read whole into memory may hold (`-d @file`, `-d @-`, `-F name=@file`): 1 GiB. Without
- * a bound, `-d @/dev/zero` (or a pipe that never ends) would read until memory ran out.
- */
-export const MAX_BODY_INPUT_BYTES = 1024 * 1024 * 1024;
-/** The most a certificate or key file may hold (`--cacert`, `--cert`, `--key`): 16 MiB (a CA bundle is ~200 KB). */
-export const MAX_CERT_FILE_BYTES = 16 * 1024 * 1024;
+export { MAX_BODY_INPUT_BYTES, MAX_CERT_FILE_BYTES } from '../../files/read-bounded.js';
 
 /** Reads `--data` / `-d`: literal text, `@file`, or `@-` for stdin. Missing files are usage errors. */
 export async function readDataArg(value: string, io: Io, flag = '-d/--data'): Promise<Uint8Array> {
@@ -41,39 +35,8 @@ export async function readFileArg(path: string, io: Io, flag: string, limit = MA
   }
 }
 
-/**
- * A file's bytes, whole, up to `limit`: a regular file over it is refused by its size before reading; anything
- * else (a device, a pipe) is read until its end or the limit. Throws `InputTooLargeError` past the limit, and
- * the file system's errors (EISDIR for a directory).
- */
-export async function readWholeFile(path: string, limit: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (stat.isFile() && stat.size > limit) throw new InputTooLargeError(limit);
-    return await readUpTo(handle, limit);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readUpTo(handle: FileHandle, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const buffer = Buffer.allocUnsafe(1024 * 1024);
-  let total = 0;
-  for (;;) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-    if (bytesRead === 0) return Buffer.concat(chunks, total);
-    total += bytesRead;
-    if (total > limit) throw new InputTooLargeError(limit);
-    chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
-  }
-}
-
 function tooLarge(flag: string, what: string, limit: number): UsageError {
-  const size = limit >= 1024 * 1024 * 1024 ? `${limit / (1024 * 1024 * 1024)} GiB` : `${limit / (1024 * 1024)} MiB`;
-  return new UsageError(`${flag}: ${what} is larger than ${size}, the most apitest reads into memory for it`, { hint: what === 'standard input' ? 'nothing was sent' : 'nothing was sent; is it the file you meant?' });
+  return new UsageError(`${flag}: ${what} is ${new InputTooLargeError(limit).message}`, { hint: what === 'standard input' ? 'nothing was sent' : 'nothing was sent; is it the file you meant?' });
 }
 
 export function fileNameOf(path: string): string {
