@@ -12,10 +12,10 @@
  * off by a crash (SIGKILL, power loss) is ignored; a header whose fingerprint (the request templates) differs from
  * this run's is refused, since the rows it records were sent as other requests.
  */
-import { createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { UsageError } from '../errors.js';
+import { boundedLines, LineTooLongError } from '../files/bounded-lines.js';
+import { MAX_ROW_BYTES } from './row.js';
 import { WriteError } from '../files/output-target.js';
 import type { Clock } from '../util/clock.js';
 
@@ -77,27 +77,32 @@ export async function readJournal(path: string, shown: string): Promise<JournalS
   let lineNo = 0;
   let pendingBad: number | null = null;
   let lastLine = '';
-  for await (const line of lines(path)) {
-    lineNo++;
-    lastLine = line;
-    if (line.trim() === '') continue;
-    if (pendingBad !== null) throw corrupt(shown, pendingBad);
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      // Only the last line may be cut off (by a crash): anything else is not a journal apitest wrote.
-      pendingBad = lineNo;
-      continue;
+  try {
+    for await (const line of lines(path)) {
+      lineNo++;
+      lastLine = line;
+      if (line.trim() === '') continue;
+      if (pendingBad !== null) throw corrupt(shown, pendingBad);
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        // Only the last line may be cut off (by a crash): anything else is not a journal apitest wrote.
+        pendingBad = lineNo;
+        continue;
+      }
+      if (header === null) {
+        header = checkHeader(value, shown);
+        continue;
+      }
+      const entry = value as Partial<JournalEntry>;
+      if (typeof entry !== 'object' || entry === null || typeof entry.i !== 'number' || typeof entry.h !== 'string' || typeof entry.ok !== 'boolean') throw corrupt(shown, lineNo);
+      entries++;
+      latest.set(entry.i, { h: entry.h.slice(0, HASH_PREFIX), ok: entry.ok, seq: entries });
     }
-    if (header === null) {
-      header = checkHeader(value, shown);
-      continue;
-    }
-    const entry = value as Partial<JournalEntry>;
-    if (typeof entry !== 'object' || entry === null || typeof entry.i !== 'number' || typeof entry.h !== 'string' || typeof entry.ok !== 'boolean') throw corrupt(shown, lineNo);
-    entries++;
-    latest.set(entry.i, { h: entry.h.slice(0, HASH_PREFIX), ok: entry.ok, seq: entries });
+  } catch (error) {
+    if (error instanceof LineTooLongError) throw corrupt(shown, error.line);
+    throw error;
   }
   if (pendingBad !== null) {
     if (header === null) throw corrupt(shown, pendingBad);
@@ -122,8 +127,9 @@ function corrupt(shown: string, line: number): UsageError {
   return new UsageError(`--journal: ${JSON.stringify(shown)}: line ${line} is not a journal entry`, { hint: 'the journal was changed by hand, or is not apitest\'s; give another --journal' });
 }
 
+/** A journal line is a header or an entry, far shorter than a row: one longer than a row is not a journal's. */
 function lines(path: string): AsyncIterable<string> {
-  return createInterface({ input: createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
+  return boundedLines(path, MAX_ROW_BYTES, 256 * 1024);
 }
 
 async function lastByte(path: string): Promise<number> {

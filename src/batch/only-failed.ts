@@ -3,16 +3,16 @@
  * When a row has several lines (a results file written by a resumed run holds one per row, but one concatenated by
  * hand may not), the last one counts. Lines that are not results are a usage error naming the line.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { UsageError } from '../errors.js';
+import { sizeText } from '../io.js';
+import { boundedLines, LineTooLongError } from '../files/bounded-lines.js';
+import { MAX_ROW_BYTES } from './row.js';
 
 export async function readFailedRows(path: string, shown: string): Promise<Set<number>> {
   const latest = new Map<number, boolean>();
   let lineNo = 0;
   try {
-    const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const line of lines) {
+    for await (const line of boundedLines(path, MAX_ROW_BYTES)) {
       lineNo++;
       if (line.trim() === '') continue;
       let value: { index?: unknown; ok?: unknown };
@@ -28,6 +28,7 @@ export async function readFailedRows(path: string, shown: string): Promise<Set<n
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (error instanceof LineTooLongError) throw new UsageError(`--only-failed: ${JSON.stringify(shown)}, line ${error.line}: longer than ${sizeText(MAX_ROW_BYTES)}, not a batch result`, { hint: 'give the results file of an apitest batch run (--results)' });
     const e = error as NodeJS.ErrnoException;
     throw new UsageError(`--only-failed: cannot read ${JSON.stringify(shown)}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }

@@ -11,7 +11,7 @@
  * Failures are values: `LoadOutcome` with an error kind, never a throw.
  */
 import { sideBundle } from '../util/side-bundle.js';
-import type { RequestSpec } from '../model/request-spec.js';
+import type { FormField, RequestSpec } from '../model/request-spec.js';
 import { applyAuth } from '../auth/apply-auth.js';
 
 /** What one load request came to. `status` is null when no response arrived; `errorKind` names why. */
@@ -257,6 +257,7 @@ function createTimeoutSweep(timeoutMs: number): TimeoutSweep {
     stop() {
       if (timer !== null) clearInterval(timer);
       timer = null;
+      for (const h of watched) if (h !== null) h.slot = -1;
       watched.length = 0;
       free.length = 0;
     },
@@ -268,10 +269,10 @@ function wireRequest(spec: RequestSpec) {
   const applied = applyAuth(spec.auth, spec.url, spec.headers);
   const url = new URL(applied.url);
   const headers = wireHeaders(applied.headers);
-  const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : null;
-  if (body !== null && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
+  const body = spec.body.kind === 'bytes' ? Buffer.from(spec.body.data) : spec.body.kind === 'form' ? formDataOf(spec.body.fields) : null;
+  if (Buffer.isBuffer(body) && !applied.headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push('content-length', String(body.length));
   const dispatchOptions = {
-    // Given, so undici does not ask its URL for the origin (a new string) on every request.
+    // Where the request goes: the suite's Agent routes by it (a Client, one origin, uses its own).
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
     method: spec.method as 'GET',
@@ -283,6 +284,19 @@ function wireRequest(spec: RequestSpec) {
     bodyTimeout: spec.timeoutMs,
   };
   return { url, dispatchOptions };
+}
+
+/**
+ * A multipart form (a suite step's `form:` with a file) as a FormData, which undici encodes for each request it is
+ * sent with (its own boundary, Content-Type and Content-Length), as got does for one request.
+ */
+function formDataOf(fields: ReadonlyArray<FormField>): InstanceType<Undici['FormData']> {
+  const form = new (loadUndici().FormData)();
+  for (const field of fields) {
+    if (field.kind === 'text') form.append(field.name, field.value);
+    else form.append(field.name, new Blob([field.data]), field.fileName);
+  }
+  return form;
 }
 
 /**

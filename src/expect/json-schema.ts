@@ -8,7 +8,6 @@
  * `definitions`); write `"$schema": "https://json-schema.org/draft/2020-12/schema"`
  * to opt into 2020-12.
  */
-import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -73,14 +72,17 @@ export function compileJsonSchema(schemaJson: unknown, sourceName: string): Sche
   };
 }
 
-/** Reads and parses a schema file: the one function here that does I/O. */
-export function loadJsonSchemaFile(path: string): unknown {
+/**
+ * Reads a schema file through `read` (the caller's bounded reader: files/read-bounded.ts) and parses it; read
+ * errors (a file's, or one too large) become a usage error naming the path.
+ */
+export async function loadJsonSchemaFile(path: string, read: (path: string) => Promise<Uint8Array>): Promise<unknown> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = Buffer.from(await read(path)).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
     throw new UsageError(`cannot read JSON Schema file ${path}: ${reason}`, { cause: error });
   }
   try {

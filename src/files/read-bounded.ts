@@ -29,20 +29,32 @@ export async function readWholeFile(path: string, limit: number): Promise<Buffer
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (stat.isFile() && stat.size > limit) throw new InputTooLargeError(limit);
-    return await readUpTo(handle, limit);
+    if (!stat.isFile()) return await readInChunks(handle, limit, [], 0);
+    if (stat.size > limit) throw new InputTooLargeError(limit);
+    // One buffer of the file's size, and a byte more to see whether it grew while read (then the rest in chunks).
+    const buffer = Buffer.allocUnsafe(stat.size + 1);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      if (bytesRead === 0) return buffer.subarray(0, filled);
+      filled += bytesRead;
+    }
+    return await readInChunks(handle, limit, [buffer], filled);
   } finally {
     await handle.close();
   }
 }
 
-async function readUpTo(handle: FileHandle, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/**
+ * The rest of a device, a pipe or a growing file, until its end or the limit: each read is copied out of one 1 MiB
+ * buffer (a pipe gives 64 KiB at a time: keeping each read's own 1 MiB buffer would hold 16 times the data).
+ */
+async function readInChunks(handle: FileHandle, limit: number, chunks: Buffer[], total: number): Promise<Buffer> {
+  if (total > limit) throw new InputTooLargeError(limit);
   const buffer = Buffer.allocUnsafe(1024 * 1024);
-  let total = 0;
   for (;;) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-    if (bytesRead === 0) return Buffer.concat(chunks, total);
+    if (bytesRead === 0) return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
     total += bytesRead;
     if (total > limit) throw new InputTooLargeError(limit);
     chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));

@@ -14,6 +14,8 @@ import { hasEnvPart } from './suite-values.js';
 export interface BodySources {
   /** Reads a file named by `@file`, `<file` or `-T`; null when it cannot be read. */
   readonly readFile: ((path: string) => Uint8Array | null) | null;
+  /** Whether a `-F name=@file` file can be read (the suite reads it when it runs; its bytes are not needed now). */
+  readonly readable: ((path: string) => boolean) | null;
   /** What curl would read for `@-`: a here-document or `< file`; null when unknown (a pipe, a terminal). */
   readonly stdin: string | null;
   readonly findings: Findings;
@@ -140,7 +142,7 @@ export function formFields(segment: CurlSegment, src: BodySources): FormPart[] {
         src.findings.unmapped(src.where(given.index), `${given.option} ${name}: not imported: the file ${value === '-' ? 'is standard input' : 'name comes from an environment variable'}`);
         continue;
       }
-      if (src.readFile !== null && src.readFile(value) === null) {
+      if (src.readable !== null ? !src.readable(value) : src.readFile !== null && src.readFile(value) === null) {
         src.findings.unmapped(src.where(given.index), `${given.option} ${name}: the file ${JSON.stringify(value)} cannot be read here: the suite will not load until it can`);
       }
       fields.push({ name, file: value });

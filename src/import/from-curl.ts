@@ -22,6 +22,8 @@ import { hasEnvPart, SuiteValues } from './suite-values.js';
 export interface CurlImportOptions {
   /** Reads a file the command names (`-d @file`, `-F f=<file`, `-T file`, `< file`), relative to curl's working directory. */
   readonly readFile?: (path: string) => Uint8Array | null;
+  /** Whether a `-F name=@path` file can be read (without reading it); when absent, `readFile` is asked. */
+  readonly readable?: (path: string) => boolean;
   /** A `-F name=@path` file as the suite should name it (relative to the suite file's directory). */
   readonly formFilePath?: (path: string) => string;
 }
@@ -67,7 +69,7 @@ export function importCurl(input: string, options: CurlImportOptions = {}): Impo
     }
     const stdin = stdinOf(command, options, findings, several ? `command ${commandIndex + 1}` : 'command');
     const segments = parseCurlArgs(words.map((w) => ({ text: w.text, notes: w.notes })), findings, where);
-    const sources: BodySources = { readFile: options.readFile ?? null, stdin, findings, where };
+    const sources: BodySources = { readFile: options.readFile ?? null, readable: options.readable ?? null, stdin, findings, where };
     segments.forEach((segment, segmentIndex) => {
       if (segment.urls.length === 0) {
         if (segmentIndex === 0 || hasAnyOption(segment)) findings.unmapped(several ? `command ${commandIndex + 1}` : 'command', `a set of options${segmentIndex > 0 ? ' after --next' : ''} has no URL: nothing to import from it`);

@@ -174,6 +174,15 @@ describe('apitest batch: groups, selection, dry runs', () => {
     expect(retried.code).toBe(1);
   });
 
+  test('--only-failed a file with no line end (/dev/zero): one line, exit 2, nothing sent (it grew one line until a RangeError)', async () => {
+    const s = await server();
+    const input = await file('one.ndjson', ndjson(1));
+    const r = await runCli(['batch', s.url, '--input', input, '--only-failed', '/dev/zero']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['apitest: error: --only-failed: "/dev/zero", line 1: longer than 64 MiB, not a batch result (give the results file of an apitest batch run (--results))']);
+    expect(s.received).toHaveLength(0);
+  });
+
   test('--dry-run prints every request and sends nothing; with --print-curl, curl lines with credentials as $VARIABLES', async () => {
     const s = await server();
     const input = await file('two.ndjson', ndjson(2));

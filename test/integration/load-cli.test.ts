@@ -250,7 +250,7 @@ describe('apitest load', () => {
     expect(missing.stderr.trim().split('\n')).toEqual(['apitest: error: --data: cannot read "no-such-file.json": no such file (check the path)']);
     const head = await runCli(['load', `${server.url}/users`, '-n', '1', '-I', '--data', 'x']);
     expect(head.code).toBe(2);
-    expect(head.stderr).toContain('(drop --data, or drop -I)');
+    expect(head.stderr).toContain('(drop the body (--data, --data-urlencode), or drop -I)');
     expect(head.stderr).not.toContain('-d/');
     expect(server.count()).toBe(before);
   });
@@ -303,6 +303,24 @@ async function withDemo(test: (demo: DemoServer, suiteFile: (name: string, text:
 }
 
 describe('apitest load --suite', () => {
+  test('a step with a multipart form (a file field) sends it, encoded for each request (it was sent with no body)', async () => {
+    await withLoadServer(async (s) => {
+      const dir = mkdtempSync(join(tmpdir(), 'apitest-load-form-'));
+      writeFileSync(join(dir, 'note.txt'), 'hello from a file');
+      const file = join(dir, 'form.yaml');
+      writeFileSync(file, `name: form\nsteps:\n  - name: upload\n    method: POST\n    url: ${s.url}/echo\n    form:\n      title: hi\n      attachment: { file: note.txt }\n`);
+      const r = await runCli(['load', '--suite', file, '-n', '3', '-c', '1', '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(s.count()).toBe(3);
+      expect(s.first?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+      expect(Number(s.first?.headers['content-length'])).toBe(Buffer.byteLength(s.first?.body ?? ''));
+      expect(s.first?.body).toContain('name="title"');
+      expect(s.first?.body).toContain('filename="note.txt"');
+      expect(s.first?.body).toContain('hello from a file');
+    });
+  });
+
   test('each virtual user runs the steps in order with its own captures, steps repeated by load.weight', async () => {
     await withDemo(async (demo) => {
       const r = await runCli(['load', '--suite', 'fixtures/load/users.yaml', '-c', '2', '-n', '40', '--json'], { env: { BASE_URL: demo.url } });

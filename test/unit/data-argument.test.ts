@@ -2,10 +2,11 @@
  * File and stdin arguments read whole into memory are bounded: a regular file by its size (before reading), a
  * device or pipe by what was read; past the limit, one usage error naming the flag.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import { InputTooLargeError, type Io } from '../../src/io.js';
 import { MAX_BODY_INPUT_BYTES, readDataArg, readFileArg } from '../../src/cli/parse/data-argument.js';
 
@@ -19,9 +20,20 @@ describe('readFileArg', () => {
     expect(await readFileArg('small.bin', io(), '-d/--data', 6)).toEqual(bytes);
   });
 
-  test('a regular file over the limit is refused by its size', async () => {
-    writeFileSync(join(dir, 'seven.bin'), 'x'.repeat(7));
-    await expect(readFileArg('seven.bin', io(), '-d/--data', 6)).rejects.toThrow('-d/--data: "seven.bin" is larger than');
+  test('a regular file over the limit is refused by its size, before any of it is read', async () => {
+    const path = join(dir, 'sparse.bin');
+    writeFileSync(path, '');
+    truncateSync(path, 5 * 1024 * 1024);
+    const probe = await open(path);
+    const proto = Object.getPrototypeOf(probe) as { read(...args: unknown[]): unknown };
+    await probe.close();
+    const read = jest.spyOn(proto, 'read');
+    try {
+      await expect(readFileArg('sparse.bin', io(), '-d/--data', 1024)).rejects.toThrow('-d/--data: "sparse.bin" is larger than 1 KiB, the most apitest reads into memory for it');
+      expect(read).not.toHaveBeenCalled();
+    } finally {
+      read.mockRestore();
+    }
   });
 
   test('a device that never ends is cut at the limit (not read until memory runs out)', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/errors.js';
 import { compileJsonSchema, loadJsonSchemaFile } from '../../src/expect/json-schema.js';
+import { MAX_TEXT_FILE_BYTES, readWholeFile } from '../../src/files/read-bounded.js';
 
 const draft07 = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -98,6 +99,7 @@ describe('compileJsonSchema', () => {
 });
 
 describe('loadJsonSchemaFile', () => {
+  const read = (path: string): Promise<Buffer> => readWholeFile(path, MAX_TEXT_FILE_BYTES);
   let dir = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'apitest-schema-'));
@@ -106,21 +108,26 @@ describe('loadJsonSchemaFile', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('reads and parses a schema file', () => {
+  test('reads and parses a schema file', async () => {
     const path = join(dir, 'good.json');
-    const check = compileJsonSchema(loadJsonSchemaFile(path), path);
+    const check = compileJsonSchema(await loadJsonSchemaFile(path, read), path);
     expect(check({ id: 1 }).ok).toBe(true);
   });
 
-  test('a missing file is a usage error naming the path', () => {
+  test('a missing file is a usage error naming the path', async () => {
     const path = join(dir, 'missing.json');
-    expect(() => loadJsonSchemaFile(path)).toThrow(UsageError);
-    expect(() => loadJsonSchemaFile(path)).toThrow(`cannot read JSON Schema file ${path}: no such file`);
+    await expect(loadJsonSchemaFile(path, read)).rejects.toThrow(UsageError);
+    await expect(loadJsonSchemaFile(path, read)).rejects.toThrow(`cannot read JSON Schema file ${path}: no such file`);
   });
 
-  test('bad JSON is a usage error naming the path', () => {
+  test('bad JSON is a usage error naming the path', async () => {
     const path = join(dir, 'bad.json');
-    expect(() => loadJsonSchemaFile(path)).toThrow(UsageError);
-    expect(() => loadJsonSchemaFile(path)).toThrow(`JSON Schema file ${path} is not valid JSON`);
+    await expect(loadJsonSchemaFile(path, read)).rejects.toThrow(UsageError);
+    await expect(loadJsonSchemaFile(path, read)).rejects.toThrow(`JSON Schema file ${path} is not valid JSON`);
+  });
+
+  test('a directory, and a device that never ends (cut at 64 MiB, not read until memory runs out)', async () => {
+    await expect(loadJsonSchemaFile(dir, read)).rejects.toThrow(`cannot read JSON Schema file ${dir}: is a directory`);
+    await expect(loadJsonSchemaFile('/dev/zero', read)).rejects.toThrow('cannot read JSON Schema file /dev/zero: larger than 64 MiB');
   });
 });

@@ -140,6 +140,13 @@ describe('import curl: bodies', () => {
     ]);
   });
 
+  test('-F name=@file asks whether the file can be read, not for its bytes (a file too large to read here still uploads)', async () => {
+    const readableOnly: CurlImportOptions = { ...options, readFile: () => null, readable: (path) => path === 'photo.png' };
+    expect((await one('curl https://x.test/up -F file=@photo.png', readableOnly)).unmapped).toEqual([]);
+    const result = importCurl('curl https://x.test/up -F file=@gone.png', readableOnly);
+    expect(result.findings.map((f) => f.message)).toContain('-F file: the file "gone.png" cannot be read here: the suite will not load until it can');
+  });
+
   test('-F: text fields and files; a form without a file is a finding; -F with -d is refused as curl refuses it', async () => {
     const { step, unmapped } = await one(`curl https://x.test/up -F 'file=@photo.png;type=image/png' -F note=hi -F 'text=<note.txt' --form-string 'raw=@not-a-file'`);
     expect(step.form).toEqual({ file: { file: 'photo.png' }, note: 'hi', text: 'hello note', raw: '@not-a-file' });

@@ -4,7 +4,7 @@
  * every part of the input that was not imported. Exit 0; 1 with `--strict` when anything was not imported (then
  * nothing is written); 2 for input that is not what the command reads.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.js';
 import { prepareOutputTarget, writeOutputFile } from '../../files/output-target.js';
@@ -55,6 +55,16 @@ export async function runImportCommand(kind: ImportKind, args: readonly string[]
             return stat.isFile() && stat.size <= MAX_INPUT ? readFileSync(full) : null;
           } catch {
             return null;
+          }
+        },
+        // A -F file: whether the suite will be able to read it (it reads it when it runs), not its bytes.
+        readable: (path) => {
+          try {
+            const full = resolve(cwd, path);
+            accessSync(full, constants.R_OK);
+            return !statSync(full).isDirectory();
+          } catch {
+            return false;
           }
         },
         formFilePath: suitePath,

@@ -6,6 +6,7 @@ import { parseExpectation } from '../../expect/parse-expression.js';
 import type { ResponseFacts } from '../../expect/subject-context.js';
 import type { ExpectOutcome } from '../../result/settle.js';
 import type { RawExpectOptions } from '../flags/expect-flags.js';
+import { MAX_TEXT_FILE_BYTES, readWholeFile } from '../../files/read-bounded.js';
 import { withFlag } from './with-flag.js';
 import { resolve } from 'node:path';
 
@@ -25,7 +26,13 @@ export async function planExpectations(raw: RawExpectOptions, cwd: string): Prom
   const schemaFile = raw.schema;
   // ajv is loaded only when --schema is used.
   const jsonSchema = schemaFile === undefined ? null : await import('../../expect/json-schema.js');
-  const schema = schemaFile === undefined || jsonSchema === null ? null : withFlag('--schema', () => jsonSchema.compileJsonSchema(jsonSchema.loadJsonSchemaFile(resolve(cwd, schemaFile)), schemaFile));
+  let schema: SchemaCheck | null = null;
+  if (schemaFile !== undefined && jsonSchema !== null) {
+    const document = await jsonSchema.loadJsonSchemaFile(resolve(cwd, schemaFile), (path) => readWholeFile(path, MAX_TEXT_FILE_BYTES)).catch((error: unknown) => withFlag('--schema', () => {
+      throw error;
+    }));
+    schema = withFlag('--schema', () => jsonSchema.compileJsonSchema(document, schemaFile));
+  }
   return { expectations, schema, checksStatus: expectations.some((e) => e.subject.kind === 'status') };
 }
 

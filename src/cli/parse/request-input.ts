@@ -77,7 +77,7 @@ export async function buildRequestSpec(raw: RawRequestOptions & RawOAuth2Options
   let method = raw.method ?? null;
   if (raw.head === true) {
     if (method !== null && method.toUpperCase() !== 'HEAD') throw new UsageError(`-I/--head and -X ${method} ask for two methods`, { hint: 'give one of them' });
-    if (body.kind !== 'none') throw new UsageError('-I/--head sends no body', { hint: prepared.dataFlag === undefined ? 'drop -d/-F, or drop -I' : `drop ${prepared.dataFlag}, or drop -I` });
+    if (body.kind !== 'none') throw new UsageError('-I/--head sends no body', { hint: prepared.dataFlag === undefined ? 'drop the body (-d, --data-urlencode, -F), or drop -I' : `drop the body (${prepared.dataFlag}, --data-urlencode), or drop -I` });
     method = 'HEAD';
   }
   if (raw.get === true) {
