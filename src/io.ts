@@ -1,4 +1,5 @@
 /** Everything the command layer touches of the process, injected so tests can fake a TTY, env or clock. */
+import { formatByteSize } from './util/byte-size.js';
 export interface OutStream {
   write(chunk: string | Uint8Array): boolean;
   isTTY?: boolean | undefined;
@@ -8,14 +9,8 @@ export interface OutStream {
 /** An input read whole into memory (standard input, a file argument) went past its limit. */
 export class InputTooLargeError extends Error {
   constructor(readonly limit: number) {
-    super(`larger than ${sizeText(limit)}, the most apitest reads into memory for it`);
+    super(`larger than ${formatByteSize(limit)}, the most apitest reads into memory for it`);
   }
-}
-
-/** 1 GiB, 16 MiB, 300 KiB, 12 bytes: a limit as people write it. */
-export function sizeText(bytes: number): string {
-  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
-  return `${bytes} bytes`;
 }
 
 export interface Io {

@@ -4,7 +4,7 @@
  * hand may not), the last one counts. Lines that are not results are a usage error naming the line.
  */
 import { UsageError } from '../errors.js';
-import { sizeText } from '../io.js';
+import { formatByteSize } from '../util/byte-size.js';
 import { boundedLines, LineTooLongError } from '../files/bounded-lines.js';
 import { MAX_ROW_BYTES } from './row.js';
 
@@ -28,7 +28,7 @@ export async function readFailedRows(path: string, shown: string): Promise<Set<n
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    if (error instanceof LineTooLongError) throw new UsageError(`--only-failed: ${JSON.stringify(shown)}, line ${error.line}: longer than ${sizeText(MAX_ROW_BYTES)}, not a batch result`, { hint: 'give the results file of an apitest batch run (--results)' });
+    if (error instanceof LineTooLongError) throw new UsageError(`--only-failed: ${JSON.stringify(shown)}, line ${error.line}: longer than ${formatByteSize(MAX_ROW_BYTES)}, not a batch result`, { hint: 'give the results file of an apitest batch run (--results)' });
     const e = error as NodeJS.ErrnoException;
     throw new UsageError(`--only-failed: cannot read ${JSON.stringify(shown)}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }

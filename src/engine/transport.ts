@@ -23,6 +23,7 @@ import type { ClientCertificate, ProxyChoice } from '../model/network-spec.js';
 import { createConnections, type Connections, type Route } from './connections.js';
 import { CERT_HINT, clientCertificateRejection, proxyFailure } from './network-errors.js';
 import { monotonicMs } from '../util/monotonic-ms.js';
+import { formatByteSize } from '../util/byte-size.js';
 
 export interface WireRequest {
   method: string;
@@ -243,7 +244,7 @@ async function sendOnce(
     const limit = sizeLimit(
       maxBytes,
       (total) => (decoded = total),
-      () => new BodyTooLargeError(`the body is larger than ${formatBytes(maxBytes ?? 0)} once decoded (${size} bytes received so far)`, { hint: options.maxBodyHint }),
+      () => new BodyTooLargeError(`the body is larger than ${formatByteSize(maxBytes ?? 0)} once decoded (${size} bytes received so far)`, { hint: options.maxBodyHint }),
     );
     if (target.kind === 'memory' && decoders.length === 0) {
       // The common case (a body kept in memory, nothing to decode): read it straight off the stream. A pipeline
@@ -355,12 +356,6 @@ function firstChunk(stream: GotRequest): Promise<Buffer | null> {
     stream.once('end', onEnd);
     stream.once('error', onError);
   });
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} bytes`;
 }
 
 /** A server that closes every connection right after a handshake with our client certificate (Node's servers do, for one they do not trust). */

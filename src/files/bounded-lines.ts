@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pipeline, Transform } from 'node:stream';
-import { sizeText } from '../io.js';
+import { formatByteSize } from '../util/byte-size.js';
 
 /** A line of a file read by `boundedLines` went past its limit. */
 export class LineTooLongError extends Error {
@@ -15,7 +15,7 @@ export class LineTooLongError extends Error {
     /** The line's number (1 for the first). */
     readonly line: number,
   ) {
-    super(`line ${line} is longer than ${sizeText(limit)}`);
+    super(`line ${line} is longer than ${formatByteSize(limit)}`);
   }
 }
 

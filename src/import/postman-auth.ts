@@ -5,6 +5,7 @@
  */
 import type { Auth, CredentialContext } from './credentials.js';
 import { secretValue } from './credentials.js';
+import { scalarText } from './postman-request.js';
 
 /** What an item's auth says: none given (inherit), `noauth`, or a suite auth (null when it could not be mapped). */
 export type PostmanAuth = { readonly kind: 'inherit' } | { readonly kind: 'none' } | { readonly kind: 'mapped'; readonly auth: Auth | null; readonly type: string };
@@ -32,11 +33,7 @@ export function mapPostmanAuth(raw: unknown, where: string, ctx: AuthContext): P
   if (type === 'inherit') return { kind: 'inherit' };
   if (type === 'noauth') return { kind: 'none' };
   const p = params(raw, type);
-  const text = (key: string): string => {
-    const value = p.get(key);
-    // Not String() of an object: a collection's `{ "toString": "" }` would make it throw.
-    return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
-  };
+  const text = (key: string): string => scalarText(p.get(key));
   const secret = (key: string, env: string, what: string): string => secretValue(text(key), env, where, what, ctx);
   switch (type) {
     case 'bearer':

@@ -103,7 +103,7 @@ function headerList(raw: unknown): Header[] {
 }
 
 /** A number, boolean or string as text; anything else (null, an object, an array) is no value: ''. */
-function scalarText(value: unknown): string {
+export function scalarText(value: unknown): string {
   // Not String() of an object: a collection's `{ "toString": "" }` would make it throw.
   return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }

@@ -3,7 +3,7 @@
  * command line), the client certificate and CAs (`tls`). Certificate files are read and checked once per run
  * for each combination (a suite of a thousand steps does not read them a thousand times).
  */
-import { MAX_CERT_FILE_BYTES, readWholeFile } from '../files/read-bounded.js';
+import { MAX_CERT_FILE_BYTES, readWholeFile, unreadableReason } from '../files/read-bounded.js';
 import { resolve } from 'node:path';
 import { checkClientCertificate, clientCertificateSecrets } from '../engine/client-certificate.js';
 import { proxySecrets, proxySettingsOf, type Env } from '../engine/proxy-settings.js';
@@ -68,7 +68,6 @@ async function readTlsFile(path: string, label: string): Promise<Buffer> {
   try {
     return await readWholeFile(path, MAX_CERT_FILE_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${label}: cannot read ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+    throw new UsageError(`${label}: cannot read ${JSON.stringify(path)}: ${unreadableReason(error)}`);
   }
 }

@@ -4,7 +4,7 @@
  * Throws VariableError for a variable without a value and UsageError for what is invalid only once
  * interpolated (e.g. a URL).
  */
-import { MAX_BODY_INPUT_BYTES, readWholeFile } from '../files/read-bounded.js';
+import { MAX_BODY_INPUT_BYTES, readWholeFile, unreadableReason } from '../files/read-bounded.js';
 import { basename, resolve } from 'node:path';
 import { authSecrets } from '../auth/apply-auth.js';
 import { UsageError } from '../errors.js';
@@ -152,8 +152,8 @@ async function buildBody(t: RequestTemplate, scope: Scope, headers: Array<[strin
           continue;
         }
         const path = v.base === null ? v.file : resolve(v.base, interpolateString(v.file, scope));
-        const data = await readWholeFile(path, MAX_BODY_INPUT_BYTES).catch((error: NodeJS.ErrnoException) => {
-          throw new UsageError(`form field ${name}: cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+        const data = await readWholeFile(path, MAX_BODY_INPUT_BYTES).catch((error: unknown) => {
+          throw new UsageError(`form field ${name}: cannot read ${path}: ${unreadableReason(error)}`);
         });
         fields.push({ kind: 'file', name, fileName: basename(path), data });
       }

@@ -3,7 +3,7 @@
  * `Expectation` values (JSONPaths and regular expressions checked), schemas are read and compiled.
  * A matcher that holds a `{{ … }}` template is kept as written and compiled after interpolation, per run.
  */
-import { MAX_TEXT_FILE_BYTES, readWholeFile } from '../files/read-bounded.js';
+import { MAX_TEXT_FILE_BYTES, readWholeFile, unreadableReason } from '../files/read-bounded.js';
 import { posix, resolve } from 'node:path';
 import { ApitestError, UsageError } from '../errors.js';
 import type { Expectation } from '../expect/expression.js';
@@ -139,8 +139,7 @@ async function loadSchema(path: string, shown: string): Promise<SchemaCheck> {
   try {
     text = (await readWholeFile(path, MAX_TEXT_FILE_BYTES)).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read JSON Schema file ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+    throw new UsageError(`cannot read JSON Schema file ${shown}: ${unreadableReason(error)}`);
   }
   let json: unknown;
   try {

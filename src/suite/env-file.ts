@@ -4,7 +4,7 @@
  * quoted' (taken as is) or "double quoted" (\n, \r, \t, \" and \\ escapes; may span lines). Variables
  * already set in the environment win over the file.
  */
-import { MAX_SETTINGS_FILE_BYTES, readWholeFile } from '../files/read-bounded.js';
+import { MAX_SETTINGS_FILE_BYTES, readWholeFile, unreadableReason } from '../files/read-bounded.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -13,8 +13,7 @@ export async function loadEnvFile(path: string, cwd: string): Promise<Record<str
   try {
     text = (await readWholeFile(resolve(cwd, path), MAX_SETTINGS_FILE_BYTES)).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--env-file: cannot read ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+    throw new UsageError(`--env-file: cannot read ${JSON.stringify(path)}: ${unreadableReason(error)}`);
   }
   return parseEnvFile(text, path);
 }

@@ -3,7 +3,7 @@
  * it with the zod schema and compiles it. Every problem comes back with its line, column and key path;
  * nothing here sends a request.
  */
-import { MAX_TEXT_FILE_BYTES, readWholeFile } from '../files/read-bounded.js';
+import { MAX_TEXT_FILE_BYTES, readWholeFile, unreadableReason } from '../files/read-bounded.js';
 import { dirname } from 'node:path';
 import type { LineCounter as LineCounterType } from 'yaml';
 import type { SchemaCache } from './compile-expect.js';
@@ -31,8 +31,7 @@ export async function loadSuite(file: string, absolutePath: string, options: Loa
   try {
     text = (await readWholeFile(absolutePath, MAX_TEXT_FILE_BYTES)).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : error instanceof Error ? error.message : String(error);
+    const reason = unreadableReason(error);
     return { ok: false, problems: [{ file, line: 1, column: 1, keyPath: '', message: `cannot read the suite: ${reason}` }] };
   }
   return parseSuiteText(text, file, dirname(absolutePath), options);

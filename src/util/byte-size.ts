@@ -38,3 +38,9 @@ export function parseByteSize(text: string): number | undefined {
   const bytes = Math.floor(Number(match[1]) * factor);
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
+
+/** A size as apitest prints a limit: `1 GiB`, `64 MiB`, `300 KiB` when exact, else `12345 bytes`. */
+export function formatByteSize(bytes: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  return `${bytes} bytes`;
+}

@@ -29,21 +29,27 @@ const BARE = new RegExp(`^${NUMBER}$`);
 const COMPOUND = new RegExp(`^(?:${NUMBER}\\s*[a-z]+\\s*)+$`, 'i');
 const PART = new RegExp(`(${NUMBER})\\s*([a-z]+)`, 'gi');
 
-export function parseDuration(text: string): number | undefined {
+/** The parts of a duration text, each a decimal number and its unit's factor in ms; undefined when it is not one. */
+function durationParts(text: string, bareFactor: number): Array<{ number: string; factor: number }> | undefined {
   if (typeof text !== 'string') return undefined;
   const trimmed = text.trim();
-  let total: number;
-  if (BARE.test(trimmed)) {
-    total = Number(trimmed) * 1000;
-  } else {
-    if (!COMPOUND.test(trimmed)) return undefined;
-    total = 0;
-    for (const match of trimmed.matchAll(PART)) {
-      const factor = UNIT_MS[(match[2] ?? '').toLowerCase()];
-      if (factor === undefined) return undefined;
-      total += Number(match[1]) * factor;
-    }
+  if (BARE.test(trimmed)) return [{ number: trimmed, factor: bareFactor }];
+  if (!COMPOUND.test(trimmed)) return undefined;
+  const parts: Array<{ number: string; factor: number }> = [];
+  for (const match of trimmed.matchAll(PART)) {
+    const name = (match[2] ?? '').toLowerCase();
+    // Own keys only: `constructor` or `toString` is not a unit.
+    if (!Object.hasOwn(UNIT_MS, name)) return undefined;
+    parts.push({ number: match[1] ?? '', factor: UNIT_MS[name] as number });
   }
+  return parts;
+}
+
+export function parseDuration(text: string): number | undefined {
+  const parts = durationParts(text, 1000);
+  if (parts === undefined) return undefined;
+  let total = 0;
+  for (const { number, factor } of parts) total += Number(number) * factor;
   const ms = Math.round(total);
   return Number.isSafeInteger(ms) ? ms : undefined;
 }
@@ -57,20 +63,8 @@ export function parseDuration(text: string): number | undefined {
  * refuses, and for a value too large to be a finite number.
  */
 export function parseExactDuration(text: string, bareUnit: 'ms' | 's' = 's'): number | undefined {
-  if (typeof text !== 'string') return undefined;
-  const trimmed = text.trim();
-  const parts: Array<{ number: string; factor: number }> = [];
-  if (BARE.test(trimmed)) {
-    parts.push({ number: trimmed, factor: UNIT_MS[bareUnit] as number });
-  } else {
-    if (!COMPOUND.test(trimmed)) return undefined;
-    for (const match of trimmed.matchAll(PART)) {
-      const name = (match[2] ?? '').toLowerCase();
-      // Own keys only: `constructor` or `toString` is not a unit.
-      if (!Object.hasOwn(UNIT_MS, name)) return undefined;
-      parts.push({ number: match[1] ?? '', factor: UNIT_MS[name] as number });
-    }
-  }
+  const parts = durationParts(text, UNIT_MS[bareUnit] as number);
+  if (parts === undefined) return undefined;
   // Each part as an integer count of 10^-scale ms: digits × factor, then all parts at the largest scale.
   const scaled = parts.map(({ number, factor }) => {
     const [whole = '', fraction = ''] = number.split('.');

@@ -6,7 +6,7 @@
  * (batch/run-batch.ts) → the resumed rows' results copied from the journal → results committed → summary on stderr
  * → exit 0 (every row ok), 1 (a row failed), 2 (--strict: an invalid row), 130/143 (interrupted).
  */
-import { MAX_SETTINGS_FILE_BYTES, readWholeFile } from '../../files/read-bounded.js';
+import { MAX_SETTINGS_FILE_BYTES, readWholeFile, unreadableReason } from '../../files/read-bounded.js';
 import { resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { createGotTransport, type Transport } from '../../engine/transport.js';
@@ -336,8 +336,7 @@ async function readBodyTemplate(path: string, io: Io): Promise<string> {
   try {
     return (await readWholeFile(resolve(io.cwd, path), MAX_SETTINGS_FILE_BYTES)).toString('utf8');
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new UsageError(`--body-template: cannot read ${JSON.stringify(path)}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw new UsageError(`--body-template: cannot read ${JSON.stringify(path)}: ${unreadableReason(error)}`);
   }
 }
 

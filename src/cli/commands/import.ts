@@ -10,7 +10,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { prepareOutputTarget, writeOutputFile } from '../../files/output-target.js';
 import type { ImportResult } from '../../import/findings.js';
 import { InputTooLargeError, type Io } from '../../io.js';
-import { readWholeFile } from '../../files/read-bounded.js';
+import { readWholeFile, unreadableReason } from '../../files/read-bounded.js';
 import { renderImportFindings, renderImportSummary } from '../../render/import-findings.js';
 import { printDiagnostic, printReport } from '../../render/output.js';
 import { colorLevel, createTheme } from '../../render/theme.js';
@@ -148,9 +148,7 @@ async function readInput(path: string, io: Io, what: string): Promise<string> {
     return (await readWholeFile(resolve(io.cwd, path), MAX_INPUT)).toString('utf8');
   } catch (error) {
     if (error instanceof InputTooLargeError) throw new UsageError(`${what} ${JSON.stringify(path)} is larger than 256 MB, the most apitest import reads`, { hint: 'nothing was imported' });
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`cannot read ${what} ${JSON.stringify(path)}: ${why}`, { hint: 'check the path' });
+    throw new UsageError(`cannot read ${what} ${JSON.stringify(path)}: ${unreadableReason(error)}`, { hint: 'check the path' });
   }
 }
 

@@ -9,7 +9,7 @@
  *
  * Either turns the jar on (curl's cookie engine): a Set-Cookie of a redirect hop is sent with the next hop.
  */
-import { MAX_TEXT_FILE_BYTES, readWholeFile } from '../../files/read-bounded.js';
+import { MAX_TEXT_FILE_BYTES, readWholeFile, unreadableReason } from '../../files/read-bounded.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
@@ -57,11 +57,9 @@ async function readJarFile(file: string, io: Io, warn: (line: string) => void): 
   try {
     text = (await readWholeFile(resolve(io.cwd, file), MAX_TEXT_FILE_BYTES)).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
     // As curl: a jar that does not exist yet is empty.
-    if (code === 'ENOENT') return [];
-    const why = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`${COOKIE_FLAG}: cannot read ${JSON.stringify(file)}: ${why}`, { hint: 'check the path (a file of cookies in Netscape format, or "name=value")' });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new UsageError(`${COOKIE_FLAG}: cannot read ${JSON.stringify(file)}: ${unreadableReason(error)}`, { hint: 'check the path (a file of cookies in Netscape format, or "name=value")' });
   }
   const parsed = parseNetscapeCookies(text);
   if (parsed.skipped.length > 0) {

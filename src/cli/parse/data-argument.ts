@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { InputTooLargeError, type Io } from '../../io.js';
-import { MAX_BODY_INPUT_BYTES, readWholeFile } from '../../files/read-bounded.js';
+import { MAX_BODY_INPUT_BYTES, readWholeFile, unreadableReason } from '../../files/read-bounded.js';
 
 export { MAX_BODY_INPUT_BYTES, MAX_CERT_FILE_BYTES } from '../../files/read-bounded.js';
 
@@ -29,9 +29,7 @@ export async function readFileArg(path: string, io: Io, flag: string, limit = MA
     return await readWholeFile(resolve(io.cwd, path), limit);
   } catch (error) {
     if (error instanceof InputTooLargeError) throw tooLarge(flag, JSON.stringify(path), error.limit);
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`${flag}: cannot read ${JSON.stringify(path)}: ${why}`, { hint: 'check the path' });
+    throw new UsageError(`${flag}: cannot read ${JSON.stringify(path)}: ${unreadableReason(error)}`, { hint: 'check the path' });
   }
 }
 
