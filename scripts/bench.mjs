@@ -305,6 +305,18 @@ async function benchLoad() {
       a.p50.push(doc.latency.p50);
       a.p99.push(doc.latency.p99);
     };
+    // The floor: undici alone, driven as apitest load drives it (bench/undici-floor.cjs). Not a target: it tells
+    // how much of the gap to autocannon is the engine's (undici's own client against autocannon's) and how much
+    // apitest's (its timing, histograms, timeout sweep).
+    const f = { rps: [] };
+    const runFloor = async (i) => {
+      const r = await generator([join(root, 'scripts/bench/undici-floor.cjs'), url, '10', String(SECONDS), userAgent], { timeoutMs: (SECONDS + 60) * 1000 });
+      if (r.code !== 0) throw new Error(`undici floor failed (${r.code}): ${r.stderr.slice(-400)}`);
+      const j = JSON.parse(r.stdout);
+      const seen = await count(server.url);
+      console.log(`round ${i + 1}: undici alone  ${j.rps.toFixed(0)} req/s, total ${j.total}, server counted ${seen}, failed ${j.failed}`);
+      f.rps.push(j.rps);
+    };
     const runAutocannon = async (i) => {
       const ac = await autocannon(url);
       await count(server.url);
@@ -315,7 +327,9 @@ async function benchLoad() {
     };
     // Paired rounds, the order alternating (apitest first, then autocannon first, …): each round's two runs are
     // seconds apart, so a change in what else the machine is doing (which moves either tool's figures by more
-    // than the 10 % being judged) falls on both; the verdict is the median of the rounds' ratios.
+    // than the 10 % being judged) falls on both; the verdict is the median of the rounds' ratios. The undici floor
+    // runs last in each round (BENCH_LOAD_FLOOR=0: not at all).
+    const withFloor = process.env.BENCH_LOAD_FLOOR !== '0';
     for (let i = 0; i < ROUNDS; i += 1) {
       if (i % 2 === 0) {
         await runApitest(i);
@@ -324,6 +338,7 @@ async function benchLoad() {
         await runAutocannon(i);
         await runApitest(i);
       }
+      if (withFloor) await runFloor(i);
     }
     const ratios = (xs, ys) => xs.map((x, i) => x / ys[i]);
     const spread = (rs) => `rounds ${rs.map((r) => r.toFixed(2)).join(', ')}`;
@@ -333,6 +348,11 @@ async function benchLoad() {
     const ratio = median(rpsRatios);
     const within = (r) => Math.abs(r - 1) <= 0.1;
     record('load req/s vs autocannon (10 connections, loopback; median of paired rounds)', `${ratio.toFixed(2)}x (${spread(rpsRatios)}; medians ${median(a.rps).toFixed(0)} vs ${median(c.rps).toFixed(0)} req/s)`, '>= 1.0x', ratio >= 1.0);
+    if (withFloor) {
+      const floorRatios = ratios(f.rps, c.rps);
+      const ownRatios = ratios(a.rps, f.rps);
+      console.log(`not targets: undici alone vs autocannon ${median(floorRatios).toFixed(2)}x (${spread(floorRatios)}; median ${median(f.rps).toFixed(0)} req/s); apitest load vs undici alone ${median(ownRatios).toFixed(2)}x (${spread(ownRatios)})`);
+    }
     record('load p50 vs autocannon (median of paired rounds)', `${median(p50Ratios).toFixed(2)}x (${spread(p50Ratios)}; medians ${median(a.p50).toFixed(3)} vs ${median(c.p50).toFixed(3)} ms)`, 'within 10%', within(median(p50Ratios)));
     record('load p99 vs autocannon (median of paired rounds)', `${median(p99Ratios).toFixed(2)}x (${spread(p99Ratios)}; medians ${median(a.p99).toFixed(3)} vs ${median(c.p99).toFixed(3)} ms)`, 'within 10%', within(median(p99Ratios)));
     record('load total equals the server-side count', countOk ? 'equal in every round' : 'differs', 'exactly equal', countOk);
