@@ -68,12 +68,18 @@ function parseValue(subject: LoadSubject, text: string, source: string): number 
   return number;
 }
 
-export function evaluateLoadExpectation(exp: LoadExpectation, figures: LoadFigures): CheckResult {
+/** An SLO's result, with its subject's figure as the table prints it (`7.823 ms`, `579.113 req/s`, `0`). */
+export interface LoadCheckResult extends CheckResult {
+  readonly actualText: string;
+}
+
+export function evaluateLoadExpectation(exp: LoadExpectation, figures: LoadFigures): LoadCheckResult {
   const actual = figures[exp.subject];
   const ok = compare(exp.operator, actual, exp.value);
-  if (ok) return { expression: exp.source, ok, expected: exp.value, actual };
   const unit = LATENCY.includes(exp.subject) ? ' ms' : exp.subject === 'rps' ? ' req/s' : '';
-  return { expression: exp.source, ok, expected: exp.value, actual, message: `${exp.subject}: expected ${exp.operator} ${exact(exp.value)}${unit}, got ${show(actual)}${unit}` };
+  const actualText = `${show(actual)}${unit}`;
+  if (ok) return { expression: exp.source, ok, expected: exp.value, actual, actualText };
+  return { expression: exp.source, ok, expected: exp.value, actual, actualText, message: `${exp.subject}: expected ${exp.operator} ${exact(exp.value)}${unit}, got ${actualText}` };
 }
 
 function compare(op: Comparison, a: number, b: number): boolean {

@@ -4,8 +4,7 @@
  * table, `--json`, JUnit, the exit code — is built from this record; none recomputes a figure. Pure.
  */
 import type { LatencySummary, LoadDocument } from '../model/load-document.js';
-import { evaluateLoadExpectation, type LoadExpectation, type LoadFigures } from '../expect/load-expectation.js';
-import type { CheckResult } from '../expect/evaluate.js';
+import { evaluateLoadExpectation, type LoadCheckResult, type LoadExpectation, type LoadFigures } from '../expect/load-expectation.js';
 import { encodeHistogram, recordedValues, type Histogram } from './hdr.js';
 import type { LoadRun } from './run-load.js';
 
@@ -17,7 +16,7 @@ export interface LatencyBucket {
 
 export interface LoadReport {
   readonly document: LoadDocument;
-  readonly checks: readonly CheckResult[];
+  readonly checks: readonly LoadCheckResult[];
   readonly buckets: readonly LatencyBucket[];
   readonly fastestMs: number;
   readonly retryAfter: { readonly count: number; readonly last: string | null };

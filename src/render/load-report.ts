@@ -95,7 +95,7 @@ export function renderLoadTable(report: LoadReport, theme: Theme, placeholder = 
     lines.push('');
     lines.push(`  ${c.bold('SLOs')}`);
     for (const check of report.checks) {
-      lines.push(check.ok ? `    ${c.green('✓')} ${check.expression} ${c.dim(`(${placeholder ? '~' : String(check.actual)})`)}` : `    ${c.red('✗')} ${check.expression}  ${c.red(check.message ?? '')}`);
+      lines.push(check.ok ? `    ${c.green('✓')} ${check.expression} ${c.dim(`(${placeholder ? '~' : check.actualText})`)}` : `    ${c.red('✗')} ${check.expression}  ${c.red(check.message ?? '')}`);
     }
   }
   return `${lines.join('\n')}\n`;

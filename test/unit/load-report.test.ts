@@ -183,6 +183,14 @@ describe('SLOs', () => {
     expect(() => parseLoadExpectation(text)).toThrow(UsageError);
   });
 
+  test('the table shows a met SLO with its figure in its unit', () => {
+    const report = settleLoad(sampleRun(false), META, [parseLoadExpectation('p99 < 2s'), parseLoadExpectation('rps >= 100'), parseLoadExpectation('errors < 20')]);
+    const table = renderLoadTable(report, createTheme(0));
+    expect(table).toMatch(/✓ p99 < 2s \(\d+(\.\d+)? ms\)/);
+    expect(table).toContain('✓ rps >= 100 (500 req/s)');
+    expect(table).toContain('✓ errors < 20 (13)');
+  });
+
   test('JUnit: one testcase per SLO, a failure for each failed one', () => {
     const report = settleLoad(sampleRun(false), META, [parseLoadExpectation('p99 < 2s'), parseLoadExpectation('errors == 0')]);
     const xml = renderLoadJunit(report);
