@@ -6,7 +6,7 @@
  * (at most 1 s, or a request count).
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -513,6 +513,17 @@ describe('apitest load --suite', () => {
     const r = await runCli(['load', '--suite', 'fixtures/suites/does-not-exist.yaml', '-n', '1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot read the suite');
+  });
+
+  test('a suite with a wrong key: its problem with line and column, then one summary line, as apitest run says it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apitest-load-bad-suite-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'name: bad\nbase: http://127.0.0.1:9\nsteps:\n  - name: one\n    url: http://127.0.0.1:9/x\n');
+    const r = await runCli(['load', '--suite', file, '-n', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:2:1: base: unknown key "base"`);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(`apitest: error: 1 problem in ${file}; no request was sent`);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -250,7 +250,7 @@ async function runSuiteLoad(url: string | undefined, raw: RawLoadOptions, flags:
   const loaded = await loadSuite(raw.suite as string, resolve(io.cwd, raw.suite as string), { cliVars: vars, env, filter: null, schemaCache: new Map() });
   if (!loaded.ok) {
     printDiagnostic(io, `${loaded.problems.map(formatProblem).join('\n')}\n`);
-    throw new UsageError(`${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${raw.suite}; nothing was sent`);
+    throw new UsageError(`${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${raw.suite}; no request was sent`);
   }
   const suite = loaded.suite;
   const { passOf, startSuiteLoad } = await import('../../load/run-suite-load.js');
