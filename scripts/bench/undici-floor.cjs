@@ -4,7 +4,7 @@
 // histogram, no timeout sweep, a handler that only counts. apitest load cannot be faster than this; how far
 // autocannon is from it shows what the engine the issue chose (undici) costs against autocannon's own client.
 // Usage: node undici-floor.cjs URL CONNECTIONS SECONDS USER_AGENT → one JSON line on stdout:
-// { total, durationMs, rps } (the window: from the first send to the last answer, as apitest load's).
+// { total, failed, durationMs, rps } (the window: from the first send to the last answer, as apitest load's).
 'use strict';
 const { join } = require('node:path');
 const { Client } = require(join(__dirname, '..', '..', 'dist', 'undici.cjs'));

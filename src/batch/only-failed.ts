@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { formatByteSize } from '../util/byte-size.js';
+import { unreadableReason } from '../util/unreadable-reason.js';
 import { boundedLines, LineTooLongError } from '../files/bounded-lines.js';
 import { MAX_ROW_BYTES } from './row.js';
 
@@ -29,8 +30,7 @@ export async function readFailedRows(path: string, shown: string): Promise<Set<n
   } catch (error) {
     if (error instanceof UsageError) throw error;
     if (error instanceof LineTooLongError) throw new UsageError(`--only-failed: ${JSON.stringify(shown)}, line ${error.line}: longer than ${formatByteSize(MAX_ROW_BYTES)}, not a batch result`, { hint: 'give the results file of an apitest batch run (--results)' });
-    const e = error as NodeJS.ErrnoException;
-    throw new UsageError(`--only-failed: cannot read ${JSON.stringify(shown)}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw new UsageError(`--only-failed: cannot read ${JSON.stringify(shown)}: ${unreadableReason(error)}`);
   }
   const failed = new Set<number>();
   for (const [index, ok] of latest) if (!ok) failed.add(index);

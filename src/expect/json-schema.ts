@@ -14,6 +14,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { UsageError } from '../errors.js';
+import { unreadableReason } from '../util/unreadable-reason.js';
 import type { CheckResult } from './evaluate.js';
 
 // ajv-formats is CommonJS with `exports.default`: under Node's ESM the default
@@ -81,9 +82,7 @@ export async function loadJsonSchemaFile(path: string, read: (path: string) => P
   try {
     text = Buffer.from(await read(path)).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
-    throw new UsageError(`cannot read JSON Schema file ${path}: ${reason}`, { cause: error });
+    throw new UsageError(`cannot read JSON Schema file ${path}: ${unreadableReason(error)}`, { cause: error });
   }
   try {
     return JSON.parse(text) as unknown;

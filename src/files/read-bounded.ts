@@ -20,18 +20,6 @@ export const MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_SETTINGS_FILE_BYTES = 16 * 1024 * 1024;
 
 /**
- * Why a file could not be read, in a few words for an error line: `no such file`, `is a directory`, `permission
- * denied`, `larger than 64 MiB, …` (readWholeFile's limit), else the system's own message.
- */
-export function unreadableReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
  * A file's bytes, whole, up to `limit`: a regular file over it is refused by its size before reading; anything
  * else (a device, a pipe) is read until its end or the limit. Throws `InputTooLargeError` past the limit, and
  * the file system's errors (EISDIR for a directory).

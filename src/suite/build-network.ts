@@ -3,7 +3,8 @@
  * command line), the client certificate and CAs (`tls`). Certificate files are read and checked once per run
  * for each combination (a suite of a thousand steps does not read them a thousand times).
  */
-import { MAX_CERT_FILE_BYTES, readWholeFile, unreadableReason } from '../files/read-bounded.js';
+import { MAX_CERT_FILE_BYTES, readWholeFile } from '../files/read-bounded.js';
+import { unreadableReason } from '../util/unreadable-reason.js';
 import { resolve } from 'node:path';
 import { checkClientCertificate, clientCertificateSecrets } from '../engine/client-certificate.js';
 import { proxySecrets, proxySettingsOf, type Env } from '../engine/proxy-settings.js';

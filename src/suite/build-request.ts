@@ -4,7 +4,8 @@
  * Throws VariableError for a variable without a value and UsageError for what is invalid only once
  * interpolated (e.g. a URL).
  */
-import { MAX_BODY_INPUT_BYTES, readWholeFile, unreadableReason } from '../files/read-bounded.js';
+import { MAX_BODY_INPUT_BYTES, readWholeFile } from '../files/read-bounded.js';
+import { unreadableReason } from '../util/unreadable-reason.js';
 import { basename, resolve } from 'node:path';
 import { authSecrets } from '../auth/apply-auth.js';
 import { UsageError } from '../errors.js';

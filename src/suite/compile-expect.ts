@@ -3,7 +3,8 @@
  * `Expectation` values (JSONPaths and regular expressions checked), schemas are read and compiled.
  * A matcher that holds a `{{ … }}` template is kept as written and compiled after interpolation, per run.
  */
-import { MAX_TEXT_FILE_BYTES, readWholeFile, unreadableReason } from '../files/read-bounded.js';
+import { MAX_TEXT_FILE_BYTES, readWholeFile } from '../files/read-bounded.js';
+import { unreadableReason } from '../util/unreadable-reason.js';
 import { posix, resolve } from 'node:path';
 import { ApitestError, UsageError } from '../errors.js';
 import type { Expectation } from '../expect/expression.js';

@@ -4,7 +4,8 @@
  * quoted' (taken as is) or "double quoted" (\n, \r, \t, \" and \\ escapes; may span lines). Variables
  * already set in the environment win over the file.
  */
-import { MAX_SETTINGS_FILE_BYTES, readWholeFile, unreadableReason } from '../files/read-bounded.js';
+import { MAX_SETTINGS_FILE_BYTES, readWholeFile } from '../files/read-bounded.js';
+import { unreadableReason } from '../util/unreadable-reason.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 

@@ -3,7 +3,8 @@
  * it with the zod schema and compiles it. Every problem comes back with its line, column and key path;
  * nothing here sends a request.
  */
-import { MAX_TEXT_FILE_BYTES, readWholeFile, unreadableReason } from '../files/read-bounded.js';
+import { MAX_TEXT_FILE_BYTES, readWholeFile } from '../files/read-bounded.js';
+import { unreadableReason } from '../util/unreadable-reason.js';
 import { dirname } from 'node:path';
 import type { LineCounter as LineCounterType } from 'yaml';
 import type { SchemaCache } from './compile-expect.js';

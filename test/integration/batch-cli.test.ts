@@ -137,6 +137,7 @@ describe('apitest batch: templates and inputs', () => {
       [['batch', s.url, '--input', rows, '-c', '0'], /-c\/--concurrency/],
       [['batch', s.url, '--input', join(dir, 'missing.ndjson')], /--input: cannot read/],
       [['batch', s.url, '--input', rows, '--batch-wrap', 'items'], /--batch-wrap needs --batch-size/],
+      [['batch', s.url, '--input', rows, '--only-failed', dir], /--only-failed: cannot read ".*": is a directory/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);

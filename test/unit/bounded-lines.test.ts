@@ -1,11 +1,12 @@
 /** boundedLines: readline's lines, each at most a limit long (a file with no newline must not grow one string). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { boundedLines, LineTooLongError } from '../../src/files/bounded-lines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'apitest-lines-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function collect(path: string, limit: number, highWaterMark?: number): Promise<string[]> {
   const out: string[] = [];

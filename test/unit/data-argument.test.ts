@@ -2,15 +2,16 @@
  * File and stdin arguments read whole into memory are bounded: a regular file by its size (before reading), a
  * device or pipe by what was read; past the limit, one usage error naming the flag.
  */
-import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, jest, test } from '@jest/globals';
+import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import { InputTooLargeError, type Io } from '../../src/io.js';
 import { MAX_BODY_INPUT_BYTES, readDataArg, readFileArg } from '../../src/cli/parse/data-argument.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'apitest-data-arg-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const io = (stdin: (limit?: number) => Promise<Buffer> = async () => Buffer.alloc(0)): Io => ({ cwd: dir, readStdin: stdin }) as unknown as Io;
 
 describe('readFileArg', () => {

@@ -6,7 +6,8 @@
  * (batch/run-batch.ts) → the resumed rows' results copied from the journal → results committed → summary on stderr
  * → exit 0 (every row ok), 1 (a row failed), 2 (--strict: an invalid row), 130/143 (interrupted).
  */
-import { MAX_SETTINGS_FILE_BYTES, readWholeFile, unreadableReason } from '../../files/read-bounded.js';
+import { MAX_SETTINGS_FILE_BYTES, readWholeFile } from '../../files/read-bounded.js';
+import { unreadableReason } from '../../util/unreadable-reason.js';
 import { resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { createGotTransport, type Transport } from '../../engine/transport.js';

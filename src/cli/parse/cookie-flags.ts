@@ -9,7 +9,8 @@
  *
  * Either turns the jar on (curl's cookie engine): a Set-Cookie of a redirect hop is sent with the next hop.
  */
-import { MAX_TEXT_FILE_BYTES, readWholeFile, unreadableReason } from '../../files/read-bounded.js';
+import { MAX_TEXT_FILE_BYTES, readWholeFile } from '../../files/read-bounded.js';
+import { unreadableReason } from '../../util/unreadable-reason.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';

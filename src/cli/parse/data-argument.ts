@@ -1,7 +1,8 @@
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { InputTooLargeError, type Io } from '../../io.js';
-import { MAX_BODY_INPUT_BYTES, readWholeFile, unreadableReason } from '../../files/read-bounded.js';
+import { MAX_BODY_INPUT_BYTES, readWholeFile } from '../../files/read-bounded.js';
+import { unreadableReason } from '../../util/unreadable-reason.js';
 
 export { MAX_BODY_INPUT_BYTES, MAX_CERT_FILE_BYTES } from '../../files/read-bounded.js';
 
